@@ -1,0 +1,60 @@
+/**
+ * The alias engine's public shapes. The engine is pure: no I/O, no config loading. Config code maps
+ * loaded aliases and actions into {@link AliasSpec} and calls `compileAliases` (src/aliases/index.ts).
+ */
+import type { FormatEntry, ParameterSpec } from '../config/schema.ts';
+
+/** Where a command came from; each ingress normalises text its own way before matching. */
+export type Source = 'api' | 'sms' | 'email' | 'slack';
+
+export interface AliasSpec {
+  /** unique id, `PACK.name` */
+  id: string;
+  /** the action ref it runs */
+  action: string;
+  enabled: boolean;
+  formats: FormatEntry[];
+  immutableParameters: Record<string, unknown>;
+  /** the action's parameter schema, used to validate and cast values; absent = keep strings */
+  parameters?: Record<string, ParameterSpec>;
+  description?: string;
+}
+
+/** One parameter set produced by a match (after extras, immutables and casting). */
+export type Params = Record<string, unknown>;
+
+export type MatchResult =
+  | {
+      kind: 'matched';
+      alias: string;
+      action: string;
+      /** the format (representation) string that matched */
+      format: string;
+      /** one set; for a `match_multiple` format, see `multiple` */
+      params: Params;
+      /** set only for `match_multiple` formats: one parameter set per hit */
+      multiple?: Params[];
+    }
+  | { kind: 'none'; suggestions: string[] }
+  | { kind: 'ambiguous'; candidates: { alias: string; format: string }[] }
+  | {
+      /** the text matched an alias but a value is bad, or the command is too long */
+      kind: 'invalid';
+      alias?: string;
+      action?: string;
+      format?: string;
+      /** the parameter at fault, when there is one */
+      parameter?: string;
+      error: string;
+    };
+
+/** A problem with one format of one alias; that format is disabled, the others keep working. */
+export interface FormatProblem {
+  alias: string;
+  /** index in the alias's `formats` list, and in its `representation` list when the entry is an object */
+  formatIndex: number;
+  representationIndex?: number;
+  format: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
