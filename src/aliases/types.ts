@@ -58,3 +58,50 @@ export interface FormatProblem {
   message: string;
   severity: 'error' | 'warning';
 }
+
+// ---------------------------------------------------------------- added by the alias engine (additive)
+
+/** One entry of an alias's `formats`, as shown in help listings. */
+export interface AliasFormatInfo {
+  /** the help text: `display`, else the format string itself */
+  display: string;
+  /** the strings that are matched (none for a display-only entry) */
+  representations: string[];
+  matchMultiple: boolean;
+}
+
+/** An alias as the matcher knows it (listed whether or not it is enabled). */
+export interface CompiledAlias {
+  id: string;
+  action: string;
+  enabled: boolean;
+  description?: string;
+  /** the alias's `formats` as given */
+  formats: FormatEntry[];
+  /** one help string per format entry, in declaration order */
+  display: string[];
+  /** each format entry: help text, matched representations, match_multiple */
+  entries: AliasFormatInfo[];
+}
+
+export interface MatchOptions {
+  /**
+   * consider only these aliases (e.g. the ones the sender may run): a predicate on the alias id,
+   * or a list of ids; suggestions are filtered too
+   */
+  only?: ((aliasId: string) => boolean) | readonly string[];
+}
+
+export interface AliasMatcher {
+  readonly aliases: readonly CompiledAlias[];
+  match(text: string, opts?: MatchOptions): MatchResult;
+}
+
+/** Two formats of different aliases that both match `sample`. */
+export interface FormatOverlap {
+  a: string;
+  b: string;
+  formatA: string;
+  formatB: string;
+  sample: string;
+}

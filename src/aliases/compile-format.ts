@@ -1,0 +1,181 @@
+/**
+ * Compiles one parsed format into an RE2 regex (linear-time matching), the list of its parameters
+ * with the internal group indexes that carry their values, and the literal words used for indexing
+ * and for the most-specific-format rule.
+ */
+import { RE2JS } from 're2js';
+import { FormatSyntaxError, paramNames, parseFormat, type FormatNode } from './parse-format.ts';
+import { literalWords } from './literal-words.ts';
+
+/** One parameter of a compiled format. */
+export interface FormatParam {
+  name: string;
+  /** `{{p=default}}` default, as written (quotes dropped) */
+  def?: string;
+  /** a raw `(?P<name>...)` group (one group, value trimmed) rather than a placeholder */
+  raw: boolean;
+  /** group indexes: [double-quoted, single-quoted, json, bare] for placeholders, [group] for raw */
+  groups: number[];
+}
+
+export interface CompiledFormat {
+  source: string;
+  /** compiled on first use for formats made only of words, blanks and placeholders */
+  readonly regex: RE2JS;
+  params: FormatParam[];
+  /** no `$` of its own: the text gets one trailing blank, as StackStorm pads its commands */
+  pad: boolean;
+  /** lower-case literal words every match contains as whole words (index keys) */
+  indexWords: string[];
+  /** lower-case literal words of the format outside optional parts (specificity rule) */
+  words: Set<string>;
+  /** the lower-case word every match starts with, when the format opens with one */
+  lead?: string;
+}
+
+export type CompileOutcome = { ok: true; format: CompiledFormat } | { ok: false; message: string };
+
+const RESERVED = /^_p\d+[qsjb]$/;
+const META = /[\\.+*?()|[\]{}^$]/;
+
+/**
+ * Compiles a format; a format that cannot compile is reported, never thrown.
+ *
+ * @example
+ * const c = compileFormat('restart {{service}} on {{host}}');
+ * c.ok && c.format.indexWords // ['restart', 'on']
+ */
+export function compileFormat(source: string): CompileOutcome {
+  try {
+    // 1. parse, and refuse duplicate names (RE2 and Python `re` both refuse them)
+    const parsed = parseFormat(source);
+    const names = paramNames(parsed.alts);
+    const seen = new Set<string>();
+    for (const n of names) {
+      if (seen.has(n)) return { ok: false, message: `parameter "${n}" appears more than once in the format` };
+      if (RESERVED.test(n)) return { ok: false, message: `group name "${n}" is reserved` };
+      seen.add(n);
+    }
+    // 2. generate the regex: placeholders become one group per alternative of value syntax
+    const gen = { count: 0, params: [] as { name: string; def?: string; raw: boolean; keys: string[] }[] };
+    const body = emitAlts(parsed.alts, gen, { start: !parsed.hasStart, end: !parsed.hasEnd });
+    const src = `${parsed.hasStart ? '' : '^\\s*'}(?:${body})${parsed.hasEnd ? '' : '\\s*$'}`;
+    // 3. compile with RE2 now when the format holds regex syntax of its own (to report errors);
+    //    one made only of words, blanks and placeholders is valid by construction and compiles on first use
+    let regex = simple(parsed.alts) ? undefined : RE2JS.compile(src, RE2JS.DOTALL);
+    const named = regex?.namedGroups();
+    let next = 1;
+    const params: FormatParam[] = gen.params.map((p) => ({
+      name: p.name,
+      ...(p.def !== undefined ? { def: p.def } : {}),
+      raw: p.raw,
+      groups: p.keys.map((k) => (named ? (named[k] ?? -1) : next++)),
+    }));
+    const lw = literalWords(parsed);
+    const format: CompiledFormat = {
+      source,
+      get regex() {
+        return (regex ??= compileOrNever(src));
+      },
+      params,
+      pad: !parsed.hasEnd,
+      indexWords: lw.index,
+      words: lw.all,
+      ...(lw.lead !== undefined ? { lead: lw.lead } : {}),
+    };
+    return { ok: true, format };
+  } catch (err) {
+    if (err instanceof FormatSyntaxError) return { ok: false, message: err.message };
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, message: `invalid regular expression: ${message}` };
+  }
+}
+
+type Gen = { count: number; params: { name: string; def?: string; raw: boolean; keys: string[] }[] };
+
+/** Valid by construction; should RE2 still refuse it, the format matches nothing rather than throw mid-match. */
+function compileOrNever(src: string): RE2JS {
+  try {
+    return RE2JS.compile(src, RE2JS.DOTALL);
+  } catch {
+    return RE2JS.compile('[^\\s\\S]');
+  }
+}
+
+/** Only literal characters, blanks and placeholders, none repeated: no capturing group but ours. */
+function simple(alts: FormatNode[][]): boolean {
+  return alts.length === 1 && alts[0]!.every((n) => !n.q && (n.t === 'lit' || n.t === 'blank' || n.t === 'param'));
+}
+
+type Edges = { start: boolean; end: boolean } | undefined;
+
+function emitAlts(alts: FormatNode[][], gen: Gen, top: Edges): string {
+  return alts.map((seq) => emitSeq(seq, gen, alts.length === 1 ? top : undefined)).join('|');
+}
+
+function emitSeq(seq: FormatNode[], gen: Gen, top: Edges): string {
+  // 1. optional placeholders take the blank before them (or, at the start, after them)
+  const absorbed = new Set<number>();
+  const around = new Map<number, { before: boolean; after: boolean }>();
+  seq.forEach((n, i) => {
+    if (n.t !== 'param' || n.def === undefined || n.q) return;
+    const prev = seq[i - 1];
+    const next = seq[i + 1];
+    if (prev?.t === 'blank' && !prev.q && !absorbed.has(i - 1)) {
+      absorbed.add(i - 1);
+      around.set(i, { before: true, after: false });
+    } else if (next?.t === 'blank' && !next.q) {
+      absorbed.add(i + 1);
+      around.set(i, { before: false, after: true });
+    } else around.set(i, { before: false, after: false });
+  });
+  // 2. emit each node; runs of letters become case-insensitive groups
+  let out = '';
+  let letters = '';
+  const flush = () => {
+    if (letters) out += `(?i:${letters})`;
+    letters = '';
+  };
+  seq.forEach((n, i) => {
+    if (n.t === 'lit' && isLetter(n.ch) && !n.q) {
+      letters += n.ch;
+      return;
+    }
+    flush();
+    if (absorbed.has(i)) return;
+    const q = n.q ?? '';
+    if (n.t === 'lit') out += (isLetter(n.ch) ? `(?i:${n.ch})` : escapeChar(n.ch)) + q;
+    else if (n.t === 'blank') {
+      // blanks at the edges of an automatically anchored format are optional
+      const edge = (i === 0 && top?.start) || (i === seq.length - 1 && top?.end);
+      out += edge ? '\\s*' : q ? `(?:\\s+)${q}` : '\\s+';
+    } else if (n.t === 'raw') out += n.src + q;
+    else if (n.t === 'group') {
+      if (n.name) gen.params.push({ name: n.name, raw: true, keys: [n.name] });
+      out += `${n.open}${emitAlts(n.alts, gen, undefined)})${q}`;
+    } else {
+      const v = emitValue(n, gen);
+      const a = around.get(i);
+      if (a) out += `(?:${a.before ? '\\s+' : ''}${v}${a.after ? '\\s+' : ''})?`;
+      else out += q ? `(?:${v})${q}` : v;
+    }
+  });
+  flush();
+  return out;
+}
+
+/** A value: "double quoted", 'single quoted', {json}, or bare text (not blank) taking as little as it can. */
+function emitValue(n: { name: string; def?: string }, gen: Gen): string {
+  const k = `_p${gen.count++}`;
+  const keys = [`${k}q`, `${k}s`, `${k}j`, `${k}b`];
+  gen.params.push({ name: n.name, ...(n.def !== undefined ? { def: n.def } : {}), raw: false, keys });
+  return `(?:"(?P<${k}q>[^"]*)"|'(?P<${k}s>[^']*)'|(?P<${k}j>\\{.*?\\})|(?P<${k}b>\\s*\\S.*?))`;
+}
+
+function isLetter(ch: string): boolean {
+  return ch.toLowerCase() !== ch.toUpperCase();
+}
+
+function escapeChar(ch: string): string {
+  return META.test(ch) ? `\\${ch}` : ch;
+}

@@ -1,0 +1,102 @@
+/**
+ * Builds the table of matchable formats from alias specs: one slot per representation of each
+ * enabled alias, the help listing for every alias, the problems of formats that do not compile,
+ * and the word index (each format filed under its rarest required literal word).
+ */
+import type { FormatEntry } from '../config/schema.ts';
+import { compileFormat, type CompiledFormat } from './compile-format.ts';
+import { displayWords, type SuggestEntry } from './suggest.ts';
+import type { AliasFormatInfo, AliasSpec, CompiledAlias, FormatProblem } from './types.ts';
+
+export interface FormatSlot {
+  spec: AliasSpec;
+  /** declaration order across all aliases (ties, stable output) */
+  order: number;
+  /** order inside its alias */
+  local: number;
+  format: CompiledFormat;
+  multiple: boolean;
+  /** per-match stamp used to collect each candidate once without allocating a Set */
+  stamp: number;
+}
+
+export interface WordBucket {
+  single: FormatSlot[];
+  pairs: Map<string, FormatSlot[]>;
+}
+
+export interface FormatTable {
+  aliases: CompiledAlias[];
+  slots: FormatSlot[];
+  problems: FormatProblem[];
+  /** rarest required word -> formats with only that word, and second-rarest word -> formats */
+  index: Map<string, WordBucket>;
+  /** formats with no required literal word: tried for every text */
+  always: FormatSlot[];
+  suggestions: (SuggestEntry & { alias: string })[];
+}
+
+export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
+  const table: FormatTable = { aliases: [], slots: [], problems: [], index: new Map(), always: [], suggestions: [] };
+  // 1. compile every representation; a broken one is a problem for that format only
+  for (const spec of specs) {
+    const infos = spec.formats.map(formatInfo);
+    table.aliases.push({
+      id: spec.id,
+      action: spec.action,
+      enabled: spec.enabled,
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+      formats: spec.formats,
+      display: infos.map((f) => f.display),
+      entries: infos,
+    });
+    let local = 0;
+    infos.forEach((info, formatIndex) => {
+      const isObject = typeof spec.formats[formatIndex] === 'object';
+      info.representations.forEach((rep, representationIndex) => {
+        const c = compileFormat(rep);
+        if (!c.ok) {
+          table.problems.push({
+            alias: spec.id,
+            formatIndex,
+            ...(isObject ? { representationIndex } : {}),
+            format: rep,
+            message: c.message,
+            severity: 'error',
+          });
+          return;
+        }
+        if (!spec.enabled) return;
+        table.slots.push({ spec, order: table.slots.length, local: local++, format: c.format, multiple: info.matchMultiple, stamp: 0 });
+      });
+      if (spec.enabled && info.display) {
+        table.suggestions.push({ alias: spec.id, display: info.display, words: displayWords(info.display) });
+      }
+    });
+  }
+  // 2. index each slot by its two rarest required words (one when it has only one)
+  const df = new Map<string, number>();
+  for (const s of table.slots) for (const w of s.format.indexWords) df.set(w, (df.get(w) ?? 0) + 1);
+  for (const s of table.slots) {
+    const [first, second] = [...s.format.indexWords].sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1));
+    if (first === undefined) {
+      table.always.push(s);
+      continue;
+    }
+    let bucket = table.index.get(first);
+    if (!bucket) table.index.set(first, (bucket = { single: [], pairs: new Map() }));
+    if (second === undefined) bucket.single.push(s);
+    else {
+      const list = bucket.pairs.get(second);
+      if (list) list.push(s);
+      else bucket.pairs.set(second, [s]);
+    }
+  }
+  return table;
+}
+
+function formatInfo(entry: FormatEntry): AliasFormatInfo {
+  if (typeof entry === 'string') return { display: entry, representations: [entry], matchMultiple: false };
+  const reps = entry.representation ?? [];
+  return { display: entry.display ?? reps[0] ?? '', representations: reps, matchMultiple: entry.match_multiple === true };
+}

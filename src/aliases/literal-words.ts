@@ -1,0 +1,122 @@
+/**
+ * The literal words of a format. `index` holds the words every matching text must contain as whole
+ * words (after {@link textWords} splits it), so an alias can be looked up by any of them without
+ * missing a match; `all` holds every literal word outside optional parts (most-specific rule).
+ */
+import type { FormatNode, ParsedFormat } from './parse-format.ts';
+
+const ALNUM = /^[A-Za-z0-9]$/;
+
+/**
+ * Splits a text into the lower-case ASCII words the index is keyed by.
+ *
+ * @example
+ * textWords('Restart web-1 on PROD') // Set { 'restart', 'web', '1', 'on', 'prod' }
+ */
+export function textWords(text: string): Set<string> {
+  const out = new Set<string>();
+  let start = -1;
+  let odd = false;
+  // one pass over char codes; U+212A (Kelvin) and U+017F (long s) case-fold to ASCII letters in RE2
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 0x212a || c === 0x17f;
+    if (word) {
+      if (start < 0) start = i;
+      if (c === 0x17f) odd = true;
+    } else if (start >= 0) {
+      const w = text.slice(start, i).toLowerCase();
+      out.add(odd ? w.replace(/\u017F/g, 's') : w);
+      start = -1;
+      odd = false;
+    }
+  }
+  return out;
+}
+
+export function literalWords(p: ParsedFormat): { index: string[]; all: Set<string>; lead?: string } {
+  const index = new Set<string>();
+  const all = new Set<string>();
+  if (p.alts.length !== 1) return { index: [], all };
+  const top = { start: !p.hasStart, end: !p.hasEnd };
+  walk(p.alts[0]!, true, top, index, all);
+  const lead = leadWord(p.alts[0]!, top);
+  return lead === undefined ? { index: [...index], all } : { index: [...index], all, lead };
+}
+
+/** The word every match starts with (auto-anchored formats that open with a literal word). */
+function leadWord(seq: FormatNode[], top: Edges): string | undefined {
+  if (!top?.start) return undefined;
+  let i = 0;
+  while (seq[i]?.t === 'blank' && !seq[i]!.q) i++;
+  let run = '';
+  for (; i < seq.length; i++) {
+    const n = seq[i]!;
+    if (n.t !== 'lit' || n.q || !ALNUM.test(n.ch)) break;
+    run += n.ch.toLowerCase();
+  }
+  return run && edgeAfter(seq, i, top) ? run : undefined;
+}
+
+type Edges = { start: boolean; end: boolean } | undefined;
+
+function walk(seq: FormatNode[], required: boolean, top: Edges, index: Set<string>, all: Set<string>): void {
+  let run = '';
+  let runStart = -1;
+  const end = (i: number) => {
+    if (!run) return;
+    all.add(run);
+    if (edgeBefore(seq, runStart, top) && edgeAfter(seq, i, top)) index.add(run);
+    run = '';
+  };
+  seq.forEach((n, i) => {
+    // 1. literal ASCII letters and digits form words
+    if (n.t === 'lit' && !n.q && ALNUM.test(n.ch)) {
+      if (!run) runStart = i;
+      run += n.ch.toLowerCase();
+      return;
+    }
+    end(i);
+    // 2. a required group's words are required too (its edges are unknown: not indexed at its ends)
+    if (n.t === 'group' && required && n.alts.length === 1 && mandatory(n.q)) {
+      walk(n.alts[0]!, true, undefined, index, all);
+    }
+  });
+  end(seq.length);
+}
+
+function mandatory(q: string | undefined): boolean {
+  return !q || q[0] === '+' || /^\{[1-9]/.test(q);
+}
+
+/** Whether node `i` surely puts a word separator in the text (a blank or a non-alphanumeric literal). */
+function separator(seq: FormatNode[], i: number, top: Edges): boolean {
+  const n = seq[i];
+  if (!n || !mandatory(n.q)) return false;
+  if (n.t === 'lit') return !ALNUM.test(n.ch);
+  if (n.t !== 'blank') return false;
+  // a blank taken into an optional placeholder `(?:\s+V)?` only separates when the other side does
+  const next = seq[i + 1];
+  if (next?.t === 'param' && next.def !== undefined) return after(seq, i + 2, top) || separator(seq, i + 2, top);
+  const prev = seq[i - 1];
+  if (prev?.t === 'param' && prev.def !== undefined && seq[i - 2]?.t !== 'blank') {
+    return before(seq, i - 2, top) || separator(seq, i - 2, top);
+  }
+  return true;
+}
+
+function before(seq: FormatNode[], i: number, top: Edges): boolean {
+  return i < 0 && !!top?.start;
+}
+
+function after(seq: FormatNode[], i: number, top: Edges): boolean {
+  return i >= seq.length && !!top?.end;
+}
+
+function edgeBefore(seq: FormatNode[], i: number, top: Edges): boolean {
+  return before(seq, i - 1, top) || separator(seq, i - 1, top);
+}
+
+function edgeAfter(seq: FormatNode[], i: number, top: Edges): boolean {
+  return after(seq, i, top) || separator(seq, i, top);
+}

@@ -1,0 +1,200 @@
+/**
+ * Matches a command against many aliases: candidates come from the word index (never a scan of
+ * every regex), then extras, the most-specific rule, immutables and casting give one MatchResult.
+ */
+import { castParams } from './cast-params.ts';
+import { extractAll, extractOne, type RawParams } from './extract.ts';
+import { splitExtras } from './extras.ts';
+import { buildFormatTable, type FormatSlot, type FormatTable } from './format-table.ts';
+import { textWords } from './literal-words.ts';
+import { suggest } from './suggest.ts';
+import type { AliasMatcher, AliasSpec, CompiledAlias, FormatProblem, MatchOptions, MatchResult } from './types.ts';
+
+export const MAX_COMMAND_LENGTH = 4096;
+
+export interface Hit {
+  slot: FormatSlot;
+  raws: RawParams[];
+  extras: Record<string, string>;
+}
+
+/**
+ * Compiles alias specs into a matcher; formats that do not compile are returned as problems and
+ * disabled, everything else keeps working.
+ *
+ * @example
+ * const { matcher } = compileAliases([{ id: 'ops.restart', action: 'ops.restart', enabled: true,
+ *   formats: ['restart {{service}} on {{host}}'], immutableParameters: {} }]);
+ * matcher.match('Restart web on prod') // { kind: 'matched', params: { service: 'web', host: 'prod' }, ... }
+ */
+export function compileAliases(
+  specs: AliasSpec[],
+  opts: { maxLength?: number } = {},
+): { matcher: IndexedAliasMatcher; problems: FormatProblem[] } {
+  const table = buildFormatTable(specs);
+  return { matcher: new IndexedAliasMatcher(table, opts.maxLength ?? MAX_COMMAND_LENGTH), problems: table.problems };
+}
+
+export class IndexedAliasMatcher implements AliasMatcher {
+  readonly aliases: readonly CompiledAlias[];
+  private stamp = 0;
+
+  constructor(
+    readonly table: FormatTable,
+    readonly maxLength: number,
+  ) {
+    this.aliases = table.aliases;
+  }
+
+  match(text: string, opts: MatchOptions = {}): MatchResult {
+    // 1. refuse what is too long to answer quickly
+    if (text.length > this.maxLength) {
+      return { kind: 'invalid', error: `command is too long: ${text.length} characters (the limit is ${this.maxLength})` };
+    }
+    const only = allowed(opts.only);
+    const hits = this.hits(text, only);
+    if (hits.length > 0) return resolve(hits);
+    // 2. nothing: the closest formats the caller may run
+    const entries = only ? this.table.suggestions.filter((s) => only(s.alias)) : this.table.suggestions;
+    return { kind: 'none', suggestions: suggest(text, entries) };
+  }
+
+  /**
+   * Every format that matches, before the most-specific rule: trailing extras taken off first (and
+   * kept as text when that leaves no match), single formats before `match_multiple` ones (StackStorm's order).
+   */
+  hits(text: string, only?: (aliasId: string) => boolean): Hit[] {
+    const candidates = this.candidates(text, only);
+    if (candidates.length === 0) return [];
+    const split = splitExtras(text);
+    let hits = tryAll(candidates, split.head, split.extras);
+    if (hits.length === 0 && split.count > 0) hits = tryAll(candidates, text, NO_EXTRAS);
+    return hits;
+  }
+
+  /** Formats whose required words all occur in the text, found through their two rarest ones. */
+  private candidates(text: string, only: ((aliasId: string) => boolean) | undefined): FormatSlot[] {
+    const words = textWords(text);
+    const first = words.values().next().value;
+    const stamp = ++this.stamp;
+    const out: FormatSlot[] = [];
+    // plain loops, no closures: this is the hot path
+    for (const w of words) {
+      const bucket = this.table.index.get(w);
+      if (!bucket) continue;
+      for (const s of bucket.single) if (s.stamp !== stamp && consider(s, stamp, words, first, only)) out.push(s);
+      // the second word: walk whichever is smaller, the bucket's pairs or the text's words
+      if (bucket.pairs.size <= words.size) {
+        for (const [w2, list] of bucket.pairs) if (words.has(w2)) collect(list, stamp, words, first, only, out);
+      } else {
+        for (const w2 of words) {
+          const list = bucket.pairs.get(w2);
+          if (list) collect(list, stamp, words, first, only, out);
+        }
+      }
+    }
+    for (const s of this.table.always) if (s.stamp !== stamp && consider(s, stamp, words, first, only)) out.push(s);
+    return out.length > 1 ? out.sort(byOrder) : out;
+  }
+}
+
+const NO_EXTRAS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** Single formats first; `match_multiple` ones only when no single format matched. */
+function tryAll(candidates: FormatSlot[], head: string, extras: Record<string, string>): Hit[] {
+  const hits: Hit[] = [];
+  let multiples = false;
+  // a few candidates found through their words on a short text are likely to match: skip the
+  // separate DFA pass then; otherwise the DFA turns misses away before submatch extraction
+  const screen = candidates.length > 4 || head.length > 256;
+  for (const slot of candidates) {
+    if (slot.multiple) multiples = true;
+    else {
+      const raw = extractOne(slot.format, head, screen || slot.format.indexWords.length === 0);
+      if (raw) hits.push({ slot, raws: [raw], extras });
+    }
+  }
+  if (hits.length > 0 || !multiples) return hits;
+  for (const slot of candidates) {
+    if (!slot.multiple) continue;
+    const raws = extractAll(slot.format, head);
+    if (raws.length > 0) hits.push({ slot, raws, extras });
+  }
+  return hits;
+}
+
+/** Whether a slot may match: the text opens with its lead word and holds all its required words. */
+function consider(
+  s: FormatSlot,
+  stamp: number,
+  words: Set<string>,
+  first: string | undefined,
+  only: ((aliasId: string) => boolean) | undefined,
+): boolean {
+  s.stamp = stamp;
+  if (s.format.lead !== undefined && s.format.lead !== first) return false;
+  const required = s.format.indexWords;
+  for (let i = 0; i < required.length; i++) if (!words.has(required[i]!)) return false;
+  return !only || only(s.spec.id);
+}
+
+function collect(
+  list: FormatSlot[],
+  stamp: number,
+  words: Set<string>,
+  first: string | undefined,
+  only: ((aliasId: string) => boolean) | undefined,
+  out: FormatSlot[],
+): void {
+  for (const s of list) if (s.stamp !== stamp && consider(s, stamp, words, first, only)) out.push(s);
+}
+
+function byOrder(a: FormatSlot, b: FormatSlot): number {
+  return a.order - b.order;
+}
+
+function allowed(only: MatchOptions['only']): ((aliasId: string) => boolean) | undefined {
+  if (only === undefined || typeof only === 'function') return only;
+  const ids = new Set(only);
+  return (id) => ids.has(id);
+}
+
+/** Most specific format per alias, then across aliases; anything else is an ambiguity. */
+function resolve(hits: Hit[]): MatchResult {
+  if (hits.length === 1) return finish(hits[0]!);
+  // 1. one format per alias: not strictly less specific than another, then first declared
+  const byAlias = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const list = byAlias.get(h.slot.spec.id);
+    if (list) list.push(h);
+    else byAlias.set(h.slot.spec.id, [h]);
+  }
+  const best = [...byAlias.values()].map((list) => list.find((h) => !list.some((o) => moreSpecific(o, h))) ?? list[0]!);
+  // 2. across aliases one must be strictly more specific than every other
+  const winner = best.length === 1 ? best[0] : best.find((h) => best.every((o) => o === h || moreSpecific(h, o)));
+  if (!winner) {
+    return { kind: 'ambiguous', candidates: best.map((h) => ({ alias: h.slot.spec.id, format: h.slot.format.source })) };
+  }
+  return finish(winner);
+}
+
+function moreSpecific(a: Hit, b: Hit): boolean {
+  const A = a.slot.format.words;
+  const B = b.slot.format.words;
+  if (A.size <= B.size) return false;
+  for (const w of B) if (!A.has(w)) return false;
+  return true;
+}
+
+/** Extras override positional values; immutables and the schema finish each parameter set. */
+function finish(hit: Hit): MatchResult {
+  const { spec, format, multiple } = hit.slot;
+  const base = { alias: spec.id, action: spec.action, format: format.source };
+  const sets = [];
+  for (const raw of hit.raws) {
+    const cast = castParams({ ...raw, ...hit.extras }, spec.parameters, spec.immutableParameters);
+    if (!cast.ok) return { kind: 'invalid', ...base, parameter: cast.parameter, error: cast.error };
+    sets.push(cast.params);
+  }
+  return { kind: 'matched', ...base, params: sets[0]!, ...(multiple ? { multiple: sets } : {}) };
+}
