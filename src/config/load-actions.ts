@@ -1,0 +1,113 @@
+/** Loads actions/*.yaml and actions/PACK/*.yaml (Switchboard actions and StackStorm action metadata). */
+import { builtinActions } from './builtins.ts';
+import { didYouMean } from './did-you-mean.ts';
+import type { ConfigFile } from './files.ts';
+import { mergeRoutes, renameNotifyKeys } from './notify.ts';
+import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
+import { actionSchema, runnerKinds, type ActionFile } from './schema.ts';
+import type { ActionConfig } from './types.ts';
+import type { YamlSource } from './yaml-source.ts';
+
+const actionKeys = Object.keys(actionSchema.shape);
+
+/** What each runner needs, beyond `runner` itself. */
+const runnerNeeds: Record<(typeof runnerKinds)[number], keyof ActionFile> = {
+  shell: 'command',
+  http: 'url',
+  module: 'module',
+  builtin: 'builtin',
+};
+
+/** The action's ref: `pack.name` with a `pack` field or a PACK folder, else `name` as written. */
+export function actionRef(action: Pick<ActionFile, 'name' | 'pack'>, folder?: string): string {
+  const pack = action.pack ?? folder;
+  return pack ? `${pack}.${action.name}` : action.name;
+}
+
+/** A StackStorm action metadata file: `runner_type` and no Switchboard `runner`. */
+function isStackStormMetadata(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && 'runner_type' in raw && !('runner' in raw);
+}
+
+/** Runner checks: errors for what a Switchboard runner needs, a warning for StackStorm-only actions. */
+function checkRunner(action: ActionFile, source: YamlSource, ctx: ParseContext): void {
+  if (action.runner === undefined) {
+    if (action.runner_type !== undefined) {
+      ctx.diagnostics.push({
+        ...source.at(['runner_type']),
+        message: `StackStorm runner "${action.runner_type}" cannot run here; set runner: ${runnerKinds.join(' | ')}`,
+        severity: 'warning',
+      });
+    } else {
+      ctx.diagnostics.push({ ...source.at(['runner']), path: 'runner', message: `required (one of ${runnerKinds.join(' | ')})`, severity: 'error' });
+    }
+    return;
+  }
+  const need = runnerNeeds[action.runner];
+  if (action[need] === undefined) {
+    ctx.diagnostics.push({ ...source.at(['runner']), path: need, message: `required by runner ${action.runner}`, severity: 'error' });
+  }
+}
+
+/** The ref a file that failed to load meant to define, when it can be read at all. */
+function intendedRef(data: unknown, folder?: string): string | undefined {
+  const { name, pack } = (typeof data === 'object' && data !== null ? data : {}) as { name?: unknown; pack?: unknown };
+  if (typeof name !== 'string') return undefined;
+  return actionRef({ name, pack: typeof pack === 'string' ? pack : undefined }, folder);
+}
+
+export interface LoadedAction {
+  action: ActionConfig;
+  source?: YamlSource;
+}
+
+export interface LoadedActions {
+  actions: Map<string, LoadedAction>;
+  /** refs of action files that have errors: aliases naming them are not reported again */
+  broken: Set<string>;
+}
+
+/** Every action by ref, built-ins first; duplicates are errors at the second definition. */
+export async function loadActions(files: ConfigFile[], ctx: ParseContext): Promise<LoadedActions> {
+  const out = new Map<string, LoadedAction>();
+  const broken = new Set<string>();
+  for (const [ref, action] of builtinActions()) out.set(ref, { action });
+  for (const file of files) {
+    const { source, value } = await parseFile(file, actionSchema, ctx, {
+      // StackStorm metadata loads as written: its `${VAR}`s are the shell's, at run time
+      expand: (raw) => !isStackStormMetadata(raw),
+      prepare: (raw) => {
+        dropTopLevelNulls(raw);
+        renameNotifyKeys(raw.notify);
+      },
+    });
+    const raw = source.data as Record<string, unknown> | undefined;
+    if (raw && typeof raw === 'object') {
+      for (const key of Object.keys(raw)) {
+        if (actionKeys.includes(key)) continue;
+        ctx.diagnostics.push({ ...source.keyAt([key]), message: `unknown key "${key}"${didYouMean(key, actionKeys)}`, severity: 'warning' });
+      }
+    }
+    if (!value) {
+      const ref = intendedRef(source.partial, file.folder);
+      if (ref) broken.add(ref);
+      continue;
+    }
+    const ref = actionRef(value, file.folder);
+    const first = out.get(ref);
+    if (first && !first.source) {
+      // StackStorm's own core pack ships core.noop etc.; the built-in one wins
+      ctx.diagnostics.push({ ...source.at(['name']), message: `action "${ref}" is built in; this file is ignored`, severity: 'warning' });
+      continue;
+    }
+    if (first?.source) {
+      const at = first.source.at(['name']);
+      ctx.diagnostics.push({ ...source.at(['name']), message: `duplicate action ref "${ref}" (first defined in ${at.file}:${at.line})`, severity: 'error' });
+      continue;
+    }
+    checkRunner(value, source, ctx);
+    mergeRoutes(value.notify);
+    out.set(ref, { action: { ...value, ref, file: file.rel }, source });
+  }
+  return { actions: out, broken };
+}

@@ -1,0 +1,61 @@
+/** Reads one config file and validates it against its schema, collecting diagnostics and secrets. */
+import type { z } from 'zod';
+import type { Env } from './env.ts';
+import type { ConfigFile } from './files.ts';
+import { collectSecrets, typeExpandedScalars } from './schema-walk.ts';
+import type { Diagnostic } from './types.ts';
+import { readYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
+import { issuesToDiagnostics } from './zod-issues.ts';
+
+export interface ParsedFile<T> {
+  source: YamlSource;
+  /** the validated value, when the file is valid */
+  value?: T;
+}
+
+export interface ParseContext {
+  env: Env;
+  diagnostics: Diagnostic[];
+  secrets: Set<string>;
+}
+
+export interface ParseOptions extends YamlReadOptions {
+  /** adjusts the raw data before validation (spellings, StackStorm's empty values) */
+  prepare?: (raw: Record<string, unknown>) => void;
+}
+
+/** StackStorm files write `description:` with no value; an empty optional field is an absent one. */
+export function dropTopLevelNulls(raw: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(raw)) if (value === null) delete raw[key];
+}
+
+/**
+ * Reads `file`, expands `${VAR}`, lets `prepare` adjust the raw data (spellings), validates with
+ * `schema`. An empty file is an error: every config file holds a mapping.
+ */
+export async function parseFile<S extends z.ZodType>(
+  file: ConfigFile,
+  schema: S,
+  ctx: ParseContext,
+  opts: ParseOptions = {},
+): Promise<ParsedFile<z.output<S>>> {
+  const { prepare } = opts;
+  const { source, diagnostics } = await readYamlSource(file.abs, file.rel, ctx.env, opts);
+  ctx.diagnostics.push(...diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('yaml: '))) return { source };
+  const raw = source.data;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    const got = raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`;
+    ctx.diagnostics.push({ ...source.at([]), message: `expected a mapping, got ${got}`, severity: 'error' });
+    return { source };
+  }
+  prepare?.(raw as Record<string, unknown>);
+  typeExpandedScalars(schema, raw, source.expandedWhole);
+  collectSecrets(schema, raw, ctx.secrets);
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    ctx.diagnostics.push(...issuesToDiagnostics(result.error.issues, source, schema, raw));
+    return { source };
+  }
+  return { source, value: result.data };
+}

@@ -1,0 +1,168 @@
+/**
+ * One parsed YAML config file: its data with `${VAR}` expanded, and a way back from a value's path
+ * to its `line:col`, so every diagnostic points at what the user wrote.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { expandEnv, type Env } from './env.ts';
+import type { Diagnostic, SourcePosition } from './types.ts';
+
+export type PathSegment = string | number;
+
+/** Where a path points, and the path as written (e.g. `on-failure` where the schema says `on_failure`). */
+export interface Located extends SourcePosition {
+  path: string;
+}
+
+export interface YamlSource {
+  /** relative to the config folder, `/`-separated */
+  file: string;
+  /** plain JS data, env-expanded; undefined when the file could not be parsed */
+  data: unknown;
+  /** what could be read of a file with YAML errors (may be incomplete), else `data` */
+  partial: unknown;
+  /** dotted paths of scalars written as one `${...}` and nothing else (candidates for number/boolean) */
+  expandedWhole: Set<string>;
+  /** dotted paths of scalars naming a missing variable: already reported, so not validated further */
+  unresolved: Set<string>;
+  /** position of the value at `path` (or of the closest existing parent) */
+  at(path: readonly PathSegment[]): Located;
+  /** position of the key at `path` (for unknown-key reports) */
+  keyAt(path: readonly PathSegment[]): Located;
+}
+
+/** Alternative spellings tried when a schema key is not written as such. */
+function spellings(key: string): string[] {
+  const out = [key, key.replace(/_/g, '-')];
+  if (key === 'channels') out.push('routes');
+  return out;
+}
+
+/** A hint for the YAML mistakes people make most. */
+const yamlHints: Record<string, string> = {
+  BLOCK_AS_IMPLICIT_KEY: ' (quote a value that contains ": ")',
+  TAB_AS_INDENT: ' (indent with spaces)',
+};
+
+/** Reads and parses one file; YAML syntax errors and missing variables become diagnostics. */
+export interface YamlReadOptions {
+  /** decides from the unexpanded data whether `${VAR}` is expanded (StackStorm files are not) */
+  expand?: (raw: unknown) => boolean;
+}
+
+export async function readYamlSource(absPath: string, file: string, env: Env, opts: YamlReadOptions = {}): Promise<{ source: YamlSource; diagnostics: Diagnostic[] }> {
+  const text = await readFile(absPath, 'utf8');
+  return parseYamlSource(text, file, env, opts);
+}
+
+export function parseYamlSource(text: string, file: string, env: Env, opts: YamlReadOptions = {}): { source: YamlSource; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const diagnostics: Diagnostic[] = [];
+  const pos = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    diagnostics.push({
+      ...pos(e.pos[0]),
+      path: '',
+      message: `yaml: ${e.message}${yamlHints[e.code] ?? ''}`,
+      severity: doc.errors.includes(e as never) ? 'error' : 'warning',
+    });
+  }
+  const expandedWhole = new Set<string>();
+  const unresolved = new Set<string>();
+  const parsed = doc.errors.length === 0;
+  if (parsed && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true)) expandNode(doc.contents as Node | null, [], env, { expandedWhole, unresolved }, pos, diagnostics);
+  const data = parsed ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
+  let partial: unknown = data;
+  if (!parsed) {
+    try {
+      partial = doc.toJS({ maxAliasCount: 1000 });
+    } catch {
+      partial = undefined;
+    }
+  }
+  const locate = (path: readonly PathSegment[], wantKey: boolean): Located => locateIn(doc, path, wantKey, pos, file);
+  return {
+    source: { file, data, partial, expandedWhole, unresolved, at: (p) => locate(p, false), keyAt: (p) => locate(p, true) },
+    diagnostics,
+  };
+}
+
+function expandNode(
+  node: Node | null,
+  path: PathSegment[],
+  env: Env,
+  seen: { expandedWhole: Set<string>; unresolved: Set<string> },
+  pos: (offset: number) => SourcePosition,
+  diagnostics: Diagnostic[],
+): void {
+  if (node === null) return;
+  if (isScalar(node)) {
+    if (typeof node.value !== 'string') return;
+    const result = expandEnv(node.value, env);
+    if (!result.ok) {
+      seen.unresolved.add(path.join('.'));
+      for (const name of result.missing) {
+        diagnostics.push({
+          ...pos(node.range?.[0] ?? 0),
+          path: path.join('.'),
+          message: `environment variable ${name} is not set (write \${${name}:-default} for a default)`,
+          severity: 'error',
+        });
+      }
+      return;
+    }
+    if (!result.changed) return;
+    if (/^\$\{[^}]*\}$/.test(node.value)) seen.expandedWhole.add(path.join('.'));
+    node.value = result.value;
+    return;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      expandNode(pair.value as Node | null, [...path, key], env, seen, pos, diagnostics);
+    }
+    return;
+  }
+  if (isSeq(node)) node.items.forEach((item, i) => expandNode(item as Node | null, [...path, i], env, seen, pos, diagnostics));
+}
+
+function locateIn(
+  doc: Document,
+  path: readonly PathSegment[],
+  wantKey: boolean,
+  pos: (offset: number) => SourcePosition,
+  file: string,
+): Located {
+  let node = doc.contents as Node | null;
+  let offset = node?.range?.[0] ?? 0;
+  const written: string[] = [];
+  let i = 0;
+  for (; i < path.length && node; i++) {
+    const seg = path[i] as PathSegment;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = spellings(String(seg))
+        .map((k) => node && isMap(node) ? node.items.find((p) => isScalar(p.key) && String(p.key.value) === k) : undefined)
+        .find((p) => p !== undefined);
+      if (!pair) break;
+      const key = pair.key as Node;
+      written.push(String((key as { value?: unknown }).value));
+      const value = pair.value as Node | null;
+      offset = (last && wantKey) || !value?.range ? (key.range?.[0] ?? offset) : value.range[0];
+      node = value;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+      written.push(String(seg));
+      node = node.items[seg] as Node;
+      offset = node.range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  const rest = path.slice(i).map(String);
+  const p = pos(offset);
+  return { file, line: p.line, col: p.col, path: [...written, ...rest].join('.') };
+}

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, loadConfig } from '../../../src/config/index.ts';
+
+const fixture = (name: string) => join(import.meta.dirname, '../../fixtures', name);
+
+/** Every diagnostic of a fixture, as `validate` prints it. */
+async function report(name: string): Promise<string[]> {
+  const { diagnostics } = await loadConfig(fixture(name), { env: {} });
+  return diagnostics.map(formatDiagnostic);
+}
+
+describe('loadConfig', () => {
+  it('loads the valid fixture with no diagnostic', async () => {
+    const { config, diagnostics } = await loadConfig(fixture('valid'), { env: {} });
+    expect(diagnostics).toEqual([]);
+    expect(config?.aliases.map((a) => a.id)).toEqual(['ops.restart', 'status']);
+  });
+
+  // one fault per fixture, named after it; each reports exactly this
+  it.each([
+    ['alias-unknown-action', 'aliases/ops.yaml:3:13  action_ref: undefined action "ops.restrat" used in alias "ops.restart" (did you mean "ops.restart"?)'],
+    ['yaml-syntax-error', 'aliases/ops.yaml:5:1  yaml: All mapping items must start at the same column'],
+    // the alias naming the broken action is not reported again
+    ['action-yaml-syntax-error', 'actions/restart.yaml:2:14  yaml: Nested mappings are not allowed in compact mappings (quote a value that contains ": ")'],
+    ['missing-env-var', 'channels/slack.yaml:3:8  token: environment variable SLACK_BOT_TOKEN is not set (write ${SLACK_BOT_TOKEN:-default} for a default)'],
+    ['rule-unknown-channel', 'rules/default.yaml:6:20  rules.0.to.1.channel: undefined channel "slack-ops" used in rule "failures reach ops"'],
+    ['notify-channel-without-rule', 'actions/restart.yaml:7:22  notify.on-failure.routes.1: notify channel "pager" is handled by no rule'],
+    // origin and chatops need no rule
+    ['alias-notify-channel-without-rule', 'aliases/a.yaml:5:44  notify.on-complete.routes.2: notify channel "ops-room" is handled by no rule'],
+    ['channel-bad-kind', 'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook'],
+    ['channel-missing-token', 'channels/slack.yaml:1:1  token: required (expected string)'],
+    ['duplicate-alias-id', 'aliases/ping.yaml:2:7  name: duplicate alias id "ops.ping" (first defined in aliases/ops/ping.yaml:1)'],
+    ['duplicate-channel-name', 'channels/b.yaml:1:7  name: duplicate channel name "out" (first defined in channels/a.yaml:1)'],
+    ['format-does-not-compile', 'aliases/vyatta.yaml:5:5  formats.1: parameter "east" appears more than once in the format'],
+    ['shell-action-without-command', 'actions/restart.yaml:3:9  command: required by runner shell'],
+    ['http-action-without-url', 'actions/status.yaml:2:9  url: required by runner http'],
+    ['action-without-runner', 'actions/restart.yaml:1:1  runner: required (one of shell | http | module | builtin)'],
+    ['api-key-unknown-user', 'switchboard.yaml:4:49  api_keys.0.user: undefined user "alce" used in api key "ci" (did you mean "alice"?)'],
+    ['bad-port-type', 'switchboard.yaml:2:9  server.port: expected number, got string'],
+    ['switchboard-unknown-key', 'switchboard.yaml:2:3  server.prot: unknown key "prot" (did you mean "port"?)'],
+    ['notify-template-syntax-error', 'actions/restart.yaml:5:26  notify.on_failure.message: template does not compile: expected variable end (template line 1, column 11)'],
+    ['empty-file', 'aliases/empty.yaml:1:1  expected a mapping, got an empty file'],
+  ])('reports %s as exactly one error', async (name, line) => {
+    const { config, diagnostics } = await loadConfig(fixture(name), { env: {} });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([line]);
+    expect(diagnostics[0]?.severity).toBe('error');
+    expect(config).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'alias-key-typo',
+      [
+        'aliases/ops.yaml:2:3  formats: warning: no formats: this alias never matches',
+        'aliases/ops.yaml:4:3  formaats: warning: unknown key "formaats" (did you mean "formats"?)',
+        'aliases/ops.yaml:7:5  result.formaat: warning: unknown key "formaat" (did you mean "format"?)',
+      ],
+    ],
+    [
+      'formats-overlap',
+      ['aliases/b.yaml:6:22  formats.1.representation.0: warning: can match the same text as alias "restart" format "restart {{service}}" (e.g. "restart alpha")'],
+    ],
+    ['alias-role-held-by-no-user', ['aliases/ops.yaml:4:14  allow.1: warning: role "admins" is held by no user']],
+    [
+      'stackstorm-action-without-runner',
+      ['actions/ops/local.yaml:3:14  runner_type: warning: StackStorm runner "local-shell-cmd" cannot run here; set runner: shell | http | module | builtin'],
+    ],
+  ])('loads %s with warnings only', async (name, lines) => {
+    const { config, diagnostics } = await loadConfig(fixture(name), { env: {} });
+    expect(diagnostics.map(formatDiagnostic)).toEqual(lines);
+    expect(config).toBeDefined();
+  });
+
+  it('reports every problem of every file at once', async () => {
+    const names = ['alias-unknown-action', 'bad-port-type', 'rule-unknown-channel'];
+    const all = (await Promise.all(names.map(report))).flat();
+    expect(all).toHaveLength(3);
+  });
+
+  it('reports a missing config folder', async () => {
+    const { config, diagnostics } = await loadConfig(fixture('no-such-folder'), { env: {} });
+    expect(config).toBeUndefined();
+    expect(diagnostics[0]?.message).toMatch(/^config folder .*no-such-folder does not exist$/);
+  });
+});
