@@ -1,0 +1,109 @@
+/**
+ * `POST /api/v1/commands {text, user?}`: run a command as the API key's user (or as `user` when the
+ * key may act for others). 202 `{execution}`; 422 no match / ambiguous / bad parameter; 403 not allowed.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { runCommand, type CommandOutcome } from '../commands/run-command.ts';
+import { ForbiddenError } from '../errors.ts';
+import { readBody } from './body.ts';
+import { errorBody, RequestError } from './errors.ts';
+import { createExecutionView, type ExecutionView } from './execution-view.ts';
+import type { ApiEnv, AppDeps } from './types.ts';
+
+const MAX_IDEMPOTENCY_KEY = 200;
+
+/** The body of `POST /api/v1/commands` (and `text` of the match dry run), for this config's limits. */
+export function commandBodySchema(commandLength: number) {
+  return z.object({
+    text: z
+      .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+      .max(commandLength, { error: `is longer than ${commandLength} characters` })
+      .refine((t) => t.trim().length > 0, { error: 'is empty' }),
+    user: z.string({ error: 'must be a string' }).min(1, { error: 'is empty' }).optional(),
+  });
+}
+
+/** Maps a pipeline outcome that ran nothing to its HTTP answer. */
+function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' }>) {
+  switch (outcome.kind) {
+    case 'none':
+      return {
+        status: 422 as const,
+        body: { ...errorBody('no_match', 'no alias matches this command'), suggestions: outcome.suggestions },
+      };
+    case 'ambiguous': {
+      const ids = [...new Set(outcome.candidates.map((c) => c.alias))].join(', ');
+      return {
+        status: 422 as const,
+        body: {
+          ...errorBody('ambiguous', `this command matches several aliases: ${ids}`),
+          candidates: outcome.candidates,
+          suggestions: outcome.candidates.map((c) => c.format),
+        },
+      };
+    }
+    case 'invalid':
+      return {
+        status: 422 as const,
+        body: {
+          ...errorBody(
+            outcome.parameter !== undefined ? 'bad_parameter' : 'invalid_command',
+            outcome.error,
+            outcome.parameter !== undefined ? { parameter: outcome.parameter } : {},
+          ),
+          ...(outcome.alias !== undefined && { alias: outcome.alias }),
+        },
+      };
+    case 'forbidden':
+      return {
+        status: 403 as const,
+        body: errorBody('forbidden', `you may not run ${outcome.alias}`),
+      };
+    case 'unknown_user':
+      return { status: 403 as const, body: errorBody('unknown_user', 'the user is not configured; nothing was run') };
+  }
+}
+
+export function commandRoutes(deps: AppDeps): Hono<ApiEnv> {
+  const { config } = deps;
+  const schema = commandBodySchema(config.main.limits.command_length);
+  const view = createExecutionView(config);
+  const logger = deps.logger.child({ component: 'api' });
+  const app = new Hono<ApiEnv>();
+
+  app.post('/', async (c) => {
+    const body = await readBody(c, schema);
+    const key = c.get('apiKey');
+    if (body.user !== undefined && body.user !== key.user && !key.act_as_others) {
+      throw new ForbiddenError('this API key may not act for other users');
+    }
+    const idempotency = c.req.header('idempotency-key')?.trim();
+    if (idempotency !== undefined && (idempotency.length === 0 || idempotency.length > MAX_IDEMPOTENCY_KEY)) {
+      throw new RequestError(422, 'invalid_request', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+    }
+    const outcome = await runCommand(
+      { ...deps, logger },
+      {
+        text: body.text,
+        source: 'api',
+        user: body.user ?? key.user,
+        origin: { source: 'api', sender: key.name, ...(idempotency !== undefined && { message_id: idempotency }) },
+        // scoped by key, so two callers' keys never collide
+        ...(idempotency !== undefined && { idempotencyKey: `api:${key.name}:${idempotency}` }),
+      },
+    );
+    if (outcome.kind !== 'queued') {
+      const { status, body: answer } = refusal(outcome);
+      return c.json(answer, status);
+    }
+    const answer: { execution: ExecutionView; created: boolean; executions?: ExecutionView[] } = {
+      execution: view(outcome.execution),
+      created: outcome.created,
+    };
+    if (outcome.executions.length > 1) answer.executions = outcome.executions.map((s) => view(s.execution));
+    return c.json(answer, 202, outcome.created ? {} : { 'Idempotent-Replayed': 'true' });
+  });
+
+  return app;
+}

@@ -1,0 +1,32 @@
+/**
+ * What the HTTP app is built from, and the per-request values its middleware sets.
+ */
+import type { AliasMatcher } from '../aliases/index.ts';
+import type { ApiKey } from '../auth/api-keys.ts';
+import type { Principal } from '../auth/authorize.ts';
+import type { Config } from '../config/types.ts';
+import type { ExecutionService } from '../executions/types.ts';
+import type { Logger } from '../log.ts';
+
+/** What the API needs of the alias engine's matcher: matching, and the aliases for help listings. */
+export type AppMatcher = AliasMatcher;
+
+/**
+ * Everything `createApp` needs. An options object on purpose: later issues add ingress adapters,
+ * a dashboard and metrics as new optional members.
+ */
+export interface AppDeps {
+  config: Config;
+  matcher: AppMatcher;
+  executions: ExecutionService;
+  logger: Logger;
+}
+
+/** Hono environment of the `/api/v1` routes: the caller, set by the bearer-key middleware. */
+export interface ApiEnv {
+  Variables: {
+    apiKey: ApiKey;
+    /** the key's user, when configured */
+    user: Principal | undefined;
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The HTTP app (DESIGN.md section 4). Routes per resource live in src/api/; this file only mounts
+ * them, sets the body limit and bearer-key check, and translates errors in one place (`onError`).
+ * Tests drive it with `app.request()`; `serve` hands it to @hono/node-server.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { aliasRoutes } from './api/aliases.ts';
+import { requireApiKey } from './api/auth.ts';
+import { commandRoutes } from './api/commands.ts';
+import { createErrorHandler, errorBody } from './api/errors.ts';
+import { executionRoutes } from './api/executions.ts';
+import { healthRoutes } from './api/health.ts';
+import type { ApiEnv, AppDeps } from './api/types.ts';
+
+export type { AppDeps, AppMatcher } from './api/types.ts';
+
+/**
+ * @example
+ * const app = createApp({ config, matcher, executions, logger });
+ * const res = await app.request('/api/v1/commands', {
+ *   method: 'POST', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify({ text: 'ping' }),
+ * });
+ */
+export function createApp(deps: AppDeps): Hono {
+  const { config } = deps;
+  const logger = deps.logger.child({ component: 'http' });
+  const app = new Hono();
+  const limit = config.main.server.body_limit;
+
+  app.onError(createErrorHandler({ logger, secrets: config.secrets }));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) => c.json(errorBody('payload_too_large', `the request body is larger than ${limit} bytes`), 413),
+    }),
+  );
+
+  app.route('/', healthRoutes(deps));
+
+  const api = new Hono<ApiEnv>();
+  api.use('*', requireApiKey({ config }));
+  api.route('/commands', commandRoutes(deps));
+  api.route('/executions', executionRoutes(deps));
+  api.route('/aliases', aliasRoutes(deps));
+  app.route('/api/v1', api);
+
+  return app;
+}

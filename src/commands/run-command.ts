@@ -1,0 +1,133 @@
+/**
+ * The one command pipeline every ingress shares (HTTP API, SMS, email, Slack, CLI):
+ * normalise → match → authorize → submit. Each outcome is a value; only infrastructure failures
+ * (Redis down) throw.
+ */
+import { normalizeText, type AliasMatcher, type Params, type Source } from '../aliases/index.ts';
+import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
+import type { Config } from '../config/types.ts';
+import { ParameterError } from '../errors.ts';
+import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
+import type { Logger } from '../log.ts';
+import { matchAsUser } from './match-as-user.ts';
+
+/** What the pipeline needs of the alias engine's matcher (src/aliases/index.ts). */
+export type CommandMatcher = Pick<AliasMatcher, 'match'>;
+
+export interface CommandDeps {
+  config: Config;
+  matcher: CommandMatcher;
+  executions: ExecutionService;
+  logger: Logger;
+}
+
+export interface CommandInput {
+  /** the text as received; normalised here for `source` */
+  text: string;
+  source: Source;
+  /** the configured user name of the person who sent it; `undefined` = unknown sender */
+  user: string | undefined;
+  origin: Origin;
+  /** provider message id or Idempotency-Key: a repeat yields the same execution(s) */
+  idempotencyKey?: string;
+  /** Slack: the bot's user id, so a leading `<@BOTID>` is removed */
+  botUserId?: string;
+}
+
+export interface Submitted {
+  execution: ExecutionRecord;
+  /** false when the idempotency key had already been used */
+  created: boolean;
+}
+
+export type CommandOutcome =
+  | ({ kind: 'queued'; alias: string; action: string; text: string; executions: Submitted[] } & Submitted)
+  | { kind: 'none'; text: string; suggestions: string[] }
+  | { kind: 'ambiguous'; text: string; candidates: { alias: string; format: string }[] }
+  | { kind: 'invalid'; text: string; error: string; alias?: string; parameter?: string }
+  | { kind: 'forbidden'; text: string; alias: string; action?: string }
+  | { kind: 'unknown_user'; text: string };
+
+/**
+ * Runs one command as `input.user`.
+ *
+ * 1. Normalise the text the way `input.source` needs (bot address, signatures, quotes, blanks).
+ * 2. An unknown user runs nothing (and learns nothing about the aliases).
+ * 3. Match it, the user's own aliases first (see `matchAsUser`): an alias they may not run never
+ *    makes their command ambiguous nor appears in their suggestions, but is refused by name.
+ * 5. Submit one execution per parameter set (several for a `match_multiple` format), each with a
+ *    distinct idempotency key derived from `input.idempotencyKey`.
+ *
+ * @example
+ * const outcome = await runCommand(deps, {
+ *   text: 'restart web', source: 'api', user: 'alice',
+ *   origin: { source: 'api', sender: 'ci' }, idempotencyKey: 'req-1',
+ * });
+ * if (outcome.kind === 'queued') console.log(outcome.execution.id);
+ */
+export async function runCommand(deps: CommandDeps, input: CommandInput): Promise<CommandOutcome> {
+  const { config, matcher, executions, logger } = deps;
+  const text = normalizeText(input.text, input.source, {
+    botNames: config.main.ingress.bot_names,
+    ...(input.botUserId !== undefined && { botUserId: input.botUserId }),
+  });
+
+  const user = resolveUser(config, input.user);
+  if (!user) {
+    logger.info({ source: input.source, sender: input.origin.sender }, 'command from unknown user refused');
+    return { kind: 'unknown_user', text };
+  }
+
+  const allowOf = allowFromConfig(config);
+  const { result: match, allowed } = matchAsUser(matcher, text, (id) => mayRun(user, allowOf(id)));
+  if (!allowed && (match.kind === 'matched' || match.kind === 'invalid') && match.alias !== undefined) {
+    logger.info({ user: user.name, alias: match.alias, source: input.source }, 'command forbidden');
+    return { kind: 'forbidden', text, alias: match.alias, ...(match.action !== undefined && { action: match.action }) };
+  }
+  switch (match.kind) {
+    case 'none':
+      return { kind: 'none', text, suggestions: match.suggestions };
+    case 'ambiguous':
+      return { kind: 'ambiguous', text, candidates: match.candidates };
+    case 'invalid':
+      return {
+        kind: 'invalid',
+        text,
+        error: match.error,
+        ...(match.alias !== undefined && { alias: match.alias }),
+        ...(match.parameter !== undefined && { parameter: match.parameter }),
+      };
+    case 'matched':
+      break;
+  }
+
+  const sets: Params[] = match.multiple ?? [match.params];
+  const submitted: Submitted[] = [];
+  try {
+    for (const [i, params] of sets.entries()) {
+      const key = input.idempotencyKey === undefined ? undefined : i === 0 ? input.idempotencyKey : `${input.idempotencyKey}#${i}`;
+      submitted.push(
+        await executions.submit({
+          alias: match.alias,
+          action: match.action,
+          params,
+          user: user.name,
+          origin: input.origin,
+          text,
+          ...(key !== undefined && { idempotencyKey: key }),
+        }),
+      );
+    }
+  } catch (err) {
+    if (!(err instanceof ParameterError)) throw err;
+    return { kind: 'invalid', text, error: err.message, alias: match.alias, parameter: err.parameter };
+  }
+
+  const first = submitted[0];
+  if (!first) return { kind: 'none', text, suggestions: [] };
+  logger.info(
+    { user: user.name, alias: match.alias, source: input.source, executions: submitted.map((s) => s.execution.id) },
+    first.created ? 'command queued' : 'command repeated',
+  );
+  return { kind: 'queued', alias: match.alias, action: match.action, text, executions: submitted, ...first };
+}

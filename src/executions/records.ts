@@ -1,0 +1,166 @@
+/**
+ * Execution records in Redis: one hash per execution (scalar fields plus JSON for params, origin,
+ * result, deliveries), indexes for newest-first listing, all changed through the Lua scripts in
+ * scripts.ts so that concurrent gateways and workers never lose an update.
+ */
+import type { Redis } from 'ioredis';
+import type { ExecutionKeys } from './keys.ts';
+import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, startScript } from './scripts.ts';
+import type { ExecutionRecord, ExecutionStatus, NewExecution } from './types.ts';
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+const SCRIPTS = { sbCreate: [createScript, 10], sbStart: [startScript, 8], sbFinish: [finishScript, 8], sbCancel: [cancelScript, 8], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 8] } as const;
+
+/** Registers the scripts on a client (idempotent) and returns them, callable with keys then args. */
+function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
+  const r = redis as unknown as Record<string, ScriptFn>;
+  for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
+    if (!r[name]) redis.defineCommand(name, { lua, numberOfKeys });
+  }
+  return { sbCreate: r.sbCreate!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis) };
+}
+
+const JSON_FIELDS = ['params', 'origin', 'result', 'deliveries'] as const;
+
+/** Turns HGETALL output (object or flat list) into a record. */
+export function decodeRecord(raw: Record<string, string> | string[]): ExecutionRecord | undefined {
+  let h: Record<string, string>;
+  if (Array.isArray(raw)) {
+    h = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) h[raw[i]!] = raw[i + 1]!;
+  } else h = raw;
+  if (!h.id || !h.status) return undefined;
+  const json = (k: (typeof JSON_FIELDS)[number]) => (h[k] !== undefined && h[k] !== '' ? JSON.parse(h[k]) : undefined);
+  const rec: ExecutionRecord = {
+    id: h.id,
+    status: h.status as ExecutionStatus,
+    action: h.action ?? '',
+    params: json('params') ?? {},
+    created_at: h.created_at ?? '',
+    attempts: Number(h.attempts ?? 0),
+    deliveries: json('deliveries') ?? [],
+  };
+  if (h.alias) rec.alias = h.alias;
+  if (h.user) rec.user = h.user;
+  if (h.text) rec.text = h.text;
+  const origin = json('origin');
+  if (origin) rec.origin = origin;
+  if (h.started_at) rec.started_at = h.started_at;
+  if (h.finished_at) rec.finished_at = h.finished_at;
+  if (h.result !== undefined && h.result !== '') rec.result = json('result');
+  if (h.error) rec.error = h.error;
+  return rec;
+}
+
+export type StartResult =
+  | { kind: 'run'; attempts: number; lost: boolean }
+  | { kind: 'done'; attempts: number }
+  | { kind: 'terminal'; status: ExecutionStatus; claimed: boolean; record?: ExecutionRecord }
+  | { kind: 'canceled' | 'lost'; record: ExecutionRecord }
+  | { kind: 'missing' };
+
+export interface RecordStore {
+  create(id: string, input: NewExecution, now: Date): Promise<{ created: boolean; id: string } | { collision: true }>;
+  get(id: string): Promise<ExecutionRecord | undefined>;
+  getMany(ids: string[]): Promise<(ExecutionRecord | undefined)[]>;
+  start(id: string, maxRuns: number): Promise<StartResult>;
+  /** final: terminal status, claims the hook; true when this call made it terminal */
+  finish(id: string, status: ExecutionStatus, fields: { result?: unknown; error?: string }): Promise<boolean>;
+  /** an instant run that already happened: queued -> terminal in one step */
+  complete(id: string, status: ExecutionStatus, fields: { result?: unknown; error?: string }, startedAt: string, finishedAt: string): Promise<StartResult>;
+  /** a failed run that will be retried: back to queued, error kept */
+  retry(id: string, error: string, result?: unknown): Promise<void>;
+  cancel(id: string): Promise<'queued' | 'running' | 'terminal' | 'missing'>;
+  claimHook(id: string): Promise<ExecutionRecord | undefined>;
+  cancelRequested(ids: string[]): Promise<string[]>;
+  page(status: ExecutionStatus | undefined, before: string, limit: number): Promise<{ id: string; score: string }[]>;
+  dropFromIndex(status: ExecutionStatus | undefined, ids: string[]): Promise<void>;
+}
+
+function startResult(r: (string | number)[]): StartResult {
+  const kind = r[0] as string;
+  if (kind === 'run') return { kind, attempts: Number(r[1]), lost: r[2] === 1 };
+  if (kind === 'done') return { kind, attempts: Number(r[1]) };
+  if (kind === 'terminal') {
+    return { kind, status: r[1] as ExecutionStatus, claimed: r[2] === 1, record: decodeRecord(r.slice(3) as string[]) };
+  }
+  if (kind === 'canceled' || kind === 'lost') return { kind, record: decodeRecord(r.slice(1) as string[])! };
+  return { kind: 'missing' };
+}
+
+export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds: number): RecordStore {
+  const s = scriptsOf(redis);
+  const ttl = String(Math.max(1, Math.round(ttlSeconds)));
+  const statusKeys = (id: string) => [keys.record(id), keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st))];
+  const iso = () => new Date().toISOString();
+
+  return {
+    async create(id, input, now) {
+      const fields: string[] = ['id', id, 'status', 'queued', 'action', input.action, 'params', JSON.stringify(input.params ?? {}),
+        'created_at', now.toISOString(), 'attempts', '0', 'deliveries', '[]'];
+      if (input.alias) fields.push('alias', input.alias);
+      if (input.user) fields.push('user', input.user);
+      if (input.text) fields.push('text', input.text);
+      if (input.origin) fields.push('origin', JSON.stringify(input.origin));
+      const idem = input.idempotencyKey;
+      const res = (await s.sbCreate(...statusKeys(id), keys.seq, idem ? keys.idem(idem) : keys.record(id),
+        id, idem ? '1' : '0', ttl, now.getTime(), ...fields)) as [number, string];
+      if (res[0] === 2) return { collision: true };
+      return { created: res[0] === 1, id: res[1] };
+    },
+    async get(id) {
+      const h = await redis.hgetall(keys.record(id));
+      return decodeRecord(h);
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const p = redis.pipeline();
+      for (const id of ids) p.hgetall(keys.record(id));
+      const out = (await p.exec()) ?? [];
+      return out.map(([err, h]) => (err ? undefined : decodeRecord(h as Record<string, string>)));
+    },
+    async start(id, maxRuns) {
+      return startResult((await s.sbStart(...statusKeys(id), iso(), maxRuns, ttl)) as (string | number)[]);
+    },
+    async complete(id, status, fields, startedAt, finishedAt) {
+      const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
+      const r = await s.sbComplete(...statusKeys(id), status, startedAt, finishedAt, result, fields.error ?? '', ttl);
+      return startResult(r as (string | number)[]);
+    },
+    async finish(id, status, fields) {
+      const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
+      const r = (await s.sbFinish(...statusKeys(id), status, iso(), result, fields.error ?? '', ttl, 'final')) as unknown[];
+      return r[0] === 1;
+    },
+    async retry(id, error, result) {
+      const res = result === undefined ? '' : JSON.stringify(result);
+      await s.sbFinish(...statusKeys(id), 'queued', iso(), res, error, ttl, 'retry');
+    },
+    async cancel(id) {
+      const r = (await s.sbCancel(...statusKeys(id), iso(), ttl, keys.cancelChannel)) as string[];
+      return r[0] as 'queued' | 'running' | 'terminal' | 'missing';
+    },
+    async claimHook(id) {
+      const r = (await s.sbClaim(keys.record(id))) as unknown[];
+      return r[0] === 1 ? decodeRecord(r.slice(1) as string[]) : undefined;
+    },
+    async cancelRequested(ids) {
+      if (ids.length === 0) return [];
+      const p = redis.pipeline();
+      for (const id of ids) p.hget(keys.record(id), 'cancel');
+      const out = (await p.exec()) ?? [];
+      return ids.filter((_, i) => out[i]?.[1] === '1');
+    },
+    async page(status, before, limit) {
+      const key = status ? keys.statusIndex(status) : keys.index;
+      const flat = await redis.zrevrangebyscore(key, before, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+      const out: { id: string; score: string }[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, score: flat[i + 1]! });
+      return out;
+    },
+    async dropFromIndex(status, ids) {
+      if (ids.length === 0) return;
+      await redis.zrem(status ? keys.statusIndex(status) : keys.index, ...ids);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * One job of the executions queue, start to end: claim the run atomically (which also spots a run
+ * lost with a dead worker), run the action under its timeout and the cancel watcher, then record
+ * the terminal status, or go back to `queued` and let BullMQ retry with backoff.
+ */
+import type { Job } from 'bullmq';
+import type { ActionConfig, Config } from '../config/types.ts';
+import type { Logger } from '../log.ts';
+import type { CancelWatcher } from './cancel-watcher.ts';
+import type { ExecutionJobData } from './job-options.ts';
+import type { RecordStore } from './records.ts';
+import { stopReasonOf, type Runner, type RunnerKind, type RunOutcome } from './runners/index.ts';
+import type { ExecutionRecord } from './types.ts';
+
+export interface RunDeps {
+  config: Config;
+  logger: Logger;
+  store: RecordStore;
+  watcher: CancelWatcher;
+  runners: Map<RunnerKind, Runner>;
+  /** called once per execution that reaches a terminal state (errors are logged, never thrown) */
+  terminal(rec: ExecutionRecord): Promise<void>;
+}
+
+/** Thrown to make BullMQ retry the job (with backoff) or leave it to the stalled-job check. */
+export class RetryRun extends Error {
+  override name = 'RetryRun';
+}
+
+export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps): Promise<void> {
+  const { store, watcher, config } = deps;
+  const snapshot = job.data.execution;
+  const id = snapshot.id;
+  if (job.name === 'finalize') {
+    const rec = await store.claimHook(id);
+    if (rec) await deps.terminal(rec);
+    return;
+  }
+  const action = config.actions.get(snapshot.action);
+  const instantRunner = action && runners(deps, action.runner);
+  if (action && instantRunner?.instant?.(action)) return runInstant(snapshot, action, instantRunner, deps);
+  const maxRuns = (action?.retries ?? 0) + 1;
+  const controller = new AbortController();
+  watcher.watch(id, controller);
+  try {
+    const start = await store.start(id, maxRuns);
+    if (start.kind === 'missing') return;
+    if (start.kind === 'terminal') {
+      if (start.claimed && start.record) await deps.terminal(start.record);
+      return;
+    }
+    if (start.kind === 'canceled' || start.kind === 'lost') {
+      if (start.kind === 'lost') deps.logger.warn({ execution: id }, 'previous run was lost with its worker');
+      await deps.terminal(start.record);
+      return;
+    }
+    if (start.kind !== 'run') return;
+    const logger = deps.logger.child({ execution: id, action: snapshot.action, attempt: start.attempts });
+
+    if (start.lost) logger.warn('previous run was lost with its worker; running again');
+    const execution: ExecutionRecord = { ...snapshot, status: 'running', attempts: start.attempts, started_at: new Date().toISOString() };
+    if (!action) return await end(execution, 'failed', { error: `unknown action ${snapshot.action}` }, deps);
+    const runner = runners(deps, action.runner);
+    if (!runner) return await end(execution, 'failed', { error: `action ${action.ref} has no runnable runner` }, deps);
+
+    const timer = setTimeout(() => controller.abort('timeout'), action.timeout * 1000);
+    let outcome: RunOutcome;
+    try {
+      outcome = await runner.run(action, snapshot.params ?? {}, { signal: controller.signal, logger, execution });
+    } catch (err) {
+      outcome = { status: 'failed', error: (err as Error)?.message ?? String(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+    const reason = stopReasonOf(controller.signal);
+    if (reason === 'shutdown') throw new RetryRun('worker shut down during the run');
+    if (reason === 'canceled') return await end(execution, 'canceled', { result: outcome.result, error: 'canceled' }, deps);
+    if (reason === 'timeout') {
+      return await end(execution, 'timeout', { result: outcome.result, error: `timed out after ${action.timeout}s` }, deps);
+    }
+    if (outcome.status === 'succeeded') return await end(execution, 'succeeded', { result: outcome.result }, deps);
+    const error = outcome.error ?? 'failed';
+    if (start.attempts < maxRuns) {
+      logger.info({ error }, 'run failed; retrying');
+      await store.retry(id, error, outcome.result);
+      throw new RetryRun(error);
+    }
+    await end(execution, 'failed', { result: outcome.result, error }, deps);
+  } finally {
+    watcher.unwatch(id);
+  }
+}
+
+const NEVER = new AbortController().signal;
+
+/** An instant action (see `Runner.instant`): run it, then record queued -> terminal in one step. */
+async function runInstant(snapshot: ExecutionRecord, action: ActionConfig, runner: Runner, deps: RunDeps): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const execution: ExecutionRecord = { ...snapshot, status: 'running', attempts: snapshot.attempts + 1, started_at: startedAt };
+  let outcome: RunOutcome;
+  try {
+    outcome = await runner.run(action, snapshot.params ?? {}, { signal: NEVER, logger: deps.logger, execution });
+  } catch (err) {
+    outcome = { status: 'failed', error: (err as Error)?.message ?? String(err) };
+  }
+  const finishedAt = new Date().toISOString();
+  const r = await deps.store.complete(snapshot.id, outcome.status, outcome, startedAt, finishedAt);
+  if (r.kind === 'done') {
+    const rec: ExecutionRecord = { ...execution, status: outcome.status, attempts: r.attempts, finished_at: finishedAt };
+    if (outcome.result !== undefined) rec.result = outcome.result;
+    if (outcome.error) rec.error = outcome.error;
+    else delete rec.error;
+    return deps.terminal(rec);
+  }
+  if (r.kind === 'terminal' && r.claimed && r.record) return deps.terminal(r.record);
+  if (r.kind === 'canceled' || r.kind === 'lost') return deps.terminal(r.record);
+}
+
+function runners(deps: RunDeps, kind: RunnerKind | undefined): Runner | undefined {
+  return kind ? deps.runners.get(kind) : undefined;
+}
+
+/** Records the terminal status; when this call made it terminal, runs the hook with the record as now stored. */
+async function end(run: ExecutionRecord, status: ExecutionRecord['status'], fields: { result?: unknown; error?: string }, deps: RunDeps) {
+  if (!(await deps.store.finish(run.id, status, fields))) return;
+  const rec: ExecutionRecord = { ...run, status, finished_at: new Date().toISOString() };
+  if (fields.result !== undefined) rec.result = fields.result;
+  if (fields.error) rec.error = fields.error;
+  else delete rec.error;
+  await deps.terminal(rec);
+}

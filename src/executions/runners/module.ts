@@ -1,0 +1,56 @@
+/**
+ * `module` runner: imports a JS/TS module (path relative to the config folder) and calls its
+ * `export` (default `default`) with `(params, { signal, logger, execution })`. The return value is
+ * the result; a throw fails the run. A module that ignores its signal is abandoned when it fires.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineRunner, type RunnerDeps, type RunOutcome } from './runner.ts';
+
+type ActionFn = (params: Record<string, unknown>, ctx: unknown) => unknown;
+
+export const moduleRunner = defineRunner({
+  kind: 'module',
+  create(deps: RunnerDeps) {
+    // import() of a cached module still runs every loader hook: keep the namespace per path
+    const loaded = new Map<string, Promise<Record<string, unknown>>>();
+    const load = (path: string) => {
+      let mod = loaded.get(path);
+      if (!mod) {
+        mod = import(pathToFileURL(path).href) as Promise<Record<string, unknown>>;
+        mod.catch(() => loaded.delete(path));
+        loaded.set(path, mod);
+      }
+      return mod;
+    };
+    return {
+      async run(action, params, ctx): Promise<RunOutcome> {
+        if (!action.module) return { status: 'failed', error: `action ${action.ref} has no module` };
+        const path = isAbsolute(action.module) ? action.module : resolve(deps.config.dir, action.module);
+        const name = action.export ?? 'default';
+        let fn: ActionFn | undefined;
+        try {
+          const mod = await load(path);
+          fn = mod[name] as ActionFn | undefined;
+        } catch (err) {
+          return { status: 'failed', error: `cannot load module ${action.module}: ${(err as Error).message}` };
+        }
+        if (typeof fn !== 'function') return { status: 'failed', error: `module ${action.module} has no function export ${name}` };
+        const call = Promise.resolve().then(() => fn(params, { signal: ctx.signal, logger: ctx.logger, execution: ctx.execution }));
+        const stopped = new Promise<never>((_, reject) => {
+          const fire = () => reject(new Error(`stopped (${String(ctx.signal.reason)})`));
+          if (ctx.signal.aborted) fire();
+          else ctx.signal.addEventListener('abort', fire, { once: true });
+        });
+        try {
+          return { status: 'succeeded', result: await Promise.race([call, stopped]) };
+        } catch (err) {
+          return { status: 'failed', error: (err as Error)?.message ?? String(err) };
+        } finally {
+          call.catch(() => undefined);
+          stopped.catch(() => undefined);
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * `shell` runner: argv rendered element by element (each once; a value stays one argument, never
+ * parsed by a shell), spawned with `shell: false` in its own process group. Stopping (timeout,
+ * cancel, shutdown) sends SIGTERM to the whole group, then SIGKILL after a grace; when the main
+ * process exits, anything it left in its group is killed too, so no child outlives its run.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { buildContext, renderTemplate } from '../../templates/render.ts';
+import { OutputBuffer } from './output-buffer.ts';
+import { defineRunner, type RunnerDeps, type RunOutcome } from './runner.ts';
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone
+  }
+}
+
+const signalNumber = (s: NodeJS.Signals | null) => (s ? (constants.signals[s] ?? 0) : 0);
+
+export const shellRunner = defineRunner({
+  kind: 'shell',
+  create(deps: RunnerDeps) {
+    const limit = deps.config.main.executions.output_limit;
+    return {
+      async run(action, params, ctx) {
+        if (!action.command?.length) return { status: 'failed', error: `action ${action.ref} has no command` };
+        const tctx = buildContext({ ...ctx.execution, params });
+        const [file, ...args] = action.command.map((el) => renderTemplate(el, tctx));
+        const env: Record<string, string> = {};
+        for (const name of action.env_allow ?? []) {
+          const v = deps.env[name];
+          if (v !== undefined) env[name] = v;
+        }
+        for (const [k, v] of Object.entries(action.env ?? {})) env[k] = renderTemplate(v, tctx);
+        const cwdRaw = action.cwd ? renderTemplate(action.cwd, tctx) : '.';
+        const cwd = isAbsolute(cwdRaw) ? cwdRaw : resolve(deps.config.dir, cwdRaw);
+        return runProcess(file!, args, { env, cwd, limit, signal: ctx.signal, graceMs: deps.killGraceSeconds * 1000 });
+      },
+    };
+  },
+});
+
+interface ProcessOptions {
+  env: Record<string, string>;
+  cwd: string;
+  limit: number;
+  signal: AbortSignal;
+  graceMs: number;
+}
+
+function runProcess(file: string, args: string[], o: ProcessOptions): Promise<RunOutcome> {
+  return new Promise((done) => {
+    if (o.signal.aborted) return done({ status: 'failed', error: 'stopped before start' });
+    const child = spawn(file, args, { shell: false, detached: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = new OutputBuffer(o.limit);
+    const stderr = new OutputBuffer(o.limit);
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (!child.pid) return;
+      killGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), o.graceMs);
+      killTimer.unref();
+    };
+    o.signal.addEventListener('abort', stop, { once: true });
+    child.on('exit', () => {
+      // whatever the action left behind in its group goes with it
+      if (child.pid) killGroup(child.pid, 'SIGKILL');
+    });
+    child.on('error', (err) => {
+      o.signal.removeEventListener('abort', stop);
+      done({ status: 'failed', error: `cannot run ${file}: ${err.message}`, result: { stdout: '', stderr: '', return_code: 127 } });
+    });
+    child.on('close', (code, sig) => {
+      o.signal.removeEventListener('abort', stop);
+      if (killTimer) clearTimeout(killTimer);
+      const return_code = code ?? -signalNumber(sig);
+      const result = { stdout: stdout.text(), stderr: stderr.text(), return_code };
+      if (code === 0) return done({ status: 'succeeded', result });
+      const why = sig ? `killed by ${sig}` : `exit code ${code}`;
+      const tail = result.stderr.trim().slice(-2000);
+      done({ status: 'failed', result, error: tail ? `${why}: ${tail}` : why });
+    });
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * Lua scripts that change execution records atomically. Every script that changes a status gets
+ * the record key and the six per-status index keys, in {@link STATUS_ORDER}, as KEYS[1..8]:
+ * KEYS[1] record, KEYS[2] all-executions index, KEYS[3..8] per-status indexes. Scripts return the
+ * record's hash (flat field/value list) where the caller needs it, to save a round trip.
+ */
+export const STATUS_ORDER = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled'] as const;
+
+const common = `
+local idx = { queued = KEYS[3], running = KEYS[4], succeeded = KEYS[5], failed = KEYS[6], timeout = KEYS[7], canceled = KEYS[8] }
+local terminal = { succeeded = true, failed = true, timeout = true, canceled = true }
+local function move(from, to, score)
+  if from ~= to then
+    redis.call('ZREM', idx[from], KEYS[1]:match('([^:]+)$'))
+    redis.call('ZADD', idx[to], score, KEYS[1]:match('([^:]+)$'))
+  end
+end
+local function finish(st, to, now, err, score, ttl)
+  redis.call('HSET', KEYS[1], 'status', to, 'finished_at', now, 'error', err, 'hooked', '1')
+  move(st, to, score)
+  redis.call('EXPIRE', KEYS[1], ttl)
+end
+`;
+
+/**
+ * create. KEYS[9] seq counter, KEYS[10] idempotency key (or the record key when none).
+ * ARGV: id, has-idem ('1'|'0'), ttl seconds, now ms, then field/value pairs.
+ * Returns {1, id} created, {0, existing id} idempotent hit, {2, ''} id collision.
+ */
+export const createScript = `${common}
+if ARGV[2] == '1' then
+  local existing = redis.call('GET', KEYS[10])
+  if existing then return {0, existing} end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {2, ''} end
+local seq = redis.call('INCR', KEYS[9])
+local now = tonumber(ARGV[4])
+local score = string.format('%.0f', now * 1000 + (seq % 1000))
+local fields = {}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], 'score', score, unpack(fields))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[2] == '1' then redis.call('SET', KEYS[10], ARGV[1], 'EX', ARGV[3]) end
+redis.call('ZADD', KEYS[2], score, ARGV[1])
+redis.call('ZADD', KEYS[3], score, ARGV[1])
+if seq % 64 == 0 then
+  -- now and then, drop index entries older than the retention (their records have expired)
+  local cutoff = '(' .. string.format('%.0f', (now - tonumber(ARGV[3]) * 1000) * 1000)
+  for i = 2, 8 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', cutoff) end
+end
+return {1, ARGV[1]}
+`;
+
+/**
+ * start a run. ARGV: now iso, max runs, ttl.
+ * Returns {'run', attempts, lost(0|1)} | {'terminal', status, claimed(0|1), hash...}
+ * | {'canceled'|'lost', hash...} (made terminal here, hook claimed) | {'missing'}.
+ */
+export const startScript = `${common}
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {'missing'} end
+if terminal[st] then
+  local claimed = redis.call('HSETNX', KEYS[1], 'hooked', '1')
+  return {'terminal', st, claimed, unpack(redis.call('HGETALL', KEYS[1]))}
+end
+local score = redis.call('HGET', KEYS[1], 'score')
+local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
+if redis.call('HGET', KEYS[1], 'cancel') == '1' then
+  finish(st, 'canceled', ARGV[1], 'canceled', score, ARGV[3])
+  return {'canceled', unpack(redis.call('HGETALL', KEYS[1]))}
+end
+if st == 'running' and attempts >= tonumber(ARGV[2]) then
+  finish(st, 'failed', ARGV[1], 'worker lost', score, ARGV[3])
+  return {'lost', unpack(redis.call('HGETALL', KEYS[1]))}
+end
+attempts = attempts + 1
+redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', attempts)
+move(st, 'running', score)
+local lost = 0
+if st == 'running' then lost = 1 end
+return {'run', attempts, lost}
+`;
+
+/**
+ * end a run. ARGV: new status, now iso, result json ('' = none), error ('' = none), ttl,
+ * mode ('final' claims the hook | 'retry' goes back to queued).
+ * Returns {1} changed (the caller knows the record: no read back) | {0, status} already terminal | {0} missing.
+ */
+export const finishScript = `${common}
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {0} end
+if terminal[st] then return {0, st} end
+local score = redis.call('HGET', KEYS[1], 'score')
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[3]) end
+if ARGV[6] == 'retry' then
+  redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[4])
+  move(st, 'queued', score)
+  return {1}
+end
+finish(st, ARGV[1], ARGV[2], ARGV[4], score, ARGV[5])
+if ARGV[4] == '' then redis.call('HDEL', KEYS[1], 'error') end
+return {1}
+`;
+
+/**
+ * cancel. ARGV: now iso, ttl, cancel channel.
+ * Returns {'queued'} (now canceled) | {'running'} (flag set, published) | {'terminal'} | {'missing'}.
+ */
+export const cancelScript = `${common}
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {'missing'} end
+if terminal[st] then return {'terminal'} end
+if st == 'queued' then
+  local score = redis.call('HGET', KEYS[1], 'score')
+  redis.call('HSET', KEYS[1], 'status', 'canceled', 'finished_at', ARGV[1], 'error', 'canceled')
+  move(st, 'canceled', score)
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return {'queued'}
+end
+redis.call('HSET', KEYS[1], 'cancel', '1')
+redis.call('PUBLISH', ARGV[3], KEYS[1]:match('([^:]+)$'))
+return {'running'}
+`;
+
+/**
+ * complete an instant run in one step (queued -> terminal; the action already ran, see
+ * `Runner.instant`). ARGV: status, started iso, finished iso, result json ('' = none),
+ * error ('' = none), ttl. Returns {'done', attempts} or the same non-run answers as start.
+ */
+export const completeScript = `${common}
+local h = redis.call('HMGET', KEYS[1], 'status', 'score', 'attempts', 'cancel')
+local st, score = h[1], h[2]
+if not st then return {'missing'} end
+if terminal[st] then
+  local claimed = redis.call('HSETNX', KEYS[1], 'hooked', '1')
+  return {'terminal', st, claimed, unpack(redis.call('HGETALL', KEYS[1]))}
+end
+if h[4] == '1' then
+  finish(st, 'canceled', ARGV[3], 'canceled', score, ARGV[6])
+  return {'canceled', unpack(redis.call('HGETALL', KEYS[1]))}
+end
+local attempts = tonumber(h[3] or '0') + 1
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'started_at', ARGV[2], 'finished_at', ARGV[3], 'attempts', attempts, 'hooked', '1')
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[5]) else redis.call('HDEL', KEYS[1], 'error') end
+move(st, ARGV[1], score)
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+return {'done', attempts}
+`;
+
+/** claim the terminal hook of a terminal record. Returns {1, hash...} or {0}. */
+export const claimHookScript = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st or st == 'queued' or st == 'running' then return {0} end
+if redis.call('HSETNX', KEYS[1], 'hooked', '1') == 0 then return {0} end
+return {1, unpack(redis.call('HGETALL', KEYS[1]))}
+`;

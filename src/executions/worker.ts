@@ -1,0 +1,128 @@
+/**
+ * The consumer side: a BullMQ worker on the executions queue. Stalled jobs (a worker killed
+ * mid-run) are detected after `executions.stalled_interval` (lock = twice that) and run again when
+ * the action has retries left, else end `failed` with "worker lost". `close()` stops taking jobs,
+ * lets running ones finish for up to `shutdown_grace` seconds, then stops them; a stopped run is
+ * left to the stalled-job check of another worker, like a crash.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/types.ts';
+import type { Logger } from '../log.ts';
+import { startCancelWatcher } from './cancel-watcher.ts';
+import { retentionSecondsOf, type ExecutionJobData } from './job-options.ts';
+import { executionKeys, QUEUE_NAME } from './keys.ts';
+import { createRecordStore } from './records.ts';
+import { workerConnection } from './redis.ts';
+import { runExecutionJob } from './run-execution.ts';
+import { createRunners, type BuiltinDeps } from './runners/index.ts';
+import { createExecutionService } from './service.ts';
+import type { ExecutionRecord, ExecutionService } from './types.ts';
+
+export interface ExecutionWorkerHooks {
+  /** called exactly once per execution reaching a terminal state (notifications plug in here) */
+  onTerminal?(exec: ExecutionRecord): Promise<void>;
+}
+
+export interface ExecutionWorkerOptions {
+  config: Config;
+  logger: Logger;
+  /** jobs run at once by this process (default `executions.concurrency`) */
+  concurrency?: number;
+  hooks?: ExecutionWorkerHooks;
+  builtins?: BuiltinDeps;
+  /** base environment the shell runner filters with each action's `env_allow` (default: empty) */
+  env?: Record<string, string | undefined>;
+  /** seconds between SIGTERM and SIGKILL for a stopped shell action (default 5) */
+  killGraceSeconds?: number;
+  /** BullMQ worker name stored on processed jobs (default: none) */
+  name?: string;
+}
+
+export interface ExecutionWorker {
+  /** stop taking jobs; wait up to `graceSeconds` (default `executions.shutdown_grace`) for running ones */
+  close(graceSeconds?: number): Promise<void>;
+}
+
+const STALLED_LIMIT = 'job stalled more than allowable limit';
+
+/**
+ * @example
+ * const worker = await startExecutionWorker({ config, logger, env: process.env, hooks: { onTerminal: notify } });
+ * process.on('SIGTERM', () => worker.close());
+ */
+export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promise<ExecutionWorker> {
+  const { config } = opts;
+  const ex = config.main.executions;
+  const logger = opts.logger.child({ component: 'worker' });
+  const keys = executionKeys(config.main.redis.prefix);
+  const conn: Redis = workerConnection(config.main.redis.url);
+  conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const store = createRecordStore(conn, keys, retentionSecondsOf(ex.retention_days));
+  const watcher = await startCancelWatcher({ subscriber: conn.duplicate(), channel: keys.cancelChannel, store, logger });
+
+  let service: ExecutionService | undefined;
+  const lazyService = () => (service ??= createExecutionService({ config, logger: opts.logger }));
+  const builtins: BuiltinDeps = {
+    help: opts.builtins?.help,
+    executions: opts.builtins?.executions ?? { get: (id) => lazyService().get(id), cancel: (id) => lazyService().cancel(id) },
+  };
+  const runners = createRunners({ config, env: opts.env ?? {}, builtins, killGraceSeconds: opts.killGraceSeconds ?? 5 });
+
+  const terminal = async (rec: ExecutionRecord) => {
+    logger.info({ execution: rec.id, status: rec.status, action: rec.action }, 'execution ended');
+    if (!opts.hooks?.onTerminal) return;
+    try {
+      await opts.hooks.onTerminal(rec);
+    } catch (err) {
+      logger.error({ execution: rec.id, err: (err as Error).message }, 'onTerminal hook failed');
+    }
+  };
+  const deps = { config, logger, store, watcher, runners, terminal };
+
+  const stalledMs = Math.max(100, Math.round(ex.stalled_interval * 1000));
+  const worker = new Worker<ExecutionJobData>(QUEUE_NAME, (job) => runExecutionJob(job, deps), {
+    connection: conn,
+    prefix: keys.prefix,
+    concurrency: opts.concurrency ?? ex.concurrency,
+    stalledInterval: stalledMs,
+    lockDuration: stalledMs * 2,
+    // a lost run is judged by the start script against the action's retries, not by BullMQ
+    maxStalledCount: 1000,
+    ...(opts.name && { name: opts.name }),
+  });
+  worker.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker error'));
+  worker.on('failed', (job: Job<ExecutionJobData> | undefined, err: Error) => {
+    if (!job || job.name !== 'run') return;
+    const final = err.message === STALLED_LIMIT || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    const error = err.message === STALLED_LIMIT || err.name === 'RetryRun' ? 'worker lost' : err.message;
+    const id = job.data.execution.id;
+    store
+      .finish(id, 'failed', { error })
+      .then(async (changed) => {
+        const rec = changed ? await store.get(id) : undefined;
+        if (rec) await terminal(rec);
+      })
+      .catch((e: Error) => logger.error({ execution: job.data.execution.id, err: e.message }, 'could not record failure'));
+  });
+  await worker.waitUntilReady();
+
+  return {
+    async close(graceSeconds = ex.shutdown_grace) {
+      const closing = worker.close();
+      const timer = setTimeout(() => {
+        logger.warn('shutdown grace over; stopping running executions');
+        for (const c of watcher.controllers()) c.abort('shutdown');
+      }, graceSeconds * 1000);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(timer);
+        await watcher.close();
+        await service?.close();
+        await conn.quit().catch(() => conn.disconnect());
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The one template engine of the project: Jinja via nunjucks, autoescape off, with Jinja
+ * compatibility (`dict.items()`, `iteritems()`, `True`/`False`) and StackStorm's filters.
+ *
+ * Every template (argv elements, URLs, bodies, messages, `ack`, `result`) sees the context built by
+ * {@link buildContext}. Values are data: a rendered value is never rendered again, so a parameter
+ * such as `{{ 7*7 }}` sent by a user reaches the action as those literal characters.
+ */
+import nunjucks from 'nunjucks';
+import type { ExecutionRecord } from '../executions/types.ts';
+import { filters } from './filters.ts';
+
+export type TemplateContext = Record<string, unknown>;
+
+nunjucks.installJinjaCompat();
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+for (const [name, fn] of Object.entries(filters)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
+
+const CACHE_LIMIT = 1000;
+const cache = new Map<string, nunjucks.Template>();
+
+/** Thrown when a template does not compile or fails while rendering. */
+export class TemplateError extends Error {
+  readonly code = 'template_error';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TemplateError';
+  }
+}
+
+function compiled(src: string): nunjucks.Template {
+  let tpl = cache.get(src);
+  if (tpl) return tpl;
+  try {
+    tpl = nunjucks.compile(src, env);
+    // compile lazily happens on first render; force it now so errors surface here
+    (tpl as unknown as { compile(): void }).compile();
+  } catch (err) {
+    throw new TemplateError(`template does not compile: ${(err as Error).message}`, { cause: err });
+  }
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(src, tpl);
+  return tpl;
+}
+
+const hasMarkup = (src: string) => src.includes('{{') || src.includes('{%') || src.includes('{#');
+
+/**
+ * Renders one template source once. Plain strings without markup are returned as they are.
+ * @example
+ * renderTemplate('restart {{ service }}', buildContext(exec)) // 'restart web'
+ */
+export function renderTemplate(src: string, ctx: TemplateContext): string {
+  if (!hasMarkup(src)) return src;
+  try {
+    return compiled(src).render(ctx);
+  } catch (err) {
+    if (err instanceof TemplateError) throw err;
+    throw new TemplateError(`template failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Checks that a template compiles (config validation); throws {@link TemplateError}. */
+export function compileTemplate(src: string): void {
+  if (hasMarkup(src)) compiled(src);
+}
+
+/**
+ * Renders every string inside a JSON-like value (HTTP bodies, `data` maps), each once. Keys are
+ * kept as written; non-string leaves are kept as they are.
+ */
+export function renderDeep(value: unknown, ctx: TemplateContext): unknown {
+  if (typeof value === 'string') return renderTemplate(value, ctx);
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, ctx));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, ctx)]));
+  }
+  return value;
+}
+
+/**
+ * The one context DESIGN.md defines: each parameter by name at top level (reserved names below
+ * win over a parameter of the same name), `params`, `execution` (the record, with `parameters` as a
+ * synonym of `params`), `action`, `alias`, `user`, `status`, `result`, `error`. `extra` is merged
+ * last (e.g. a notification's `data`).
+ */
+export function buildContext(exec: ExecutionRecord, extra: TemplateContext = {}): TemplateContext {
+  const params = exec.params ?? {};
+  return {
+    ...params,
+    params,
+    execution: { ...exec, params, parameters: params, result: exec.result },
+    action: exec.action,
+    alias: exec.alias,
+    user: exec.user,
+    status: exec.status,
+    result: exec.result,
+    error: exec.error,
+    ...extra,
+  };
+}
