@@ -1,0 +1,35 @@
+/** From a notification and one planned delivery to what a sink receives. */
+import type { Notification } from '../notify/types.ts';
+import type { OutboundMessage } from '../sinks/sink.ts';
+import type { FallbackDelivery } from './types.ts';
+
+/**
+ * The sink's input for one delivery (or fallback delivery) of a notification.
+ *
+ * @example
+ * const plan = routeNotification(n, config.rules, config.channels);
+ * for (const d of plan.deliveries) await queue.add(d.kind, toOutboundMessage(n, d), { jobId: d.id });
+ */
+export function toOutboundMessage(n: Notification, d: FallbackDelivery): OutboundMessage {
+  return {
+    id: d.id,
+    channel: d.channel,
+    ...(d.target !== undefined ? { target: d.target } : {}),
+    subject: n.subject,
+    text: n.message,
+    data: n.data,
+    ...(n.executionId !== undefined
+      ? {
+          execution: {
+            id: n.executionId,
+            status: n.status ?? 'unknown',
+            action: n.action ?? '',
+            ...(n.alias !== undefined ? { alias: n.alias } : {}),
+            ...(n.user !== undefined ? { user: n.user } : {}),
+          },
+        }
+      : {}),
+    ...(d.replyTo ? { replyTo: d.replyTo } : {}),
+    ...(Object.keys(d.options).length ? { options: d.options } : {}),
+  };
+}
