@@ -1,0 +1,109 @@
+/**
+ * The sink contract: one file per kind in src/sinks/, one line per kind in src/sinks/index.ts.
+ * A sink turns one rendered delivery into one provider call. It classifies failures with
+ * {@link SinkError} (`retryable`, `reason`, `retryAfterMs`); the delivery worker does retries,
+ * backoff, fallback and recording.
+ */
+import type { z } from 'zod';
+import type { Logger } from '../log.ts';
+import { SwitchboardError } from '../errors.ts';
+
+/** One message to one target on one channel, already rendered from the notification's templates. */
+export interface OutboundMessage {
+  /** deterministic delivery id: the same notification, channel and target always give the same id */
+  id: string;
+  /** channel name (channels/*.yaml `name`) */
+  channel: string;
+  /** where to send it in that channel: Slack channel, phone number, email address, repo...; absent = default_target */
+  target?: string;
+  /** short title: email subject, issue title, Slack fallback text */
+  subject: string;
+  /** the rendered message (may contain StackStorm's `{~}` split and Markdown code fences) */
+  text: string;
+  /** the notification's rendered `data` */
+  data: Record<string, unknown>;
+  /** the execution the notification is about, when there is one */
+  execution?: {
+    id: string;
+    status: string;
+    action: string;
+    alias?: string;
+    user?: string;
+  };
+  /** conversation to answer in, for replies to the origin: Slack `channel`/`thread_ts`, email `message_id`/`subject`/`references`... */
+  replyTo?: Record<string, string>;
+  /** extra fields from the rule's `to` entry (labels, assignees...) */
+  options?: Record<string, unknown>;
+}
+
+export interface SendResult {
+  /** the provider's id for what was created (Slack ts, Twilio SID, issue number...) */
+  externalId?: string;
+  /** set when nothing was sent on purpose (recipient opted out...): the reason */
+  skipped?: string;
+}
+
+export type SinkFailureReason =
+  | 'rate_limited'
+  | 'server_error'
+  | 'network'
+  | 'timeout'
+  | 'auth_error'
+  | 'client_error'
+  | 'invalid_target'
+  | 'opted_out';
+
+/** A failed send. `retryable: false` fails the delivery at once (BullMQ UnrecoverableError). */
+export class SinkError extends SwitchboardError {
+  readonly code = 'sink_error';
+  constructor(
+    message: string,
+    readonly reason: SinkFailureReason,
+    readonly retryable: boolean,
+    /** the provider asked to wait this long (Retry-After) */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Small persistent key-value state a sink may keep (issue per fingerprint, opted-out numbers). Redis-backed. */
+export interface SinkState {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** sets only when absent; true when it was set */
+  setIfAbsent(key: string, value: string, ttlSeconds?: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SinkDeps {
+  logger: Logger;
+  state: SinkState;
+  /** absolute config folder, for relative paths (the `file` sink) */
+  configDir: string;
+  /** how long one provider call may take, in ms (default 15000); the caller's AbortSignal also applies */
+  timeoutMs?: number;
+}
+
+export interface Sink {
+  send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult>;
+  /** releases connections (SMTP pools...) */
+  close?(): Promise<void>;
+}
+
+export interface SinkDefinition<K extends string, S extends z.ZodType> {
+  /** == file name == channels/*.yaml `kind:` */
+  kind: K;
+  /** validates the channel's settings (the matching member of channelSchema in src/config/schema.ts) */
+  settings: S;
+  /** messages per second a channel of this kind may send by default (per target where the provider limits per target) */
+  defaultRate?: { max: number; perSeconds: number; perTarget?: boolean };
+  create(settings: z.output<S>, deps: SinkDeps): Sink;
+}
+
+/**
+ * @example
+ * export const logSink = defineSink({ kind: 'log', settings: logChannel, create: (s, d) => ({ send: async (m) => { d.logger.info(m); return {}; } }) });
+ */
+export const defineSink = <K extends string, S extends z.ZodType>(d: SinkDefinition<K, S>) => d;
