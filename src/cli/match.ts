@@ -58,7 +58,7 @@ function describe(text: string, r: MatchResult): string {
 }
 
 export async function runMatch(args: MatchArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig(args.config);
+  const { config, diagnostics } = await loadConfig(args.config, { overlaps: false });
   if (!config) {
     for (const d of diagnostics.filter((x) => x.severity === 'error')) io.err(`${d.file}:${d.line}:${d.col}  ${d.path}: ${d.message}`);
     return 2;

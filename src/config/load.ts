@@ -22,6 +22,11 @@ import type { Config, Diagnostic } from './types.ts';
 export interface LoadOptions {
   /** the environment `${VAR}` reads; default `process.env` */
   env?: Env;
+  /**
+   * look for formats of different aliases that can match the same text (warnings only; costs about
+   * a second per few hundred aliases, so `serve` and `match` skip it and `validate` runs it). Default true.
+   */
+  overlaps?: boolean;
 }
 
 /** Secrets shorter than this are not redacted from messages (they would mangle ordinary words). */
@@ -63,7 +68,8 @@ export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promis
   };
   const loaded = { main, actions, brokenActions: broken, aliases, channels, rules };
   ctx.diagnostics.push(...checkCrossReferences(loaded), ...checkTemplates(aliases, actions.values()));
-  ctx.diagnostics.push(...checkFormats({ compileAliases, findOverlaps }, aliases, toAliasSpecs(config)));
+  const overlaps = opts.overlaps === false ? () => [] : findOverlaps;
+  ctx.diagnostics.push(...checkFormats({ compileAliases, findOverlaps: overlaps }, aliases, toAliasSpecs(config)));
   return { config, diagnostics: redact(ctx.diagnostics, ctx.secrets).sort(order) };
 }
 
