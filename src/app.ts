@@ -11,6 +11,7 @@ import { commandRoutes } from './api/commands.ts';
 import { createErrorHandler, errorBody } from './api/errors.ts';
 import { executionRoutes } from './api/executions.ts';
 import { healthRoutes } from './api/health.ts';
+import { notifyRoutes } from './api/notify.ts';
 import type { ApiEnv, AppDeps } from './api/types.ts';
 
 export type { AppDeps, AppMatcher } from './api/types.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/commands', commandRoutes(deps));
   api.route('/executions', executionRoutes(deps));
   api.route('/aliases', aliasRoutes(deps));
+  api.route('/notify', notifyRoutes(deps));
   app.route('/api/v1', api);
 
   return app;

@@ -5,6 +5,7 @@ import type { AliasMatcher } from '../aliases/index.ts';
 import type { ApiKey } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/authorize.ts';
 import type { Config } from '../config/types.ts';
+import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionService } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   matcher: AppMatcher;
   executions: ExecutionService;
   logger: Logger;
+  /** notifications (`POST /api/v1/notify`); absent = that route answers 503 */
+  deliveries?: DeliveryService;
 }
 
 /** Hono environment of the `/api/v1` routes: the caller, set by the bearer-key middleware. */

@@ -9,6 +9,7 @@ const usage = `usage:
   switchboard serve    [--config DIR] [--role all|gateway|worker]
   switchboard validate [--config DIR]
   switchboard match    [--config DIR] [--format FORMAT] [--source api|sms|email|slack] [--json] [COMMAND]
+  switchboard send     [--config DIR] CHANNEL_NAME MESSAGE
   switchboard routes   [--config DIR] --status STATUS --action REF [--alias ID] [--user NAME]
                        [--data k=v ...] [--param k=v ...] [--trigger T] [--source S] [--json]
   switchboard schemas  [--out DIR]
@@ -87,6 +88,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         { config, format: values.format, source: source as 'api', json: values.json ?? false, command: positionals.length ? positionals.join(' ') : undefined },
         io,
       );
+    }
+    case 'send': {
+      const [channel, ...words] = positionals;
+      if (!channel || words.length === 0) {
+        io.err('usage: switchboard send [--config DIR] CHANNEL_NAME MESSAGE');
+        return 2;
+      }
+      const { runSend } = await import('./send.ts');
+      return runSend({ config, channel, message: words.join(' '), env }, io);
     }
     case 'routes': {
       const { runRoutes, parseKeyValues } = await import('./routes.ts');

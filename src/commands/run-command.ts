@@ -7,6 +7,7 @@ import { normalizeText, type AliasMatcher, type Params, type Source } from '../a
 import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
 import type { Config } from '../config/types.ts';
 import { ParameterError } from '../errors.ts';
+import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
 import { matchAsUser } from './match-as-user.ts';
@@ -19,6 +20,8 @@ export interface CommandDeps {
   matcher: CommandMatcher;
   executions: ExecutionService;
   logger: Logger;
+  /** when set, each newly created execution's alias `ack` is sent to the origin */
+  deliveries?: DeliveryService;
 }
 
 export interface CommandInput {
@@ -32,6 +35,8 @@ export interface CommandInput {
   idempotencyKey?: string;
   /** Slack: the bot's user id, so a leading `<@BOTID>` is removed */
   botUserId?: string;
+  /** false when the ingress answers with the ack itself (SMS: the TwiML reply), so none is queued */
+  sendAck?: boolean;
 }
 
 export interface Submitted {
@@ -125,6 +130,11 @@ export async function runCommand(deps: CommandDeps, input: CommandInput): Promis
 
   const first = submitted[0];
   if (!first) return { kind: 'none', text, suggestions: [] };
+  for (const s of submitted) {
+    if (!s.created || !deps.deliveries || input.sendAck === false) continue;
+    // the execution is queued either way; a lost ack is logged, never turned into a failed command
+    await deps.deliveries.ackExecution(s.execution).catch((err: Error) => logger.warn({ execution: s.execution.id, err: err.message }, 'ack not queued'));
+  }
   logger.info(
     { user: user.name, alias: match.alias, source: input.source, executions: submitted.map((s) => s.execution.id) },
     first.created ? 'command queued' : 'command repeated',

@@ -45,6 +45,8 @@ export interface ExecutionWorker {
 }
 
 const STALLED_LIMIT = 'job stalled more than allowable limit';
+/** tries of the onTerminal hook (backoff 0.5 s doubling, capped at 10 s: about a minute in all) */
+const HOOK_ATTEMPTS = 8;
 
 /**
  * @example
@@ -72,10 +74,15 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
   const terminal = async (rec: ExecutionRecord) => {
     logger.info({ execution: rec.id, status: rec.status, action: rec.action }, 'execution ended');
     if (!opts.hooks?.onTerminal) return;
-    try {
-      await opts.hooks.onTerminal(rec);
-    } catch (err) {
-      logger.error({ execution: rec.id, err: (err as Error).message }, 'onTerminal hook failed');
+    // the hook runs once per execution (claimed in Redis): retry it (it must be idempotent) rather than lose notifications
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await opts.hooks.onTerminal(rec);
+      } catch (err) {
+        if (attempt >= HOOK_ATTEMPTS) return logger.error({ execution: rec.id, err: (err as Error).message }, 'onTerminal hook failed; giving up');
+        logger.warn({ execution: rec.id, attempt, err: (err as Error).message }, 'onTerminal hook failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
+      }
     }
   };
   const deps = { config, logger, store, watcher, runners, terminal };

@@ -1,0 +1,77 @@
+/**
+ * The delivery ledger: each delivery of an execution is an entry of the record's `deliveries`
+ * (`GET /api/v1/executions/:id`), changed by one Lua script so concurrent workers never lose an
+ * update; plus counters per outcome. Entries carry their delivery `id` beside the contract fields.
+ */
+import type { Redis } from 'ioredis';
+import type { DeliveryRecord } from '../executions/types.ts';
+import type { DeliveryKeys } from './keys.ts';
+
+/** A ledger entry: the API's DeliveryRecord plus the delivery id it belongs to. */
+export interface LedgerEntry extends DeliveryRecord {
+  id: string;
+}
+
+export type DeliveryCounter = 'queued' | 'sent' | 'failed' | 'skipped' | 'retried' | 'fallback';
+
+/**
+ * KEYS[1] record, KEYS[2] stats. ARGV: id, mode (`pending` adds only when absent; `update`
+ * replaces, never undoing `sent`), entry JSON, counter field ('' = none).
+ * Returns 1 when the entry changed. A missing record (expired) is left alone.
+ */
+const upsertScript = `
+if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[4], 1) end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local raw = redis.call('HGET', KEYS[1], 'deliveries')
+local list = {}
+if raw and raw ~= '' and raw ~= '[]' and raw ~= '{}' then list = cjson.decode(raw) end
+local entry = cjson.decode(ARGV[3])
+for i, d in ipairs(list) do
+  if d.id == ARGV[1] then
+    if ARGV[2] == 'pending' or d.status == 'sent' then return 0 end
+    list[i] = entry
+    redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
+    return 1
+  end
+end
+list[#list + 1] = entry
+redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
+return 1
+`;
+
+export interface Ledger {
+  /** lists the delivery as `pending` on its execution unless already listed; counts `queued` when it is new */
+  pending(executionId: string, entry: LedgerEntry): Promise<boolean>;
+  /** records the delivery's latest state on its execution (created when missing) and bumps `counter` */
+  update(executionId: string | undefined, entry: LedgerEntry, counter?: DeliveryCounter): Promise<void>;
+  count(counter: DeliveryCounter): Promise<void>;
+  stats(): Promise<Record<DeliveryCounter, number>>;
+}
+
+type Upsert = (k1: string, k2: string, id: string, mode: string, json: string, counter: string) => Promise<number>;
+
+export function createLedger(redis: Redis, keys: DeliveryKeys): Ledger {
+  const r = redis as unknown as { sbDeliveryUpsert?: Upsert };
+  if (!r.sbDeliveryUpsert) redis.defineCommand('sbDeliveryUpsert', { lua: upsertScript, numberOfKeys: 2 });
+  const upsert = (r.sbDeliveryUpsert as Upsert).bind(redis);
+  return {
+    async pending(executionId, entry) {
+      return (await upsert(keys.record(executionId), keys.stats, entry.id, 'pending', JSON.stringify(entry), '')) === 1;
+    },
+    async update(executionId, entry, counter) {
+      if (executionId === undefined) {
+        if (counter) await redis.hincrby(keys.stats, counter, 1);
+        return;
+      }
+      await upsert(keys.record(executionId), keys.stats, entry.id, 'update', JSON.stringify(entry), counter ?? '');
+    },
+    async count(counter) {
+      await redis.hincrby(keys.stats, counter, 1);
+    },
+    async stats() {
+      const h = await redis.hgetall(keys.stats);
+      const n = (k: DeliveryCounter) => Number(h[k] ?? 0);
+      return { queued: n('queued'), sent: n('sent'), failed: n('failed'), skipped: n('skipped'), retried: n('retried'), fallback: n('fallback') };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * One job of the deliveries queue, start to end:
+ * 1. the channel's rate bucket: empty → the job goes back to `delayed` (no attempt used);
+ * 2. the send, under a deadline;
+ * 3. sent / skipped → recorded on the execution and counted;
+ * 4. a retryable failure with attempts left → recorded (`pending`, attempts, last_error) and thrown,
+ *    BullMQ retries it after `deliveryBackoff` (Retry-After honoured, and the bucket paused);
+ * 5. a permanent failure, or the last attempt → recorded `failed`, counted, the rule's fallbacks
+ *    enqueued (their own deterministic ids), and UnrecoverableError thrown.
+ * A re-run of the same job (stalled after a crash) sends again: sinks are idempotent by delivery id
+ * where the provider allows; the ledger and fallback ids make the rest a no-op.
+ */
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { redactText, type Logger } from '../log.ts';
+import { SinkError, type SendResult } from '../sinks/sink.ts';
+import type { ChannelSinks } from './channel-sinks.ts';
+import { deliveryJobOptions, fallbackJobData, type DeliveryJobData } from './job.ts';
+import type { Ledger, LedgerEntry } from './ledger.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface ProcessDeps {
+  sinks: ChannelSinks;
+  ledger: Ledger;
+  limiter: RateLimiter;
+  /** where fallback deliveries are added */
+  queue: Queue<DeliveryJobData>;
+  logger: Logger;
+  secrets: readonly string[];
+  /** outer deadline of one send, ms (the sinks keep their own, shorter, one) */
+  sendTimeoutMs: number;
+  /** aborted when the worker is forced to stop */
+  stopping: AbortSignal;
+}
+
+/** Any failure as a SinkError with a redacted message; unknown errors are retryable. */
+export function asSinkError(err: unknown, secrets: readonly string[]): SinkError {
+  if (err instanceof SinkError) return err;
+  const message = redactText(err instanceof Error ? err.message : String(err), secrets);
+  return new SinkError(`internal: ${message}`, 'server_error', true);
+}
+
+const entryOf = (data: DeliveryJobData, status: LedgerEntry['status'], attempts: number, lastError?: string): LedgerEntry => ({
+  id: data.message.id,
+  channel: data.message.channel,
+  ...(data.message.target !== undefined && { target: data.message.target }),
+  status,
+  attempts,
+  ...(lastError !== undefined && { last_error: lastError }),
+});
+
+async function send(data: DeliveryJobData, deps: ProcessDeps): Promise<SendResult> {
+  const sink = deps.sinks.get(data.message.channel);
+  if (!sink) throw new SinkError(deps.sinks.problem(data.message.channel), 'client_error', false);
+  const ctl = new AbortController();
+  const stop = () => ctl.abort('shutdown');
+  deps.stopping.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(() => ctl.abort('timeout'), deps.sendTimeoutMs);
+  try {
+    return await sink.send(data.message, ctl.signal);
+  } finally {
+    clearTimeout(timer);
+    deps.stopping.removeEventListener('abort', stop);
+  }
+}
+
+export async function processDelivery(job: Job<DeliveryJobData>, token: string | undefined, deps: ProcessDeps): Promise<SendResult> {
+  const data = job.data;
+  const { message } = data;
+  const attempt = job.attemptsMade + 1;
+  const log = deps.logger.child({ delivery: message.id, channel: message.channel, execution: data.executionId, attempt });
+
+  const wait = await deps.limiter.take(message.channel, message.target);
+  if (wait > 0) {
+    await job.moveToDelayed(Date.now() + wait, token);
+    throw new DelayedError();
+  }
+
+  try {
+    const res = await send(data, deps);
+    if (res.skipped !== undefined) {
+      log.info({ reason: res.skipped }, 'delivery skipped');
+      await deps.ledger.update(data.executionId, entryOf(data, 'skipped', attempt, `skipped: ${res.skipped}`), 'skipped');
+    } else {
+      log.debug({ external_id: res.externalId }, 'delivery sent');
+      await deps.ledger.update(data.executionId, entryOf(data, 'sent', attempt), 'sent');
+    }
+    return res;
+  } catch (err) {
+    const e = asSinkError(err, deps.secrets);
+    if (e.reason === 'opted_out') {
+      log.info('recipient opted out; delivery skipped');
+      await deps.ledger.update(data.executionId, entryOf(data, 'skipped', attempt, e.message), 'skipped');
+      return { skipped: 'opted out' };
+    }
+    if (e.retryAfterMs !== undefined) await deps.limiter.pause(message.channel, message.target, e.retryAfterMs);
+    const final = !e.retryable || attempt >= (job.opts.attempts ?? 1);
+    if (!final) {
+      log.info({ reason: e.reason, err: e.message, retry_after_ms: e.retryAfterMs }, 'delivery failed; will retry');
+      await deps.ledger.update(data.executionId, entryOf(data, 'pending', attempt, e.message), 'retried');
+      throw e;
+    }
+    log.warn({ reason: e.reason, err: e.message }, 'delivery failed for good');
+    await deps.ledger.update(data.executionId, entryOf(data, 'failed', attempt, e.message), 'failed');
+    await enqueueFallbacks(data, e.message, deps);
+    throw new UnrecoverableError(e.message);
+  }
+}
+
+async function enqueueFallbacks(data: DeliveryJobData, error: string, deps: ProcessDeps): Promise<void> {
+  if (data.fallback.length === 0) return;
+  const jobs = data.fallback.map((f) => {
+    const fb = fallbackJobData(data, f, error);
+    return { name: fb.kind, data: fb, opts: deliveryJobOptions(fb.message.id) };
+  });
+  for (const j of jobs) {
+    if (j.data.executionId !== undefined) await deps.ledger.pending(j.data.executionId, entryOf(j.data, 'pending', 0));
+    await deps.ledger.count('fallback');
+  }
+  await deps.queue.addBulk(jobs);
+  deps.logger.info({ delivery: data.message.id, fallbacks: jobs.map((j) => j.data.message.channel) }, 'fallback deliveries queued');
+}
