@@ -52,7 +52,15 @@ export function visibleAliases<A extends { id: string }>(
 }
 
 /** Looks up an alias's `allow` roles in the loaded config, by id. */
+const allowCache = new WeakMap<readonly unknown[], (aliasId: string) => Guarded | undefined>();
+
 export function allowFromConfig(config: Pick<Config, 'aliases'>): (aliasId: string) => Guarded | undefined {
-  const byId = new Map(config.aliases.map((a) => [a.id, { allow: a.allow }] as const));
-  return (id) => byId.get(id);
+  // built once per loaded alias list (a reload brings a new list), not once per command
+  let lookup = allowCache.get(config.aliases);
+  if (!lookup) {
+    const byId = new Map(config.aliases.map((a) => [a.id, { allow: a.allow }] as const));
+    lookup = (id) => byId.get(id);
+    allowCache.set(config.aliases, lookup);
+  }
+  return lookup;
 }

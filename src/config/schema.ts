@@ -249,6 +249,7 @@ export const channelSchema = z.discriminatedUnion('kind', [
           max_size: z.number().int().positive().default(1_048_576),
           tls: z.object({ key: z.string(), cert: z.string() }).strict().optional(),
           verify: z.array(z.enum(['dkim', 'spf', 'dmarc'])).default([]),
+          resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for DKIM/SPF/DMARC lookups; default: the system resolver'),
         })
         .strict()
         .optional(),

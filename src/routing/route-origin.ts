@@ -31,9 +31,10 @@ function targetOf(origin: Origin): string {
 }
 
 /**
- * The one delivery of a notification to `origin`: the first channel (file order) whose kind
- * answers the origin's medium, the sender (Slack: the conversation) as target, the origin's reply
- * data as `replyTo`. api and cli origins get no delivery (the caller polls the execution).
+ * The one delivery of a notification to `origin`: the channel an email, SMS or Slack command arrived on, else
+ * the first channel (file order) whose kind answers the origin's medium, the sender (Slack: the
+ * conversation) as target, the origin's reply data as `replyTo`. api and cli origins get no
+ * delivery (the caller polls the execution).
  *
  * @example
  * routeOrigin(n, channels) // { handled: true, delivery: { channel: 'twilio', kind: 'sms', target: '+15551230001', rule: '(origin)', ... } }
@@ -43,7 +44,10 @@ export function routeOrigin(n: Notification, channels: Map<string, ChannelConfig
   if (!origin) return { handled: false, note: `${n.name}: no origin to reply to (not started by a command)` };
   const kind = kindBySource[origin.source];
   if (!kind) return { handled: true, note: `${n.name}: origin is ${origin.source}; the caller reads the execution, nothing is sent` };
-  const channel = [...channels.values()].find((c) => c.kind === kind);
+  // a command names the channel it arrived on (email and SMS: `reply.channel`, Slack: `reply.channel_name`): answer through it
+  const arrivedOn = origin.source === 'email' || origin.source === 'sms' ? origin.reply?.channel : origin.source === 'slack' ? origin.reply?.channel_name : undefined;
+  const named = arrivedOn ? channels.get(arrivedOn) : undefined;
+  const channel = named?.kind === kind ? named : [...channels.values()].find((c) => c.kind === kind);
   if (!channel) return { handled: false, note: `${n.name}: no channel of kind ${kind} to reply to a ${origin.source} origin` };
   const target = targetOf(origin);
   return {

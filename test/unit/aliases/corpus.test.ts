@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { compileAliases, renderFormat } from '../../../src/aliases/index.ts';
 import type { AliasSpec } from '../../../src/aliases/index.ts';
 import type { FormatEntry } from '../../../src/config/schema.ts';
+import { aliasCorpusDir } from '../../corpus.ts';
 
-const ROOT = '/work/shared/corpus/st2-aliases';
+const ROOT = aliasCorpusDir;
 
 /** Every alias file of the corpus as a spec (YAML read directly: these are data, not config). */
 function loadCorpus(): AliasSpec[] {

@@ -1,5 +1,5 @@
 /**
- * Builds config folders from the StackStorm alias corpus (/work/shared/corpus): each alias file under
+ * Builds config folders from the StackStorm alias corpus (../shared/corpus beside the repository): each alias file under
  * aliases/<corpus folder>/, its action metadata under actions/<pack of action_ref>/, a stub action for
  * each alias without one, and a rule for the `slack` notify route the vyatta actions use. Aliases
  * whose ids (or action files) would collide go to separate folders, so every file loads.
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 
-export const corpusRoot = '/work/shared/corpus';
+export { corpusRoot } from '../../corpus.ts';
+import { corpusRoot } from '../../corpus.ts';
 
 interface ManifestEntry {
   path: string;

@@ -1,5 +1,5 @@
 /**
- * Every one of the 231 real StackStorm alias files in /work/shared/corpus loads unchanged, with its
+ * Every one of the 231 real StackStorm alias files in ../shared/corpus loads unchanged, with its
  * action metadata; the known-broken ones get exactly the diagnostics they deserve.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,0 +1,72 @@
+/**
+ * Maps a sender address in one medium to a configured user (switchboard.yaml `users`). Pure.
+ * Phone numbers compare by digits (E.164 with or without punctuation, `00` for `+`), email
+ * addresses without case, display name or `mailto:`, Slack by user id. An empty address never
+ * matches anyone.
+ */
+import type { Config } from '../config/types.ts';
+
+export type SenderMedium = 'sms' | 'email' | 'slack';
+
+/**
+ * `+1 (555) 123-0001` -> `+15551230001`; `0044 20 7946 0000` -> `+442079460000`; no digits -> `''`.
+ *
+ * @example
+ * normalizePhone('+1 (555) 123-0001') // '+15551230001'
+ */
+export function normalizePhone(phone: string): string {
+  const trimmed = phone.trim();
+  const digits = trimmed.replace(/[^0-9]/g, '');
+  if (digits === '') return '';
+  return !trimmed.startsWith('+') && digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
+}
+
+/**
+ * `"Alice" <Alice@Example.com>` -> `alice@example.com` (the last `<…>` wins, so a display name
+ * that contains angle brackets does not fool it).
+ *
+ * @example
+ * normalizeEmail('"Alice" <Alice@Example.com>') // 'alice@example.com'
+ */
+export function normalizeEmail(address: string): string {
+  const m = /<([^<>]*)>[^<>]*$/.exec(address);
+  return (m ? m[1]! : address)
+    .trim()
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
+}
+
+/** The form of `sender` that identities compare, per medium. */
+function normalizeIn(medium: SenderMedium, sender: string): string {
+  return medium === 'sms' ? normalizePhone(sender) : medium === 'email' ? normalizeEmail(sender) : sender.trim();
+}
+
+/**
+ * The configured user who owns `sender` in `medium`, or `undefined` (unknown senders run nothing).
+ *
+ * @example
+ * identifySender(config, 'sms', '+1 555 123 0001') // 'alice'
+ */
+export function identifySender(config: Pick<Config, 'main'>, medium: SenderMedium, sender: string): string | undefined {
+  const wanted = normalizeIn(medium, sender);
+  if (wanted === '') return undefined;
+  for (const [name, u] of Object.entries(config.main.users)) {
+    const own = medium === 'sms' ? u.phone : medium === 'email' ? u.email : u.slack;
+    if (own !== undefined && normalizeIn(medium, own) === wanted) return name;
+  }
+  return undefined;
+}
+
+/**
+ * A phone number or email address shortened for logs (DESIGN.md: addresses are masked).
+ *
+ * @example
+ * maskAddress('+15551230001') // '+1555***01'
+ * maskAddress('alice@example.com') // 'a***@example.com'
+ */
+export function maskAddress(address: string): string {
+  const at = address.indexOf('@');
+  if (at > 0) return `${address[0]}***${address.slice(at)}`;
+  if (address.length <= 6) return '***';
+  return `${address.slice(0, 5)}***${address.slice(-2)}`;
+}

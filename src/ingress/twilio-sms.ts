@@ -1,0 +1,173 @@
+/**
+ * `POST /ingress/twilio/sms`: Twilio's inbound SMS webhook (PROTOCOLS.md 1.1-1.5), answered with
+ * TwiML right away. The result of a queued command follows later through the `origin` delivery.
+ *
+ * 1. Pick the sms channel the text was sent to (`To` = its `from`, or its messaging service, or
+ *    the only sms channel); its auth token verifies `X-Twilio-Signature` over the *public* URL
+ *    (`server.public_url`). Missing or wrong: 403, nothing runs.
+ * 2. A MessageSid already answered gets the same answer again and runs nothing (Twilio re-sends
+ *    on timeouts; the signature has no timestamp, so this also bounds replays).
+ * 3. STOP-like keywords record an opt-out in the channel's SinkState (the sms sink then skips that
+ *    number), START-like ones clear it; both are answered with an empty TwiML (Twilio sends the
+ *    carrier-required confirmation itself).
+ * 4. Per-sender rate limit (counted in the same round trip as step 2), then identity: unknown
+ *    senders run nothing.
+ * 5. `HELP`/`INFO`/`help [filter] [page]` answer the sender's own commands, paged for SMS.
+ * 6. Anything else goes through the shared pipeline (`runCommand`) as the person who sent it; the
+ *    TwiML reply is the ack (the alias's `ack.format`, else `Queued <id>: <alias>`).
+ */
+import { Hono, type Context } from 'hono';
+import { errorBody } from '../api/errors.ts';
+import { identifySender, maskAddress, normalizePhone } from '../auth/identity.ts';
+import { RATE_KEY_TTL, rateDecision, rateKey, slowDownText, type RateDecision } from '../auth/rate-limit.ts';
+import { formParams, verifyTwilioSignature } from '../auth/twilio-signature.ts';
+import type { ChannelConfig } from '../config/types.ts';
+import { deliveryKeys } from '../deliveries/keys.ts';
+import { hashTagPrefix } from '../executions/keys.ts';
+import { guarded } from '../executions/redis.ts';
+import { createRedisSinkState } from '../sinks/redis-state.ts';
+import type { SinkState } from '../sinks/sink.ts';
+import { optOutKey } from '../sinks/sms.ts';
+import type { HttpIngress, IngressDeps } from './ingress.ts';
+import { parseHelpRequest, smsKeyword } from './sms-keywords.ts';
+import { smsHelpPage } from './sms-help.ts';
+import { outcomeReply } from './sms-replies.ts';
+import { twimlMessage } from './twiml.ts';
+
+export const TWILIO_SMS_PATH = '/twilio/sms';
+/** how long a MessageSid's answer is kept for re-sent webhooks */
+const REPLY_TTL_SECONDS = 86_400;
+
+type SmsChannel = Extract<ChannelConfig, { kind: 'sms' }>;
+
+interface ChannelEntry {
+  channel: SmsChannel;
+  number?: string;
+  state: SinkState;
+}
+
+/** The sms channel a message to `to` (or via `serviceSid`) arrived on. */
+function pickChannel(entries: readonly ChannelEntry[], to: string, serviceSid: string): ChannelEntry | undefined {
+  const number = to ? normalizePhone(to) : undefined;
+  return (
+    entries.find((e) => number !== undefined && e.number === number) ??
+    entries.find((e) => serviceSid !== '' && e.channel.messaging_service_sid === serviceSid) ??
+    (entries.length === 1 ? entries[0] : undefined)
+  );
+}
+
+/**
+ * The Twilio SMS ingress.
+ *
+ * @example
+ * // src/ingress/index.ts
+ * export const httpIngresses: HttpIngress[] = [twilioSmsIngress];
+ */
+export const twilioSmsIngress: HttpIngress = {
+  name: 'twilio-sms',
+  routes(deps) {
+    const { config, redis } = deps;
+    const logger = deps.logger.child({ component: 'ingress', ingress: 'twilio-sms' });
+    const prefix = hashTagPrefix(config.main.redis.prefix);
+    const keys = deliveryKeys(config.main.redis.prefix);
+    const entries: ChannelEntry[] = [...config.channels.values()]
+      .filter((c): c is SmsChannel => c.kind === 'sms')
+      .map((channel) => ({
+        channel,
+        ...(channel.from !== undefined && { number: normalizePhone(channel.from) }),
+        state: createRedisSinkState(redis, keys.sinkState(channel.name)),
+      }));
+    const aliases = new Map(config.aliases.map((a) => [a.id, a] as const));
+    const base = config.main.server.public_url?.replace(/\/+$/, '');
+    const signedUrlBase = base === undefined ? undefined : `${base}/ingress${TWILIO_SMS_PATH}`;
+    if (entries.length > 0 && signedUrlBase === undefined) {
+      logger.warn('server.public_url is not set: every Twilio webhook will be refused (its signature covers that URL)');
+    }
+
+    /** The answer text for a verified message ('' = empty TwiML). */
+    async function answer(entry: ChannelEntry, form: URLSearchParams, sid: string, phone: string, rate: RateDecision): Promise<string> {
+      const from = form.get('From') ?? '';
+      const to = form.get('To') ?? '';
+      const body = form.get('Body') ?? '';
+      const keyword = smsKeyword(body);
+      // 1. compliance keywords, for anyone (known or not), never rate limited
+      if (keyword === 'opt_out') {
+        await entry.state.set(optOutKey(phone), new Date(deps.now()).toISOString());
+        logger.info({ sender: maskAddress(phone), channel: entry.channel.name }, 'sms opt-out recorded');
+        return '';
+      }
+      if (keyword === 'opt_in') {
+        await entry.state.delete(optOutKey(phone));
+        logger.info({ sender: maskAddress(phone), channel: entry.channel.name }, 'sms opt-out cleared');
+        return '';
+      }
+      // 2. rate limit per sender number, then identity
+      const user = identifySender(config, 'sms', from);
+      if (!rate.allowed) {
+        logger.info({ sender: maskAddress(phone), count: rate.count }, 'sms sender rate limited');
+        deps.metrics?.commandReceived('sms', 'rate_limited');
+        return user ? slowDownText(rate) : '';
+      }
+      if (!user) {
+        logger.info({ sender: maskAddress(phone) }, 'sms from unknown sender ignored');
+        return config.main.ingress.unknown_sender_reply ?? '';
+      }
+      // 3. help, answered here and paged for SMS
+      const help = keyword === 'help' ? { page: 1 } : parseHelpRequest(body);
+      if (help) return smsHelpPage(deps, user, help.filter, help.page).text;
+      // 4. the command, as the person who sent it
+      const outcome = await deps.runCommand({
+        text: body,
+        source: 'sms',
+        user,
+        origin: { source: 'sms', sender: from, reply: { to: from, from: to, channel: entry.channel.name }, message_id: sid },
+        idempotencyKey: `sms:${sid}`,
+        sendAck: false,
+      });
+      return outcomeReply(outcome, (id) => aliases.get(id));
+    }
+
+    const app = new Hono();
+    app.post(TWILIO_SMS_PATH, async (c: Context) => {
+      const form = new URLSearchParams(await c.req.text());
+      const entry = pickChannel(entries, form.get('To') ?? '', form.get('MessagingServiceSid') ?? '');
+      if (!entry || signedUrlBase === undefined) {
+        logger.warn({ to: maskAddress(form.get('To') ?? '') }, 'sms webhook refused: no sms channel or no public_url to verify it');
+        return c.json(errorBody('invalid_signature', 'the request cannot be verified'), 403);
+      }
+      // 1. the URL Twilio signed: the public one, with the query string as received
+      const raw = c.req.url;
+      const q = raw.indexOf('?');
+      const url = q === -1 ? signedUrlBase : signedUrlBase + raw.slice(q);
+      if (!verifyTwilioSignature(entry.channel.auth_token, c.req.header('x-twilio-signature'), url, formParams(form))) {
+        logger.warn({ channel: entry.channel.name }, 'sms webhook refused: bad or missing X-Twilio-Signature');
+        return c.json(errorBody('invalid_signature', 'X-Twilio-Signature is missing or wrong'), 403);
+      }
+      const sid = form.get('MessageSid') ?? '';
+      if (sid === '' || sid.length > 64) return c.json(errorBody('invalid_request', 'MessageSid is required'), 400);
+      // 2. a message already answered gets the same answer and runs nothing again. One round trip
+      //    reads that answer and counts the sender for the rate limit (a re-sent webhook counts once
+      //    more, harmless, and still gets its first answer). `guarded`: Redis not ready or gone is an
+      //    UnavailableError, a 503, and Twilio tries its fallback URL.
+      const phone = normalizePhone(form.get('From') ?? '');
+      const now = deps.now();
+      const twiml = await guarded(redis, async () => {
+        const cacheKey = `${prefix}:ingress-sms:${sid}`;
+        const limitKey = rateKey(prefix, `sms:${phone}`, now);
+        const [cached, counted] = (await redis.pipeline().get(cacheKey).incr(limitKey).expire(limitKey, RATE_KEY_TTL).exec()) ?? [];
+        if (cached?.[0] || counted?.[0]) throw cached?.[0] ?? counted?.[0];
+        if (typeof cached?.[1] === 'string') return cached[1];
+        const rate = rateDecision(Number(counted?.[1] ?? 0), config.main.limits.per_sender_per_minute, now);
+        const fresh = twimlMessage(await answer(entry, form, sid, phone, rate));
+        // not awaited: the answer need not wait for its copy (a repeat arriving before the copy is
+        // written still runs nothing twice: the execution's idempotency key is the MessageSid)
+        redis.set(cacheKey, fresh, 'EX', REPLY_TTL_SECONDS).catch((err: Error) => logger.warn({ err: err.message }, 'sms answer not cached'));
+        return fresh;
+      });
+      return xml(c, twiml);
+    });
+    return app;
+  },
+};
+
+const xml = (c: Context, body: string) => c.body(body, 200, { 'Content-Type': 'text/xml; charset=utf-8' });

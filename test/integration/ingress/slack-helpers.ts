@@ -1,0 +1,118 @@
+/**
+ * Shared by the Slack ingress tests: the corpus payloads, a config folder with a signed slack
+ * channel pointed at the fake Slack API, and a signer speaking Slack's v0 scheme.
+ */
+import { readFileSync } from 'node:fs';
+import { signSlackRequest } from '../../../src/auth/slack-signature.ts';
+import type { SlackPosted } from '../../fakes/slack-api.ts';
+import type { TestSwitchboard } from '../harness.ts';
+import { payloadsDir } from '../../corpus.ts';
+
+export const SIGNING_SECRET = 'slack-signing-SECRET-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-SECRET-bot-0123456789';
+export const API_KEY = 'sb-test-SECRET-key-0123456789';
+
+const CORPUS = `${payloadsDir}/`;
+
+/** A corpus file as text; the Slack docs' app_mention sample has a trailing comma, removed here. */
+export function corpusText(name: string): string {
+  return readFileSync(`${CORPUS}${name}`, 'utf8').replace(/,(\s*[}\]])/g, '$1');
+}
+
+export function corpusJson<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(corpusText(name)) as T;
+}
+
+/** The corpus slash command (Slack docs) with its own user, channel and trigger; `fields` override. */
+export function slashForm(fields: Record<string, string>): string {
+  const form = new URLSearchParams(corpusText('slack-slash-command-docs.form').trim());
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return form.toString();
+}
+
+/**
+ * Users: alice is the corpus slash command's user, dave the docs app_mention's user, erin the
+ * corpus DM's user (all ops); bob may only run what any known user may.
+ */
+export function slackConfigFiles(channel: string): Record<string, string> {
+  return {
+    'switchboard.yaml': `
+server: { port: 0 }
+redis: { url: "redis://127.0.0.1:6379", prefix: "\${SB_TEST_PREFIX}", start_local: false }
+logging: { level: debug }
+users:
+  alice: { roles: [ops], slack: U2147483697 }
+  dave:  { roles: [ops], slack: U061F7AUR }
+  erin:  { roles: [ops], slack: U043H11ES4V }
+  bob:   { roles: [viewer], slack: U0BOB }
+api_keys:
+  - { name: test, key: "\${SB_API_KEY}", user: alice }
+executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 2 }
+`,
+    'aliases/echo.yaml': `
+name: echo
+action_ref: core.echo
+description: Say it back
+formats: ["echo {{message}}"]
+result: { format: "echoed: {{ result.message }}" }
+`,
+    'aliases/shout.yaml': `
+name: shout
+action_ref: core.echo
+description: Say it loudly (ops only)
+formats: ["shout {{message}}"]
+allow: [ops]
+`,
+    'channels/slack.yaml': channel,
+  };
+}
+
+export const signedChannel = `
+name: slack-ops
+kind: slack
+token: \${SLACK_BOT_TOKEN}
+signing_secret: \${SLACK_SIGNING_SECRET}
+api_url: \${SLACK_API_URL}
+`;
+
+export interface SignOptions {
+  secret?: string;
+  /** seconds added to now */
+  skew?: number;
+  headers?: Record<string, string>;
+  /** leave out the two signature headers */
+  unsigned?: boolean;
+}
+
+/** POSTs `body` to the gateway the way Slack does, signed with v0. */
+export function postSigned(t: TestSwitchboard, path: string, body: string, type: 'form' | 'json', o: SignOptions = {}): Promise<Response> {
+  const ts = String(Math.floor(Date.now() / 1000) + (o.skew ?? 0));
+  const headers: Record<string, string> = {
+    'content-type': type === 'form' ? 'application/x-www-form-urlencoded' : 'application/json',
+    ...(o.unsigned ? {} : { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(o.secret ?? SIGNING_SECRET, ts, body) }),
+    ...o.headers,
+  };
+  return fetch(`${t.url}${path}`, { method: 'POST', headers, body });
+}
+
+/** Every execution the gateway knows, newest first, through the public API. */
+export async function listExecutions(t: TestSwitchboard): Promise<{ id: string; alias: string; status: string; user: string; origin: Record<string, unknown> }[]> {
+  const res = await t.request('/api/v1/executions?limit=200', { headers: { authorization: `Bearer ${API_KEY}` } });
+  if (res.status !== 200) throw new Error(`GET /api/v1/executions: ${res.status}`);
+  return ((await res.json()) as { items: never[] }).items;
+}
+
+/** What a person sees of a posted message: its text and its blocks' text. */
+export function shown(m: SlackPosted): string {
+  return [m.text ?? '', ...(m.blocks ?? []).map((b) => b.text?.text ?? '')].join('\n');
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkRateLimit, rateKey } from '../../../src/auth/rate-limit.ts';
+import { cleanupPrefix } from '../harness.ts';
+
+const URL = 'redis://127.0.0.1:6379';
+let redis: Redis;
+let prefix: string;
+beforeAll(() => {
+  redis = new Redis(URL);
+});
+afterAll(() => redis.disconnect());
+afterEach(async () => {
+  await cleanupPrefix(URL, prefix);
+});
+
+// a fixed clock in the middle of a window: nothing here depends on the time the test runs
+const T0 = 1_800_000_000_000 + 15_000;
+
+describe('checkRateLimit (real Redis)', () => {
+  it('allows up to the limit in one window, then refuses with the seconds left', async () => {
+    prefix = `{rl-${randomUUID().slice(0, 8)}}`;
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await checkRateLimit(redis, prefix, 'sms:+15551230001', 3, T0 + i));
+    expect(decisions.map((d) => [d.allowed, d.count])).toEqual([[true, 1], [true, 2], [true, 3], [false, 4]]);
+    expect(decisions[3]!.retryAfterSeconds).toBe(45);
+  });
+
+  it('counts each sender apart and starts again in the next window', async () => {
+    prefix = `{rl-${randomUUID().slice(0, 8)}}`;
+    for (let i = 0; i < 3; i++) await checkRateLimit(redis, prefix, 'sms:+15551230001', 2, T0);
+    expect((await checkRateLimit(redis, prefix, 'sms:+15551230002', 2, T0)).allowed).toBe(true);
+    expect((await checkRateLimit(redis, prefix, 'slack:U0ALICE', 2, T0)).allowed).toBe(true);
+    expect(await checkRateLimit(redis, prefix, 'sms:+15551230001', 2, T0 + 60_000)).toMatchObject({ allowed: true, count: 1 });
+  });
+
+  it('lets its keys expire', async () => {
+    prefix = `{rl-${randomUUID().slice(0, 8)}}`;
+    await checkRateLimit(redis, prefix, 'sms:+15551230001', 2, T0);
+    const key = rateKey(prefix, 'sms:+15551230001', T0);
+    expect(await redis.get(key)).toBe('1');
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(60);
+    expect(ttl).toBeLessThanOrEqual(120);
+  });
+});
