@@ -31,6 +31,9 @@ export async function startCancelWatcher(opts: {
       c.abort('canceled');
     }
   };
+  // without a listener ioredis prints "Unhandled error event" to stderr on every failed reconnect
+  // while Redis is away (ioredis re-subscribes by itself once it is back)
+  opts.subscriber.on('error', (err: Error) => opts.logger.debug({ err: err.message }, 'cancel subscriber redis error'));
   opts.subscriber.on('message', (channel: string, id: string) => {
     if (channel === opts.channel) fire(id);
   });

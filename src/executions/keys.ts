@@ -12,6 +12,7 @@
  * - `{sb}:exec-index:<status>`   the same, per status
  * - `{sb}:exec-seq`              counter that makes scores unique
  * - `{sb}:exec-cancel`           pub/sub channel: ids whose running execution must stop
+ * - `{sb}:exec-hook-pending`     sorted set: terminal hooks owed (the notification outbox)
  */
 import type { ExecutionStatus } from './types.ts';
 
@@ -30,6 +31,8 @@ export interface ExecutionKeys {
   statusIndex(status: ExecutionStatus): string;
   seq: string;
   cancelChannel: string;
+  /** sorted set: executions whose terminal hook (notifications) is owed, scored by when */
+  hookPending: string;
 }
 
 export function executionKeys(redisPrefix: string): ExecutionKeys {
@@ -42,5 +45,6 @@ export function executionKeys(redisPrefix: string): ExecutionKeys {
     statusIndex: (status) => `${p}:exec-index:${status}`,
     seq: `${p}:exec-seq`,
     cancelChannel: `${p}:exec-cancel`,
+    hookPending: `${p}:exec-hook-pending`,
   };
 }

@@ -5,11 +5,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { ExecutionKeys } from './keys.ts';
-import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, startScript } from './scripts.ts';
+import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, startScript, sweepHooksScript } from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, NewExecution } from './types.ts';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-const SCRIPTS = { sbCreate: [createScript, 10], sbStart: [startScript, 8], sbFinish: [finishScript, 8], sbCancel: [cancelScript, 8], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 8] } as const;
+const SCRIPTS = { sbCreate: [createScript, 10], sbStart: [startScript, 8], sbFinish: [finishScript, 8], sbCancel: [cancelScript, 8], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 8], sbSweep: [sweepHooksScript, 1] } as const;
 
 /** Registers the scripts on a client (idempotent) and returns them, callable with keys then args. */
 function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
@@ -17,7 +17,7 @@ function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
   for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
     if (!r[name]) redis.defineCommand(name, { lua, numberOfKeys });
   }
-  return { sbCreate: r.sbCreate!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis) };
+  return { sbCreate: r.sbCreate!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis), sbSweep: r.sbSweep!.bind(redis) };
 }
 
 const JSON_FIELDS = ['params', 'origin', 'result', 'deliveries'] as const;
@@ -72,6 +72,10 @@ export interface RecordStore {
   retry(id: string, error: string, result?: unknown): Promise<void>;
   cancel(id: string): Promise<'queued' | 'running' | 'terminal' | 'missing'>;
   claimHook(id: string): Promise<ExecutionRecord | undefined>;
+  /** the terminal hook of `id` ran: drop it from the hook outbox */
+  hookDone(id: string): Promise<void>;
+  /** ids whose hook has been owed for more than `ageMs` (their worker died), re-stamped for this caller */
+  sweepHooks(ageMs: number, limit: number): Promise<string[]>;
   cancelRequested(ids: string[]): Promise<string[]>;
   page(status: ExecutionStatus | undefined, before: string, limit: number): Promise<{ id: string; score: string }[]>;
   dropFromIndex(status: ExecutionStatus | undefined, ids: string[]): Promise<void>;
@@ -143,6 +147,12 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     async claimHook(id) {
       const r = (await s.sbClaim(keys.record(id))) as unknown[];
       return r[0] === 1 ? decodeRecord(r.slice(1) as string[]) : undefined;
+    },
+    async hookDone(id) {
+      await redis.zrem(keys.hookPending, id);
+    },
+    async sweepHooks(ageMs, limit) {
+      return (await s.sbSweep(keys.hookPending, Math.round(ageMs), limit)) as string[];
     },
     async cancelRequested(ids) {
       if (ids.length === 0) return [];

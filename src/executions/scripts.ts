@@ -6,7 +6,16 @@
  */
 export const STATUS_ORDER = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled'] as const;
 
-const common = `
+const pendHook = `
+local function pend()
+  -- remember that this execution's terminal hook is owed, until the worker says it ran (hook outbox)
+  local t = redis.call('TIME')
+  local key = (KEYS[1]:gsub(':exec:[^:]+$', ':exec-hook-pending'))
+  redis.call('ZADD', key, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), KEYS[1]:match('([^:]+)$'))
+end
+`;
+
+const common = `${pendHook}
 local idx = { queued = KEYS[3], running = KEYS[4], succeeded = KEYS[5], failed = KEYS[6], timeout = KEYS[7], canceled = KEYS[8] }
 local terminal = { succeeded = true, failed = true, timeout = true, canceled = true }
 local function move(from, to, score)
@@ -16,6 +25,7 @@ local function move(from, to, score)
   end
 end
 local function finish(st, to, now, err, score, ttl)
+  if redis.call('HGET', KEYS[1], 'hooked') ~= '1' then pend() end
   redis.call('HSET', KEYS[1], 'status', to, 'finished_at', now, 'error', err, 'hooked', '1')
   move(st, to, score)
   redis.call('EXPIRE', KEYS[1], ttl)
@@ -61,6 +71,7 @@ local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
 if terminal[st] then
   local claimed = redis.call('HSETNX', KEYS[1], 'hooked', '1')
+  if claimed == 1 then pend() end
   return {'terminal', st, claimed, unpack(redis.call('HGETALL', KEYS[1]))}
 end
 local score = redis.call('HGET', KEYS[1], 'score')
@@ -133,6 +144,7 @@ local st, score = h[1], h[2]
 if not st then return {'missing'} end
 if terminal[st] then
   local claimed = redis.call('HSETNX', KEYS[1], 'hooked', '1')
+  if claimed == 1 then pend() end
   return {'terminal', st, claimed, unpack(redis.call('HGETALL', KEYS[1]))}
 end
 if h[4] == '1' then
@@ -140,6 +152,7 @@ if h[4] == '1' then
   return {'canceled', unpack(redis.call('HGETALL', KEYS[1]))}
 end
 local attempts = tonumber(h[3] or '0') + 1
+if redis.call('HGET', KEYS[1], 'hooked') ~= '1' then pend() end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'started_at', ARGV[2], 'finished_at', ARGV[3], 'attempts', attempts, 'hooked', '1')
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[5]) else redis.call('HDEL', KEYS[1], 'error') end
@@ -149,9 +162,23 @@ return {'done', attempts}
 `;
 
 /** claim the terminal hook of a terminal record. Returns {1, hash...} or {0}. */
-export const claimHookScript = `
+export const claimHookScript = `${pendHook}
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st or st == 'queued' or st == 'running' then return {0} end
 if redis.call('HSETNX', KEYS[1], 'hooked', '1') == 0 then return {0} end
+pend()
 return {1, unpack(redis.call('HGETALL', KEYS[1]))}
+`;
+
+/**
+ * hook outbox sweep. KEYS[1] the pending set. ARGV: age ms, limit. Takes ids whose hook has been
+ * owed for longer than `age` (a worker died between recording the end and notifying), re-stamps
+ * them so other workers leave them alone for another `age`, and returns them.
+ */
+export const sweepHooksScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]), 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], now, id) end
+return ids
 `;

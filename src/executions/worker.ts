@@ -5,7 +5,7 @@
  * lets running ones finish for up to `shutdown_grace` seconds, then stops them; a stopped run is
  * left to the stalled-job check of another worker, like a crash.
  */
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
@@ -40,6 +40,8 @@ export interface ExecutionWorkerOptions {
 }
 
 export interface ExecutionWorker {
+  /** true while the BullMQ worker takes jobs (`/readyz`) */
+  isRunning(): boolean;
   /** stop taking jobs; wait up to `graceSeconds` (default `executions.shutdown_grace`) for running ones */
   close(graceSeconds?: number): Promise<void>;
 }
@@ -47,6 +49,9 @@ export interface ExecutionWorker {
 const STALLED_LIMIT = 'job stalled more than allowable limit';
 /** tries of the onTerminal hook (backoff 0.5 s doubling, capped at 10 s: about a minute in all) */
 const HOOK_ATTEMPTS = 8;
+
+/** the error of an execution whose job was never added (see `sweepOrphans`) */
+export const ORPHAN_ERROR = 'not queued: Redis failed while the command was being accepted (it was answered 503)';
 
 /**
  * @example
@@ -71,19 +76,23 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
   };
   const runners = createRunners({ config, env: opts.env ?? {}, builtins, killGraceSeconds: opts.killGraceSeconds ?? 5 });
 
-  const terminal = async (rec: ExecutionRecord) => {
-    logger.info({ execution: rec.id, status: rec.status, action: rec.action }, 'execution ended');
-    if (!opts.hooks?.onTerminal) return;
-    // the hook runs once per execution (claimed in Redis): retry it (it must be idempotent) rather than lose notifications
+  const runHook = async (rec: ExecutionRecord) => {
+    // claimed once per execution in Redis and kept in the hook outbox until it ran: retry it (it must
+    // be idempotent) rather than lose notifications; a hook still owed is swept up below
     for (let attempt = 1; ; attempt++) {
       try {
-        return await opts.hooks.onTerminal(rec);
+        if (opts.hooks?.onTerminal) await opts.hooks.onTerminal(rec);
+        return await store.hookDone(rec.id);
       } catch (err) {
-        if (attempt >= HOOK_ATTEMPTS) return logger.error({ execution: rec.id, err: (err as Error).message }, 'onTerminal hook failed; giving up');
+        if (attempt >= HOOK_ATTEMPTS) return logger.error({ execution: rec.id, err: (err as Error).message }, 'onTerminal hook failed; left in the outbox');
         logger.warn({ execution: rec.id, attempt, err: (err as Error).message }, 'onTerminal hook failed; retrying');
         await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
       }
     }
+  };
+  const terminal = async (rec: ExecutionRecord) => {
+    logger.info({ execution: rec.id, status: rec.status, action: rec.action }, 'execution ended');
+    await runHook(rec);
   };
   const deps = { config, logger, store, watcher, runners, terminal };
 
@@ -115,8 +124,47 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
   });
   await worker.waitUntilReady();
 
+  // the hook outbox: an execution whose worker died between recording its end and notifying
+  const sweepAgeMs = stalledMs * 4;
+  const sweep = async () => {
+    for (const id of await store.sweepHooks(sweepAgeMs, 50)) {
+      const rec = await store.get(id);
+      if (!rec) await store.hookDone(id);
+      else {
+        logger.warn({ execution: id }, 'running an owed terminal hook (its worker was lost)');
+        await runHook(rec);
+      }
+    }
+  };
+  // records without a job: `submit` writes the record, then adds its job; when Redis fails between
+  // the two writes the caller is answered 503 and the record would stay `queued` for ever. Once old
+  // enough (a resubmission with the same idempotency key re-adds the job before then), such a record
+  // with no job ends `failed`, never run: the caller was told it was not accepted.
+  const jobs = new Queue<ExecutionJobData>(QUEUE_NAME, { connection: conn, prefix: keys.prefix });
+  jobs.on('error', (err: Error) => logger.debug({ err: err.message }, 'queue error'));
+  const orphanAgeMs = Math.max(10_000, stalledMs * 10);
+  const sweepOrphans = async () => {
+    const cutoff = (Date.now() - orphanAgeMs) * 1000;
+    for (const { id } of await store.page('queued', `(${cutoff}`, 50)) {
+      const rec = await store.get(id);
+      if (!rec || rec.status !== 'queued' || rec.attempts > 0 || (await jobs.getJob(id))) continue;
+      const now = new Date().toISOString();
+      const r = await store.complete(id, 'failed', { error: ORPHAN_ERROR }, now, now);
+      logger.warn({ execution: id }, 'execution record without a job (Redis failed during its submit): ended failed');
+      if (r.kind === 'done') await terminal({ ...rec, status: 'failed', error: ORPHAN_ERROR, attempts: r.attempts, started_at: now, finished_at: now });
+    }
+  };
+  const sweeper = setInterval(() => {
+    void sweep().catch((e: Error) => logger.debug({ err: e.message }, 'hook sweep failed'));
+    void sweepOrphans().catch((e: Error) => logger.debug({ err: e.message }, 'orphan sweep failed'));
+  }, stalledMs * 2);
+  sweeper.unref();
+
   return {
+    isRunning: () => worker.isRunning(),
     async close(graceSeconds = ex.shutdown_grace) {
+      clearInterval(sweeper);
+      await jobs.close().catch(() => undefined);
       const closing = worker.close();
       const timer = setTimeout(() => {
         logger.warn('shutdown grace over; stopping running executions');
