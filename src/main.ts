@@ -1,25 +1,43 @@
 /**
- * Composition root: load the config, make sure Redis answers, build the alias matcher, start the
- * HTTP gateway and/or the queue workers. Wiring only; every piece lives in its own module.
+ * Composition root: load the config, make sure Redis answers, build the first generation (alias
+ * matcher, services, HTTP app + ingresses, queue workers: src/runtime/generation.ts), start the
+ * listeners, and hand reloads (SIGHUP, a change in the config folder) to the runtime holder
+ * (src/runtime/runtime.ts). Wiring only; every piece lives in its own module.
  */
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Queue } from 'bullmq';
+import { healthRoutes, type Readiness } from './api/health.ts';
+import { errorBody } from './api/errors.ts';
 import { loadConfigOrThrow } from './config/load.ts';
-import { toAliasSpecs } from './config/index.ts';
-import { compileAliases } from './aliases/index.ts';
+import type { Config } from './config/types.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { ensureRedis } from './redis/local.ts';
-import { createExecutionService } from './executions/service.ts';
-import { startExecutionWorker } from './executions/worker.ts';
-import { createApp } from './app.ts';
-import { helpText } from './commands/help.ts';
+import { producerConnection, whenReady } from './executions/redis.ts';
+import { executionKeys, QUEUE_NAME } from './executions/keys.ts';
+import { deliveryKeys, DELIVERY_QUEUE } from './deliveries/keys.ts';
+import type { ExecutionRecord } from './executions/types.ts';
+import { listenerIngresses, type IngressDeps } from './ingress/index.ts';
+import { buildGeneration, retireGeneration, type GenerationDeps, type Role, type SwitchboardGeneration } from './runtime/generation.ts';
+import { createRuntime, type Runtime } from './runtime/runtime.ts';
+import type { ReloadStatus } from './runtime/status.ts';
+import { watchConfig } from './runtime/watch-config.ts';
 
-export type Role = 'all' | 'gateway' | 'worker';
+export type { Role } from './runtime/generation.ts';
 
 export interface Switchboard {
-  /** the port the gateway listens on (gateway and all roles) */
+  /** the port the HTTP listener is on: the gateway (gateway and all roles), or /healthz, /readyz, /metrics (worker role) */
   port?: number;
+  /** the config now serving (changes on a hot reload) */
+  readonly config: Config;
   logger: Logger;
+  metrics: Metrics;
+  /** loads the config folder again; applied when valid, else the running one is kept and the refusal reported */
+  reload(reason?: string): Promise<ReloadStatus>;
+  /** the hot-reload status (also `GET /api/v1/config/status`) */
+  status(): ReloadStatus;
   stop(): Promise<void>;
 }
 
@@ -29,71 +47,179 @@ export interface StartOptions {
   env: Record<string, string | undefined>;
   /** override server.port (tests use 0) */
   port?: number;
+  /** where log lines go (tests capture them); default stdout */
+  logDestination?: NodeJS.WritableStream;
+  /** reload when a file in the config folder changes (default true) */
+  watch?: boolean;
 }
+
+/** Ingress paths refusing a request with 401/403 = a forged (unverifiable) command, by source. */
+const forgedSource = (path: string) =>
+  path.startsWith('/ingress/twilio') ? 'sms' : path.startsWith('/ingress/slack') ? 'slack' : path.startsWith('/ingress/email') ? 'email' : undefined;
 
 /**
  * @example
  * const sb = await startSwitchboard({ configDir: '.', role: 'all', env: process.env });
+ * process.on('SIGHUP', () => void sb.reload('SIGHUP'));
  * process.on('SIGTERM', () => sb.stop());
  */
 export async function startSwitchboard(opts: StartOptions): Promise<Switchboard> {
-  const config = await loadConfigOrThrow(opts.configDir, { env: opts.env });
-  const logger = createLogger({ level: config.main.logging.level, secrets: config.secrets });
+  const config = await loadConfigOrThrow(opts.configDir, { env: opts.env, overlaps: false });
+  // secrets of every config loaded so far: an old generation's workers may still be logging
+  const secrets = new Set(config.secrets);
+  const logger = createLogger({ level: config.main.logging.level, secrets: () => [...secrets], destination: opts.logDestination });
   const log = logger.child({ component: 'main' });
+  const metrics = createMetrics();
 
-  const redis = await ensureRedis({
+  const localRedis = await ensureRedis({
     url: config.main.redis.url,
     startLocal: config.main.redis.start_local,
     dataDir: join(config.dir, '.switchboard', 'redis'),
     logger: log,
     searchPath: opts.env.PATH,
   });
+  const redis = producerConnection(config.main.redis.url);
+  redis.on('error', () => {});
+  // every generation's services and queues listen on it; retired ones remove theirs on close
+  redis.setMaxListeners(0);
+  await whenReady(redis, 5000).catch(() => log.warn('Redis is not answering yet; ingresses will answer 503 until it does'));
+  const queues = [
+    new Queue(QUEUE_NAME, { connection: redis, prefix: executionKeys(config.main.redis.prefix).prefix }),
+    new Queue(DELIVERY_QUEUE, { connection: redis, prefix: deliveryKeys(config.main.redis.prefix).prefix }),
+  ] as const;
+  for (const q of queues) q.on('error', () => {});
+  metrics.watchQueue('executions', queues[0]);
+  metrics.watchQueue('deliveries', queues[1]);
 
-  const { matcher, problems } = compileAliases(toAliasSpecs(config));
-  for (const p of problems) log.warn({ alias: p.alias, format: p.format }, p.message);
+  let runtime: Runtime<SwitchboardGeneration> | undefined;
+  const current = () => runtime!.current();
+  const runsWorkers = opts.role !== 'gateway';
+  const readiness = async (): Promise<Readiness> => {
+    const pong = await Promise.race([redis.ping(), new Promise<string>((r) => setTimeout(() => r('timeout'), 1000).unref())]).catch(() => 'down');
+    if (pong !== 'PONG') return { ready: false, reason: 'redis is not reachable' };
+    const gen = runtime?.current();
+    if (runsWorkers && !(gen?.execWorker?.isRunning() && gen.deliveryWorker?.isRunning())) return { ready: false, reason: 'the queue workers are not running' };
+    return { ready: true };
+  };
+  const counted = new Set<string>();
+  const deps: GenerationDeps = {
+    role: opts.role,
+    logger,
+    env: opts.env,
+    metrics,
+    redis,
+    readiness,
+    runtime: { status: () => runtime?.status() ?? { ok: true, loadedAt: new Date().toISOString() } },
+    async onTerminal(exec: ExecutionRecord) {
+      // the hook is retried when the notification fails: count each execution once
+      if (!counted.has(exec.id)) {
+        counted.add(exec.id);
+        if (counted.size > 10_000) counted.delete(counted.values().next().value!);
+        const run = exec.started_at && exec.finished_at ? (Date.parse(exec.finished_at) - Date.parse(exec.started_at)) / 1000 : undefined;
+        metrics.executionEnded(exec.status, exec.action, run);
+      }
+      await current().deliveries.notifyExecution(exec);
+    },
+  };
 
-  const stops: (() => Promise<void>)[] = [];
+  // stopped in this order: intake first, then the generations (workers, then queues), then connections
+  const intake: (() => Promise<void>)[] = [];
+  const retiring = new Set<Promise<void>>();
+  const initial = await buildGeneration(config, deps);
+  runtime = createRuntime({
+    dir: opts.configDir,
+    env: opts.env,
+    logger: logger.child({ component: 'reload' }),
+    metrics,
+    initial,
+    async build(next) {
+      for (const s of next.secrets) secrets.add(s);
+      const gen = await buildGeneration(next, deps);
+      logger.level = next.main.logging.level;
+      return gen;
+    },
+    retire(old) {
+      const p = retireGeneration(old, 2000).finally(() => retiring.delete(p));
+      retiring.add(p);
+      return p;
+    },
+  });
+
   let port: number | undefined;
-
-  if (opts.role !== 'gateway') {
-    const worker = await startExecutionWorker({
-      config,
-      logger,
-      env: opts.env,
-      builtins: { help: (user, filter, page) => helpText({ config, matcher }, user, filter, page) },
-    });
-    stops.push(() => worker.close(config.main.executions.shutdown_grace));
-  }
-
+  const listenPort = opts.port ?? config.main.server.port;
+  const host = config.main.server.host;
+  let fetch: (req: Request, env: unknown) => Response | Promise<Response>;
   if (opts.role !== 'worker') {
-    const executions = createExecutionService({ config, logger });
-    const app = createApp({ config, matcher, executions, logger });
-    const server: ServerType = await new Promise((resolve) => {
-      const s = serve({ fetch: app.fetch, port: opts.port ?? config.main.server.port, hostname: config.main.server.host }, () => resolve(s));
-    });
-    const address = server.address();
-    port = typeof address === 'object' && address ? address.port : undefined;
-    log.info({ port, host: config.main.server.host, role: opts.role }, `switchboard listening on http://${config.main.server.host}:${port}`);
-    stops.unshift(
-      () => new Promise<void>((resolve) => server.close(() => resolve())),
-      () => executions.close(),
-    );
+    // listeners (SMTP, Slack Socket Mode) keep their sockets across reloads and read the current generation per command
+    const live: IngressDeps = {
+      get config() { return current().config; },
+      get matcher() { return current().matcher; },
+      get executions() { return current().executions!; },
+      get deliveries() { return current().deliveries; },
+      logger,
+      redis,
+      metrics,
+      runCommand: (input) => current().runCommand(input),
+      now: () => Date.now(),
+    };
+    for (const ingress of listenerIngresses) {
+      const running = await ingress.start(live);
+      if (running) intake.push(() => running.stop());
+    }
+    fetch = async (req, env) => {
+      const res = await current().app!.fetch(req, env);
+      if (res.status === 401 || res.status === 403) {
+        const source = forgedSource(new URL(req.url).pathname);
+        if (source) metrics.commandReceived(source, 'forged');
+      }
+      return res;
+    };
   } else {
-    log.info({ role: opts.role }, 'switchboard worker running');
+    // a worker has no gateway: a small listener on server.port for probes and scrapes
+    const probes = new Hono();
+    probes.route('/', healthRoutes({ readiness, metrics }));
+    probes.notFound((c) => c.json(errorBody('not_found', 'a worker answers /healthz, /readyz and /metrics only'), 404));
+    fetch = (req, env) => probes.fetch(req, env);
   }
-  stops.push(() => redis.stop());
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch, port: listenPort, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : undefined;
+  intake.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  if (opts.role !== 'worker') log.info({ port, host, role: opts.role }, `switchboard listening on http://${host}:${port}`);
+  else log.info({ port, host, role: opts.role }, `switchboard worker running; probes on http://${host}:${port}/readyz`);
+
+  const rt = runtime;
+  const watcher = opts.watch === false ? undefined : watchConfig(config.dir, () => void rt.reload('config folder changed'));
 
   let stopping: Promise<void> | undefined;
   return {
     port,
+    get config() {
+      return rt.current().config;
+    },
     logger,
+    metrics,
+    reload: (reason = 'requested') => rt.reload(reason),
+    status: () => rt.status(),
     stop: () =>
       (stopping ??= (async () => {
-        for (const stop of stops) {
+        watcher?.close();
+        const steps = [
+          ...intake,
+          () => retireGeneration(rt.current(), 0),
+          async () => void (await Promise.all(retiring)),
+          async () => void (await Promise.all(queues.map((q) => q.close()))),
+          async () => void redis.disconnect(),
+          () => localRedis.stop(),
+        ];
+        for (const stop of steps) {
           try {
             await stop();
           } catch (e) {
-            log.error({ err: e }, 'error while stopping');
+            log.error({ err: (e as Error).message }, 'error while stopping');
           }
         }
       })()),

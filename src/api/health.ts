@@ -1,16 +1,40 @@
 /**
- * `GET /healthz` (the process answers: always 200) and `GET /readyz` (Redis answers: 200, else 503).
+ * `GET /healthz` (the process answers: always 200), `GET /readyz` (Redis answers and, in a process
+ * that runs workers, the workers take jobs: 200, else 503 with a JSON reason) and `GET /metrics`
+ * (Prometheus text format; 404 when the process keeps no metrics). No bearer key: probes and
+ * scrapers reach them as they are (put them behind your network's rules).
  */
 import { Hono } from 'hono';
 import type { ExecutionService } from '../executions/types.ts';
+import type { Metrics } from '../metrics.ts';
 import { errorBody } from './errors.ts';
 
-export function healthRoutes(deps: { executions: Pick<ExecutionService, 'ping'> }): Hono {
+/** The answer of a readiness check: ready, or the reason it is not. */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
+export interface HealthDeps {
+  /** readiness of the whole process; default: Redis answers `executions.ping()` */
+  readiness?: () => Promise<Readiness>;
+  executions?: Pick<ExecutionService, 'ping'>;
+  metrics?: Pick<Metrics, 'scrape'>;
+}
+
+/** @example app.route('/', healthRoutes({ readiness: async () => ({ ready: true }), metrics })); */
+export function healthRoutes(deps: HealthDeps): Hono {
   const app = new Hono();
+  const readiness =
+    deps.readiness ??
+    (async (): Promise<Readiness> =>
+      (await deps.executions?.ping().catch(() => false)) ? { ready: true } : { ready: false, reason: 'redis is not reachable' });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const ready = await deps.executions.ping().catch(() => false);
-    return ready ? c.json({ status: 'ready' }) : c.json(errorBody('unavailable', 'redis is not reachable'), 503);
+    const r = await readiness().catch((err: Error): Readiness => ({ ready: false, reason: err.message }));
+    return r.ready ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable', ...errorBody('unavailable', r.reason) }, 503);
+  });
+  app.get('/metrics', async (c) => {
+    if (!deps.metrics) return c.json(errorBody('not_found', 'metrics are not kept by this process'), 404);
+    const { contentType, body } = await deps.metrics.scrape();
+    return c.body(body, 200, { 'Content-Type': contentType });
   });
   return app;
 }

@@ -1,6 +1,7 @@
 /**
  * What the HTTP app is built from, and the per-request values its middleware sets.
  */
+import type { Redis } from 'ioredis';
 import type { AliasMatcher } from '../aliases/index.ts';
 import type { ApiKey } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/authorize.ts';
@@ -8,6 +9,9 @@ import type { Config } from '../config/types.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionService } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { RuntimeStatusSource } from '../runtime/status.ts';
+import type { Readiness } from './health.ts';
 
 /** What the API needs of the alias engine's matcher: matching, and the aliases for help listings. */
 export type AppMatcher = AliasMatcher;
@@ -23,6 +27,17 @@ export interface AppDeps {
   logger: Logger;
   /** notifications (`POST /api/v1/notify`); absent = that route answers 503 */
   deliveries?: DeliveryService;
+  /** the process's metrics: `GET /metrics`, and command outcomes counted by the API */
+  metrics?: Metrics;
+  /** `GET /readyz`; default: Redis answers */
+  readiness?: () => Promise<Readiness>;
+  /**
+   * hot-reload status (`{ ok, loadedAt, attemptedAt?, error?, restartNeeded? }`, see
+   * src/runtime/status.ts `ReloadStatus`): `GET /api/v1/config/status` and the dashboard's banner
+   */
+  runtime?: RuntimeStatusSource;
+  /** the gateway's Redis connection, shared by the dashboard (queue health, Bull Board); absent = it opens its own on first use */
+  redis?: Redis;
 }
 
 /** Hono environment of the `/api/v1` routes: the caller, set by the bearer-key middleware. */

@@ -1,4 +1,7 @@
-/** `switchboard serve`: runs the gateway and/or workers until SIGTERM or SIGINT. */
+/**
+ * `switchboard serve`: runs the gateway and/or workers until SIGTERM or SIGINT. SIGHUP (like a
+ * change in the config folder) reloads the config: applied when valid, else the running one is kept.
+ */
 import { ConfigError } from '../errors.ts';
 import { RedisUnavailableError } from '../redis/local.ts';
 import { startSwitchboard, type Role } from '../main.ts';
@@ -7,7 +10,8 @@ import type { CliIo } from './index.ts';
 export async function runServe(args: { config: string; role: Role; env: Record<string, string | undefined> }, io: CliIo): Promise<number> {
   let sb;
   try {
-    sb = await startSwitchboard({ configDir: args.config, role: args.role, env: args.env });
+    // SWITCHBOARD_WATCH=false: reload on SIGHUP only, not on changes in the config folder
+    sb = await startSwitchboard({ configDir: args.config, role: args.role, env: args.env, watch: args.env.SWITCHBOARD_WATCH !== 'false' });
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const d of e.diagnostics) io.err(`${d.file}:${d.line}:${d.col}  ${d.path}: ${d.message}`);
@@ -20,6 +24,10 @@ export async function runServe(args: { config: string; role: Role; env: Record<s
     }
     throw e;
   }
+  // a library's stray rejection (e.g. a Socket Mode reconnect that gave up) is logged, not fatal
+  process.on('unhandledRejection', (reason) => sb.logger.error({ err: String((reason as Error)?.message ?? reason) }, 'unhandled rejection'));
+  const onHup = () => void sb.reload('SIGHUP');
+  process.on('SIGHUP', onHup);
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       sb.logger.info({ signal }, 'shutting down');
@@ -28,6 +36,7 @@ export async function runServe(args: { config: string; role: Role; env: Record<s
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+  process.off('SIGHUP', onHup);
   await sb.stop();
   return 0;
 }

@@ -10,6 +10,7 @@ import { ParameterError } from '../errors.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 import { matchAsUser } from './match-as-user.ts';
 
 /** What the pipeline needs of the alias engine's matcher (src/aliases/index.ts). */
@@ -22,6 +23,8 @@ export interface CommandDeps {
   logger: Logger;
   /** when set, each newly created execution's alias `ack` is sent to the origin */
   deliveries?: DeliveryService;
+  /** counts each outcome by source (`switchboard_commands_total`); absent = not counted */
+  metrics?: Pick<Metrics, 'commandReceived'>;
 }
 
 export interface CommandInput {
@@ -71,6 +74,12 @@ export type CommandOutcome =
  * if (outcome.kind === 'queued') console.log(outcome.execution.id);
  */
 export async function runCommand(deps: CommandDeps, input: CommandInput): Promise<CommandOutcome> {
+  const outcome = await runPipeline(deps, input);
+  deps.metrics?.commandReceived(input.source, outcome.kind);
+  return outcome;
+}
+
+async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<CommandOutcome> {
   const { config, matcher, executions, logger } = deps;
   const text = normalizeText(input.text, input.source, {
     botNames: config.main.ingress.bot_names,
@@ -136,7 +145,7 @@ export async function runCommand(deps: CommandDeps, input: CommandInput): Promis
     await deps.deliveries.ackExecution(s.execution).catch((err: Error) => logger.warn({ execution: s.execution.id, err: err.message }, 'ack not queued'));
   }
   logger.info(
-    { user: user.name, alias: match.alias, source: input.source, executions: submitted.map((s) => s.execution.id) },
+    { execution: first.execution.id, user: user.name, alias: match.alias, source: input.source, executions: submitted.map((s) => s.execution.id) },
     first.created ? 'command queued' : 'command repeated',
   );
   return { kind: 'queued', alias: match.alias, action: match.action, text, executions: submitted, ...first };

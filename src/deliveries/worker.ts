@@ -10,12 +10,14 @@ import { Queue, Worker } from 'bullmq';
 import type { Config } from '../config/types.ts';
 import { workerConnection } from '../executions/redis.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 import { createRedisSinkState } from '../sinks/redis-state.ts';
 import { deliveryBackoff } from './backoff.ts';
 import { createChannelSinks } from './channel-sinks.ts';
 import type { DeliveryJobData } from './job.ts';
 import { deliveryKeys, DELIVERY_QUEUE } from './keys.ts';
 import { createLedger } from './ledger.ts';
+import { meteredLedger } from './metered-ledger.ts';
 import { processDelivery } from './process-delivery.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
@@ -28,9 +30,13 @@ export interface DeliveryWorkerOptions {
   sendTimeoutMs?: number;
   /** seconds to let running sends finish on close before aborting them (default 10) */
   shutdownGraceSeconds?: number;
+  /** counts outcomes by channel kind; absent = not counted */
+  metrics?: Metrics;
 }
 
 export interface DeliveryWorker {
+  /** true while the BullMQ worker takes jobs (`/readyz`) */
+  isRunning(): boolean;
   close(): Promise<void>;
 }
 
@@ -54,7 +60,7 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   setMaxListeners(0, stopping.signal);
   const deps = {
     sinks,
-    ledger: createLedger(conn, keys),
+    ledger: opts.metrics ? meteredLedger(createLedger(conn, keys), opts.metrics, (name) => config.channels.get(name)?.kind) : createLedger(conn, keys),
     limiter: createRateLimiter(conn, keys, config.channels),
     queue,
     logger,
@@ -77,6 +83,7 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   await worker.waitUntilReady();
 
   return {
+    isRunning: () => worker.isRunning(),
     async close() {
       const closing = worker.close();
       const timer = setTimeout(() => stopping.abort(), (opts.shutdownGraceSeconds ?? 10) * 1000);

@@ -1,0 +1,105 @@
+/**
+ * One generation of a running Switchboard: a valid config and everything built from it (alias
+ * matcher, producer services, the HTTP app with its ingresses, the queue workers). A hot reload
+ * builds the next generation beside the running one and swaps it in whole, so a request or a job
+ * sees one config from start to end; the old generation is then retired (its workers finish the
+ * jobs they hold).
+ */
+import type { Hono } from 'hono';
+import type { Redis } from 'ioredis';
+import { compileAliases, type AliasMatcher } from '../aliases/index.ts';
+import type { Readiness } from '../api/health.ts';
+import { createApp } from '../app.ts';
+import { helpText } from '../commands/help.ts';
+import { runCommand, type CommandInput, type CommandOutcome } from '../commands/run-command.ts';
+import { toAliasSpecs } from '../config/index.ts';
+import type { Config } from '../config/types.ts';
+import { createDeliveryService } from '../deliveries/service.ts';
+import type { DeliveryService } from '../deliveries/types.ts';
+import { startDeliveryWorker, type DeliveryWorker } from '../deliveries/worker.ts';
+import { createExecutionService } from '../executions/service.ts';
+import type { ExecutionRecord, ExecutionService } from '../executions/types.ts';
+import { startExecutionWorker, type ExecutionWorker } from '../executions/worker.ts';
+import { httpIngresses, type IngressDeps } from '../ingress/index.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { RuntimeStatusSource } from './status.ts';
+
+export type Role = 'all' | 'gateway' | 'worker';
+
+export interface SwitchboardGeneration {
+  readonly config: Config;
+  readonly matcher: AliasMatcher;
+  readonly deliveries: DeliveryService;
+  /** gateway roles */
+  readonly executions?: ExecutionService;
+  readonly app?: Hono;
+  readonly runCommand: (input: CommandInput) => Promise<CommandOutcome>;
+  /** worker roles */
+  readonly execWorker?: ExecutionWorker;
+  readonly deliveryWorker?: DeliveryWorker;
+}
+
+/** What every generation shares: the process's logger, metrics and Redis connection. */
+export interface GenerationDeps {
+  role: Role;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  metrics: Metrics;
+  /** the shared fail-fast producer connection (services and ingresses use it, never close it) */
+  redis: Redis;
+  readiness: () => Promise<Readiness>;
+  runtime: RuntimeStatusSource;
+  /** an execution reached its terminal status (worker roles): count it and notify */
+  onTerminal(exec: ExecutionRecord): Promise<void>;
+}
+
+/** @example const gen = await buildGeneration(config, deps); */
+export async function buildGeneration(config: Config, deps: GenerationDeps): Promise<SwitchboardGeneration> {
+  const { logger, metrics, redis } = deps;
+  const log = logger.child({ component: 'main' });
+  const { matcher, problems } = compileAliases(toAliasSpecs(config));
+  for (const p of problems) log.warn({ alias: p.alias, format: p.format }, p.message);
+  const deliveries = createDeliveryService({ config, logger, connection: redis });
+
+  let execWorker: ExecutionWorker | undefined;
+  let deliveryWorker: DeliveryWorker | undefined;
+  if (deps.role !== 'gateway') {
+    execWorker = await startExecutionWorker({
+      config,
+      logger,
+      env: deps.env,
+      hooks: { onTerminal: deps.onTerminal },
+      builtins: { help: (user, filter, page) => helpText({ config, matcher }, user, filter, page) },
+    });
+    deliveryWorker = await startDeliveryWorker({ config, logger, metrics }).catch(async (err: unknown) => {
+      await execWorker?.close(0);
+      throw err;
+    });
+  }
+
+  let executions: ExecutionService | undefined;
+  let app: Hono | undefined;
+  const base = { config, matcher, deliveries, logger, metrics };
+  let run = (_input: CommandInput): Promise<CommandOutcome> => Promise.reject(new Error('this process runs no gateway'));
+  if (deps.role !== 'worker') {
+    const ex = createExecutionService({ config, logger, connection: redis });
+    executions = ex;
+    const commandLog = logger.child({ component: 'commands' });
+    run = (input) => runCommand({ ...base, logger: commandLog, executions: ex }, input);
+    app = createApp({ ...base, executions: ex, readiness: deps.readiness, runtime: deps.runtime, redis });
+    const ingressDeps: IngressDeps = { ...base, executions: ex, redis, runCommand: run, now: () => Date.now() };
+    for (const ingress of httpIngresses) app.route('/ingress', ingress.routes(ingressDeps));
+  }
+  return { config, matcher, deliveries, runCommand: run, ...(executions && { executions }), ...(app && { app }), ...(execWorker && { execWorker }), ...(deliveryWorker && { deliveryWorker }) };
+}
+
+/**
+ * Stops what a generation owns: its workers first (they finish the jobs they hold, up to
+ * `executions.shutdown_grace`), then, after `drainMs` for requests still in its HTTP app, its queues.
+ */
+export async function retireGeneration(gen: SwitchboardGeneration, drainMs: number): Promise<void> {
+  await Promise.all([gen.execWorker?.close(), gen.deliveryWorker?.close()]);
+  if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs).unref());
+  await Promise.all([gen.executions?.close(), gen.deliveries.close()]);
+}

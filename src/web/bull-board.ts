@@ -1,0 +1,60 @@
+/**
+ * Bull Board (`@bull-board/api` + `@bull-board/hono`) at `/admin/queues`, read-only, over the
+ * `executions` and `deliveries` queues. Its UI assets are served from the @bull-board/ui package
+ * by @hono/node-server's serveStatic. Job data passes a formatter that hides the action
+ * parameters marked `secret` and every config secret. Built on the first request, so a gateway
+ * nobody looks at opens no extra connection.
+ */
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { HonoAdapter } from '@bull-board/hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Handler } from 'hono';
+import type { Config } from '../config/types.ts';
+import { redactText } from '../log.ts';
+import type { QueueHandles } from './queues.ts';
+
+export const BULL_BOARD_PATH = '/admin/queues';
+
+function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]));
+  }
+  return value;
+}
+
+/** Job data as Bull Board shows it: secret action parameters masked, config secrets redacted. */
+export function jobDataFormatter(config: Pick<Config, 'actions' | 'secrets'>): (data: unknown) => unknown {
+  return (data) => {
+    const exec = (data as { execution?: { action?: unknown; params?: Record<string, unknown> } } | null)?.execution;
+    let out = data;
+    if (exec && typeof exec.action === 'string' && exec.params && typeof exec.params === 'object') {
+      const spec = config.actions.get(exec.action)?.parameters ?? {};
+      const params = Object.fromEntries(Object.entries(exec.params).map(([k, v]) => [k, spec[k]?.secret === true ? '[redacted]' : v]));
+      out = { ...(data as object), execution: { ...exec, params } };
+    }
+    return redactDeep(out, config.secrets);
+  };
+}
+
+/** A handler serving Bull Board under {@link BULL_BOARD_PATH}; `queues()` is called on the first request. */
+export function bullBoardHandler(config: Config, queues: () => QueueHandles): Handler {
+  let board: Hono | undefined;
+  const build = () => {
+    const { executions, deliveries } = queues();
+    const format = jobDataFormatter(config);
+    const adapters = [executions, deliveries].map((q) => {
+      const a = new BullMQAdapter(q, { readOnlyMode: true, displayName: q.name });
+      a.setFormatter('data', format);
+      a.setFormatter('returnValue', format);
+      return a;
+    });
+    const serverAdapter = new HonoAdapter(serveStatic);
+    serverAdapter.setBasePath(BULL_BOARD_PATH);
+    createBullBoard({ queues: adapters, serverAdapter, options: { uiConfig: { boardTitle: 'Switchboard queues' } } });
+    return new Hono().route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
+  };
+  return (c) => (board ??= build()).fetch(c.req.raw, c.env);
+}

@@ -1,0 +1,26 @@
+/**
+ * Response headers of the dashboard's own pages and fragments: a strict Content-Security-Policy
+ * (scripts and styles only from this gateway, no inline code; a second line of defence behind
+ * escaping), no framing, no caching of pages that show execution data.
+ */
+import type { MiddlewareHandler } from 'hono';
+
+const csp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export const pageHeaders: MiddlewareHandler = async function pageHeaders(c, next) {
+  await next();
+  c.header('content-security-policy', csp);
+  c.header('x-frame-options', 'DENY');
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'same-origin');
+  c.header('cache-control', 'no-store');
+};

@@ -1,0 +1,104 @@
+/**
+ * The dashboard's pages (`/`, `/executions/:id`, `/playground`, `/aliases`, `/rules`, `/channels`,
+ * `/queues`) and the fragments app.js swaps in (`/ui/fragments/...`). Every route here sits behind
+ * the login; commands are matched with the same `matchAsUser` the API and every ingress use.
+ */
+import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
+import { normalizeText } from '../aliases/index.ts';
+import { createExecutionView } from '../api/execution-view.ts';
+import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
+import { helpEntries } from '../commands/help.ts';
+import { matchAsUser } from '../commands/match-as-user.ts';
+import type { ExecutionRecord, ExecutionStatus } from '../executions/types.ts';
+import { redactText } from '../log.ts';
+import type { WebContext } from './context.ts';
+import type { Markup } from './format.ts';
+import { requireLogin, type WebEnv } from './guard.ts';
+import { pageHeaders } from './headers.ts';
+import { page, type NavKey } from './layout.ts';
+import { aliasesBody } from './pages/aliases.ts';
+import { channelsBody } from './pages/channels.ts';
+import { executionBody, stillMoving } from './pages/execution.ts';
+import { executionRows, executionsBody, statusFilters, type ExecutionRow } from './pages/executions.ts';
+import { playgroundBody, previewFragment, type PreviewModel } from './pages/playground.ts';
+import { queuesBody, queuesFragment } from './pages/queues.ts';
+import { rulesBody } from './pages/rules.ts';
+import { readHealth } from './queue-health.ts';
+import { previewRoutes } from './route-preview.ts';
+
+const LIST_LIMIT = 50;
+const ID_MAX = 200;
+
+export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
+  const { config, matcher, executions } = ctx;
+  const secrets = config.secrets;
+  const view = createExecutionView(config);
+  const allowOf = allowFromConfig(config);
+  const app = new Hono<WebEnv>();
+  const pageGuard = requireLogin({ codec: ctx.codec, config, mode: 'page' });
+  const fragmentGuard = requireLogin({ codec: ctx.codec, config, mode: 'api' });
+
+  const row = (rec: ExecutionRecord): ExecutionRow => ({ ...view(rec), text: rec.text === undefined ? null : redactText(rec.text, secrets) });
+  const statusOf = (c: Context) => statusFilters.find((s) => s === c.req.query('status')) as ExecutionStatus | undefined;
+  const listRows = async (status: ExecutionStatus | undefined) =>
+    (await executions.list({ limit: LIST_LIMIT, ...(status && { status }) })).items.map(row);
+  const findRow = async (id: string) => {
+    const rec = id.length <= ID_MAX ? await executions.get(id) : undefined;
+    return rec && row(rec);
+  };
+  const healthOf = () =>
+    readHealth(config, ctx.queues()).catch((err: Error) => ({ error: `Queue counts unavailable: ${redactText(err.message, secrets)}` }));
+
+  const preview = (user: string, raw: string): PreviewModel => {
+    const text = normalizeText(raw.slice(0, config.main.limits.command_length), 'api', { botNames: config.main.ingress.bot_names });
+    if (text.trim() === '') return { text: raw, allowed: true, previews: [], secrets };
+    const principal = resolveUser(config, user);
+    const { result, allowed } = matchAsUser(matcher, text, (id) => mayRun(principal, allowOf(id)));
+    const previews =
+      allowed && result.kind === 'matched'
+        ? previewRoutes(config, { alias: result.alias, action: result.action, params: result.multiple?.[0] ?? result.params, user })
+        : [];
+    return { text: raw, result, allowed, previews, secrets };
+  };
+
+  const render = (c: Context<WebEnv>, active: NavKey, title: string, body: Markup, status: 200 | 404 = 200) =>
+    c.html(page({ title, active, session: c.get('session'), reload: ctx.runtime?.status(), secrets, body }), status);
+
+  for (const path of ['/', '/executions/:id', '/playground', '/aliases', '/rules', '/channels', '/queues']) app.use(path, pageGuard, pageHeaders);
+  app.use('/ui/fragments/*', fragmentGuard, pageHeaders);
+
+  app.get('/', async (c) => {
+    const status = statusOf(c);
+    return render(c, 'executions', 'Executions', executionsBody(await listRows(status), status));
+  });
+  app.get('/executions/:id', async (c) => {
+    const id = c.req.param('id');
+    const e = await findRow(id);
+    if (!e) return render(c, 'executions', 'Not found', html`<p>No execution <span class="mono">${id}</span>.</p>`, 404);
+    const body = html`<div data-fragment="/ui/fragments/executions/${encodeURIComponent(e.id)}">${executionBody(e, secrets)}</div>`;
+    return render(c, 'executions', `Execution ${e.id}`, body);
+  });
+  app.get('/playground', (c) => {
+    const model = preview(c.get('session').user, c.req.query('text') ?? '');
+    return render(c, 'playground', 'Playground', playgroundBody(model));
+  });
+  app.get('/aliases', (c) => {
+    const user = c.get('session').user;
+    return render(c, 'aliases', 'Aliases', aliasesBody(helpEntries({ config, matcher }, user), user));
+  });
+  app.get('/rules', (c) => render(c, 'rules', 'Rules', rulesBody(config.rules, secrets)));
+  app.get('/channels', (c) => render(c, 'channels', 'Channels', channelsBody([...config.channels.values()], secrets)));
+  app.get('/queues', async (c) => render(c, 'queues', 'Queues', queuesBody(await healthOf())));
+
+  app.get('/ui/fragments/executions', async (c) => c.html(executionRows(await listRows(statusOf(c)))));
+  app.get('/ui/fragments/executions/:id', async (c) => {
+    const e = await findRow(c.req.param('id'));
+    if (!e) return c.html(html`<p class="error">This execution no longer exists.</p>`, 200, { 'x-live': 'done' });
+    return c.html(executionBody(e, secrets), 200, stillMoving(e) ? {} : { 'x-live': 'done' });
+  });
+  app.get('/ui/fragments/preview', (c) => c.html(previewFragment(preview(c.get('session').user, c.req.query('text') ?? ''))));
+  app.get('/ui/fragments/queues', async (c) => c.html(queuesFragment(await healthOf())));
+
+  return app;
+}

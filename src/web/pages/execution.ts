@@ -1,0 +1,61 @@
+/**
+ * `GET /executions/:id`: one execution: status and times, parameters, output or result, error, and
+ * every delivery with its status, attempts and last error. The body is also served alone
+ * (`/ui/fragments/executions/:id`) and refreshed by app.js until nothing can change any more.
+ */
+import { html } from 'hono/html';
+import { duration, inline, isTerminal, prettyJson, statusBadge, timeCell, type Markup } from '../format.ts';
+import type { ExecutionRow } from './executions.ts';
+
+interface ShellResult {
+  stdout?: unknown;
+  stderr?: unknown;
+  return_code?: unknown;
+}
+
+const isShellResult = (r: unknown): r is ShellResult =>
+  typeof r === 'object' && r !== null && ('stdout' in r || 'stderr' in r) && !Array.isArray(r);
+
+function resultBlock(result: unknown, secrets: readonly string[]): Markup {
+  if (result === null || result === undefined) return html`<p class="muted">No output yet.</p>`;
+  if (isShellResult(result)) {
+    const text = (v: unknown) => (typeof v === 'string' ? v : prettyJson(v ?? '', secrets));
+    return html`${result.return_code !== undefined ? html`<p>Exit code <strong>${inline(result.return_code)}</strong></p>` : ''}
+<h3>stdout</h3><pre class="out">${text(result.stdout) || html`<span class="muted">(empty)</span>`}</pre>
+${result.stderr ? html`<h3>stderr</h3><pre class="out">${text(result.stderr)}</pre>` : ''}`;
+  }
+  return html`<pre class="out">${prettyJson(result, secrets)}</pre>`;
+}
+
+/** Whether the page may still change: not terminal, or deliveries still pending. */
+export function stillMoving(e: ExecutionRow): boolean {
+  return !isTerminal(e.status) || e.deliveries.some((d) => d.status === 'pending');
+}
+
+export function executionBody(e: ExecutionRow, secrets: readonly string[]): Markup {
+  const params = Object.entries(e.params);
+  return html`<dl class="facts">
+  <dt>Status</dt><dd>${statusBadge(e.status)}${isTerminal(e.status) ? '' : html` <button type="button" class="secondary small" data-cancel="${e.id}">Cancel</button>`}</dd>
+  <dt>Alias</dt><dd>${e.alias ?? html`<span class="muted">—</span>`} <span class="muted">→ ${e.action}</span></dd>
+  <dt>Command</dt><dd class="text">${e.text ?? ''}</dd>
+  <dt>User</dt><dd>${e.user ?? '—'} <span class="muted">via ${e.origin?.source ?? '—'} ${e.origin?.sender ?? ''}</span></dd>
+  <dt>Created</dt><dd>${timeCell(e.created_at)}</dd>
+  <dt>Started</dt><dd>${timeCell(e.started_at)}</dd>
+  <dt>Finished</dt><dd>${timeCell(e.finished_at)} <span class="muted">${duration(e.started_at, e.finished_at)}</span></dd>
+</dl>
+<h2>Parameters</h2>
+${params.length === 0
+  ? html`<p class="muted">None.</p>`
+  : html`<table class="kv">${params.map(([k, v]) => html`<tr><th>${k}</th><td class="mono">${inline(v)}</td></tr>`)}</table>`}
+${e.error ? html`<h2>Error</h2><pre class="out error">${e.error}</pre>` : ''}
+<h2>Output</h2>
+${resultBlock(e.result, secrets)}
+<h2>Deliveries</h2>
+${e.deliveries.length === 0
+  ? html`<p class="muted">${isTerminal(e.status) ? 'No deliveries.' : 'Deliveries are planned when the execution finishes.'}</p>`
+  : html`<div class="scroll"><table class="list deliveries">
+  <thead><tr><th>Channel</th><th>Target</th><th>Status</th><th>Attempts</th><th>Last error</th></tr></thead>
+  <tbody>${e.deliveries.map(
+    (d) => html`<tr><td>${d.channel}</td><td>${d.target ?? html`<span class="muted">—</span>`}</td><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td class="text">${d.last_error ?? ''}</td></tr>`,
+  )}</tbody></table></div>`}`;
+}

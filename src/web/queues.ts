@@ -1,0 +1,54 @@
+/**
+ * BullMQ handles on the `executions` and `deliveries` queues, for the queue health page and Bull
+ * Board, built on first use. They run over `AppDeps.redis` when the gateway shares its connection;
+ * otherwise over one connection per process and Redis URL that the dashboard opens itself, shared
+ * by every config generation (a hot reload opens no new one) and unref'd, so it never keeps a
+ * stopping process alive.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Socket } from 'node:net';
+import type { Config } from '../config/types.ts';
+import { DELIVERY_QUEUE, deliveryKeys } from '../deliveries/keys.ts';
+import { executionKeys, QUEUE_NAME } from '../executions/keys.ts';
+import type { Logger } from '../log.ts';
+
+export interface QueueHandles {
+  redis: Redis;
+  executions: Queue;
+  deliveries: Queue;
+}
+
+const owned = new Map<string, Redis>();
+
+function ownConnection(url: string, logger: Logger): Redis {
+  const existing = owned.get(url);
+  if (existing && existing.status !== 'end') return existing;
+  // commands wait for the connection (a page opened right at startup waits, not fails), one retry
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableAutoPipelining: false });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'dashboard redis error'));
+  redis.on('connect', () => (redis as unknown as { stream?: Socket }).stream?.unref());
+  owned.set(url, redis);
+  return redis;
+}
+
+/** Returns the handles, creating them the first time. */
+export function lazyQueues(options: { config: Config; logger: Logger; redis?: Redis | undefined }): () => QueueHandles {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'web' });
+  let handles: QueueHandles | undefined;
+  return () => {
+    if (handles) return handles;
+    const redis = options.redis ?? ownConnection(config.main.redis.url, logger);
+    const quiet = (q: Queue) => {
+      q.on('error', (err: Error) => logger.debug({ err: err.message, queue: q.name }, 'dashboard queue error'));
+      return q;
+    };
+    handles = {
+      redis,
+      executions: quiet(new Queue(QUEUE_NAME, { connection: redis, prefix: executionKeys(config.main.redis.prefix).prefix })),
+      deliveries: quiet(new Queue(DELIVERY_QUEUE, { connection: redis, prefix: deliveryKeys(config.main.redis.prefix).prefix })),
+    };
+    return handles;
+  };
+}
