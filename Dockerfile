@@ -18,6 +18,8 @@ COPY --chown=root:root aliases /config/aliases
 COPY --chown=root:root actions /config/actions
 COPY --chown=root:root channels /config/channels
 COPY --chown=root:root rules /config/rules
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
