@@ -32,6 +32,16 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** {@link redactText} over every string inside a JSON-like value (records, job data). */
+export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]));
+  }
+  return value;
+}
+
 // an E.164 number not glued to other digits or word characters
 const PHONE = /(?<![\w+])\+(\d{8,15})(?!\d)/g;
 // long numbers keep 4 digits at each end (`+1555***0001`), shorter ones 2: never more than half

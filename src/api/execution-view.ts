@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/types.ts';
 import type { ExecutionRecord, ExecutionStatus, Origin } from '../executions/types.ts';
-import { redactText } from '../log.ts';
+import { redactDeep } from '../log.ts';
 
 export interface ExecutionView {
   id: string;
@@ -23,15 +23,6 @@ export interface ExecutionView {
 }
 
 const MASK = '[redacted]';
-
-function redactDeep(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redactText(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]));
-  }
-  return value;
-}
 
 /** Builds the function that turns records into API views for this config. */
 export function createExecutionView(config: Pick<Config, 'actions' | 'secrets'>): (rec: ExecutionRecord) => ExecutionView {

@@ -11,19 +11,10 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Handler } from 'hono';
 import type { Config } from '../config/types.ts';
-import { redactText } from '../log.ts';
+import { redactDeep } from '../log.ts';
 import type { QueueHandles } from './queues.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
-
-function redactDeep(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redactText(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]));
-  }
-  return value;
-}
 
 /** Job data as Bull Board shows it: secret action parameters masked, config secrets redacted. */
 export function jobDataFormatter(config: Pick<Config, 'actions' | 'secrets'>): (data: unknown) => unknown {
