@@ -6,6 +6,7 @@
 import { RE2JS } from 're2js';
 import { FormatSyntaxError, paramNames, parseFormat, type FormatNode } from './parse-format.ts';
 import { literalWords } from './literal-words.ts';
+import { compilePlain, type PlainProgram } from './plain-match.ts';
 
 /** One parameter of a compiled format. */
 export interface FormatParam {
@@ -22,6 +23,8 @@ export interface CompiledFormat {
   source: string;
   /** compiled on first use for formats made only of words, blanks and placeholders */
   readonly regex: RE2JS;
+  /** those formats also get a regex-free program, used for texts without quotes or braces */
+  plain?: PlainProgram;
   params: FormatParam[];
   /** no `$` of its own: the text gets one trailing blank, as StackStorm pads its commands */
   pad: boolean;
@@ -62,7 +65,8 @@ export function compileFormat(source: string): CompileOutcome {
     const src = `${parsed.hasStart ? '' : '^\\s*'}(?:${body})${parsed.hasEnd ? '' : '\\s*$'}`;
     // 3. compile with RE2 now when the format holds regex syntax of its own (to report errors);
     //    one made only of words, blanks and placeholders is valid by construction and compiles on first use
-    let regex = simple(parsed.alts) ? undefined : RE2JS.compile(src, RE2JS.DOTALL);
+    const isSimple = simple(parsed.alts);
+    let regex = isSimple ? undefined : RE2JS.compile(src, RE2JS.DOTALL);
     const named = regex?.namedGroups();
     let next = 1;
     const params: FormatParam[] = gen.params.map((p) => ({
@@ -72,8 +76,10 @@ export function compileFormat(source: string): CompileOutcome {
       groups: p.keys.map((k) => (named ? (named[k] ?? -1) : next++)),
     }));
     const lw = literalWords(parsed);
+    const plain = isSimple && !parsed.hasStart && !parsed.hasEnd ? compilePlain(parsed.alts[0]!) : undefined;
     const format: CompiledFormat = {
       source,
+      ...(plain && { plain }),
       get regex() {
         return (regex ??= compileOrNever(src));
       },

@@ -5,6 +5,7 @@
  */
 import type { Matcher } from 're2js';
 import type { CompiledFormat } from './compile-format.ts';
+import { matchPlain } from './plain-match.ts';
 
 export type RawParams = Record<string, string | undefined>;
 
@@ -16,6 +17,14 @@ export type RawParams = Record<string, string | undefined>;
  */
 export function extractOne(f: CompiledFormat, text: string, precheck = true): RawParams | undefined {
   const input = f.pad ? `${text} ` : text;
+  // 0. a format of words, blanks and placeholders on a text without quotes or braces: no regex needed
+  if (f.plain && !QUOTES_OR_BRACES.test(input)) {
+    const values = matchPlain(f.plain, input);
+    if (!values) return undefined;
+    const out: RawParams = {};
+    f.params.forEach((p, i) => (out[p.name] = blankToAbsent(values[i] ?? null) ?? p.def));
+    return out;
+  }
   // 1. the DFA answers "no" cheaply; only a hit pays for submatches
   if (precheck && !f.regex.test(input)) return undefined;
   const m = f.regex.matcher(input);
@@ -46,6 +55,8 @@ function readValues(f: CompiledFormat, m: Matcher): RawParams {
   }
   return out;
 }
+
+const QUOTES_OR_BRACES = /["'{]/;
 
 function blankToAbsent(v: string | null): string | undefined {
   if (v === null) return undefined;
