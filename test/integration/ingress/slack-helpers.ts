@@ -107,12 +107,4 @@ export function shown(m: SlackPosted): string {
   return [m.text ?? '', ...(m.blocks ?? []).map((b) => b.text?.text ?? '')].join('\n');
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from '../executions/helpers.ts';
