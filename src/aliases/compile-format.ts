@@ -23,8 +23,8 @@ export interface CompiledFormat {
   source: string;
   /** compiled on first use for formats made only of words, blanks and placeholders */
   readonly regex: RE2JS;
-  /** those formats also get a regex-free program, used for texts without quotes or braces */
-  plain?: PlainProgram;
+  /** those formats also get a regex-free program (plain-match.ts), used instead of the regex */
+  plain?: PlainProgram | undefined;
   params: FormatParam[];
   /** no `$` of its own: the text gets one trailing blank, as StackStorm pads its commands */
   pad: boolean;
@@ -33,7 +33,7 @@ export interface CompiledFormat {
   /** lower-case literal words of the format outside optional parts (specificity rule) */
   words: Set<string>;
   /** the lower-case word every match starts with, when the format opens with one */
-  lead?: string;
+  lead?: string | undefined;
 }
 
 export type CompileOutcome = { ok: true; format: CompiledFormat } | { ok: false; message: string };
@@ -77,9 +77,10 @@ export function compileFormat(source: string): CompileOutcome {
     }));
     const lw = literalWords(parsed);
     const plain = isSimple && !parsed.hasStart && !parsed.hasEnd ? compilePlain(parsed.alts[0]!) : undefined;
+    // every key always present (undefined when absent): one object shape for the hot paths
     const format: CompiledFormat = {
       source,
-      ...(plain && { plain }),
+      plain,
       get regex() {
         return (regex ??= compileOrNever(src));
       },
@@ -87,7 +88,7 @@ export function compileFormat(source: string): CompileOutcome {
       pad: !parsed.hasEnd,
       indexWords: lw.index,
       words: lw.all,
-      ...(lw.lead !== undefined ? { lead: lw.lead } : {}),
+      lead: lw.lead,
     };
     return { ok: true, format };
   } catch (err) {

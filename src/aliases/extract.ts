@@ -17,12 +17,13 @@ export type RawParams = Record<string, string | undefined>;
  */
 export function extractOne(f: CompiledFormat, text: string, precheck = true): RawParams | undefined {
   const input = f.pad ? `${text} ` : text;
-  // 0. a format of words, blanks and placeholders on a text without quotes or braces: no regex needed
-  if (f.plain && !QUOTES_OR_BRACES.test(input)) {
+  // 0. a format of words, blanks and placeholders: no regex needed
+  if (f.plain) {
     const values = matchPlain(f.plain, input);
     if (!values) return undefined;
     const out: RawParams = {};
-    f.params.forEach((p, i) => (out[p.name] = blankToAbsent(values[i] ?? null) ?? p.def));
+    const params = f.params;
+    for (let i = 0; i < params.length; i++) out[params[i]!.name] = values[i] ?? params[i]!.def;
     return out;
   }
   // 1. the DFA answers "no" cheaply; only a hit pays for submatches
@@ -55,8 +56,6 @@ function readValues(f: CompiledFormat, m: Matcher): RawParams {
   }
   return out;
 }
-
-const QUOTES_OR_BRACES = /["'{]/;
 
 function blankToAbsent(v: string | null): string | undefined {
   if (v === null) return undefined;

@@ -1,25 +1,39 @@
 /**
  * A regex-free matcher for the most common kind of format: words, blanks and placeholders only
- * (`restart {{service}} on {{env=staging}}`), used for texts without quotes or braces (where the
- * quoted and `{json}` alternatives of a value cannot match). It gives exactly what the RE2 regex
- * compile-format.ts builds for the same format would give (leftmost-first: greedy blanks and
- * optional defaults, lazy values), in time linear in the text: one backward pass fills, per token,
- * which positions the rest of the format can match from, one forward pass picks the path.
+ * (`restart {{service}} on {{env=staging}}`). It gives exactly what the RE2 regex
+ * compile-format.ts builds for the same format gives (leftmost-first: greedy blanks and optional
+ * defaults; a value is "double quoted", 'single quoted', {json} or bare text, tried in that order,
+ * the last two taking as little as they can), in time linear in the text.
+ *
+ * How: a depth-first walk of the tokens in the regex's priority order, where every (token,
+ * position) that failed is remembered, so no state is tried twice; the loops over positions that
+ * blanks and lazy values make resume where an earlier loop of the same token stopped, so their
+ * total work per token is linear too. The first path that reaches the end is the regex's match.
  */
 import type { FormatNode } from './parse-format.ts';
 
-type Token = { id: number } & (
-  | { k: 'ws'; min: 0 | 1 }
-  | { k: 'lit'; str: string; lower: string; upper: string; ci: boolean[] }
-  | { k: 'val'; param: number }
-  | { k: 'opt'; inner: Token[] }
-);
+const WS = 0;
+const LIT = 1;
+const VAL = 2;
+const OPT = 3;
 
+/** A format as flat token arrays (token ids 0..count-1; id `count` is the end of the text). */
 export interface PlainProgram {
-  tokens: Token[];
-  params: number;
-  /** how many tokens, nested ones included (ids are 0..count-1) */
   count: number;
+  params: number;
+  kind: Int8Array;
+  /** WS: 0 or 1 blank at least */
+  min: Int8Array;
+  /** the token after this one (the end for the last) */
+  next: Int32Array;
+  /** OPT: its first inner token; VAL: its parameter index */
+  arg: Int32Array;
+  /** LIT: the text as written, lower-case, upper-case, which characters are letters, and the lower-case form when ASCII */
+  str: string[];
+  lower: string[];
+  upper: string[];
+  ci: boolean[][];
+  ascii: (string | undefined)[];
 }
 
 /** Perl/RE2 `\s`: tab, newline, form feed, carriage return, space (not \v). */
@@ -31,11 +45,14 @@ function isLetter(ch: string): boolean {
   return ch.toLowerCase() !== ch.toUpperCase();
 }
 
+type Tok = { k: 'ws'; min: 0 | 1 } | { k: 'lit'; str: string } | { k: 'val'; param: number } | { k: 'opt'; inner: Tok[] };
+
 /**
  * The token program of a one-alternative format made of literals, blanks and placeholders with no
  * quantifiers; mirrors `emitSeq` in compile-format.ts node for node (absorbed blanks included).
  */
 export function compilePlain(seq: FormatNode[]): PlainProgram {
+  // 1. optional placeholders take the blank before them (or, failing that, after them)
   const absorbed = new Set<number>();
   const around = new Map<number, 'before' | 'after' | 'none'>();
   seq.forEach((n, i) => {
@@ -50,12 +67,12 @@ export function compilePlain(seq: FormatNode[]): PlainProgram {
       around.set(i, 'after');
     } else around.set(i, 'none');
   });
-  let id = 0;
-  const tokens: Token[] = [{ id: id++, k: 'ws', min: 0 }];
+  // 2. the token tree
+  const tokens: Tok[] = [{ k: 'ws', min: 0 }];
   let param = 0;
   let run = '';
   const flush = () => {
-    if (run) tokens.push({ id: id++, k: 'lit', str: run, lower: run.toLowerCase(), upper: run.toUpperCase(), ci: [...run].map(isLetter) });
+    if (run) tokens.push({ k: 'lit', str: run });
     run = '';
   };
   seq.forEach((n, i) => {
@@ -65,145 +82,254 @@ export function compilePlain(seq: FormatNode[]): PlainProgram {
       return;
     }
     flush();
-    if (n.t === 'blank') tokens.push({ id: id++, k: 'ws', min: i === 0 || i === seq.length - 1 ? 0 : 1 });
+    if (n.t === 'blank') tokens.push({ k: 'ws', min: i === 0 || i === seq.length - 1 ? 0 : 1 });
     else if (n.t === 'param') {
       const a = around.get(i);
-      if (a === undefined) tokens.push({ id: id++, k: 'val', param: param++ });
-      else {
-        const opt: Token = { id: id++, k: 'opt', inner: [] };
-        const val: Token = { id: id++, k: 'val', param: param++ };
-        const ws = (): Token => ({ id: id++, k: 'ws', min: 1 });
-        opt.inner = a === 'before' ? [ws(), val] : a === 'after' ? [val, ws()] : [val];
-        tokens.push(opt);
-      }
+      const val: Tok = { k: 'val', param: param++ };
+      if (a === undefined) tokens.push(val);
+      else tokens.push({ k: 'opt', inner: a === 'before' ? [{ k: 'ws', min: 1 }, val] : a === 'after' ? [val, { k: 'ws', min: 1 }] : [val] });
     }
   });
   flush();
-  tokens.push({ id: id++, k: 'ws', min: 0 });
-  return { tokens, params: param, count: id };
+  tokens.push({ k: 'ws', min: 0 });
+  // 3. flattened: ids in walk order, each token pointing at the one after it
+  const flat: { tok: Tok; next: number; arg: number }[] = [];
+  const lay = (list: Tok[], after: number): number => {
+    const ids = list.map((tok) => flat.push({ tok, next: -1, arg: -1 }) - 1);
+    ids.forEach((id, j) => {
+      const entry = flat[id]!;
+      entry.next = j + 1 < ids.length ? ids[j + 1]! : after;
+      if (entry.tok.k === 'val') entry.arg = entry.tok.param;
+    });
+    return ids[0] ?? after;
+  };
+  const END = -2; // patched below, once the count is known
+  lay(tokens, END);
+  for (let id = 0; id < flat.length; id++) {
+    const tok = flat[id]!.tok;
+    if (tok.k === 'opt') flat[id]!.arg = lay(tok.inner, flat[id]!.next);
+  }
+  const count = flat.length;
+  const p: PlainProgram = {
+    count,
+    params: param,
+    kind: new Int8Array(count),
+    min: new Int8Array(count),
+    next: new Int32Array(count),
+    arg: new Int32Array(count),
+    str: [],
+    lower: [],
+    upper: [],
+    ci: [],
+    ascii: [],
+  };
+  flat.forEach(({ tok, next, arg }, id) => {
+    p.kind[id] = tok.k === 'ws' ? WS : tok.k === 'lit' ? LIT : tok.k === 'val' ? VAL : OPT;
+    p.min[id] = tok.k === 'ws' ? tok.min : 0;
+    p.next[id] = next === END ? count : next;
+    p.arg[id] = arg === END ? count : arg;
+    const str = tok.k === 'lit' ? tok.str : '';
+    p.str.push(str);
+    p.lower.push(str.toLowerCase());
+    p.upper.push(str.toUpperCase());
+    p.ci.push([...str].map(isLetter));
+    p.ascii.push(/^[\x00-\x7f]*$/.test(str.toLowerCase()) ? str.toLowerCase() : undefined);
+  });
+  return p;
 }
 
-interface Ctx {
+/** What every format tried on the same text shares: computed once per text. */
+interface TextInfo {
   s: string;
   n: number;
   /** first non-blank position at or after i (n when none) */
   firstNonWs: Int32Array;
-  /** ok of token id t at i: ok[t * (n + 1) + i] = 1 when that token and the rest match s[i..n) */
-  ok: Uint8Array;
-  /** smallest j >= i with ok of token t at j: next[t * (n + 2) + i] (n + 1 when none); -1 = not computed */
-  next: Int32Array;
+  /** the text in lower case when it is ASCII (then literals compare with startsWith) */
+  lower: string | undefined;
+  /** next `"`, `'`, `}` at or after i (n when none); undefined when the text holds none */
+  nextDq: Int32Array | undefined;
+  nextSq: Int32Array | undefined;
+  nextClose: Int32Array | undefined;
 }
 
-// scratch buffers reused across calls (matching is synchronous)
-let okScratch = new Uint8Array(1024);
-let nextScratch = new Int32Array(1024);
+let info: TextInfo | undefined;
+// scratch buffers for the one text in use (its info is rebuilt when another text comes)
 let nonWsScratch = new Int32Array(256);
+let dqScratch = new Int32Array(256);
+let sqScratch = new Int32Array(256);
+let closeScratch = new Int32Array(256);
 
-function litAt(t: { str: string; lower: string; upper: string; ci: boolean[] }, s: string, i: number): boolean {
-  const len = t.str.length;
-  if (i + len > s.length) return false;
+function textInfo(s: string): TextInfo {
+  if (info?.s === s) return info;
+  const n = s.length;
+  if (nonWsScratch.length < n + 1) {
+    const size = (n + 1) * 2;
+    nonWsScratch = new Int32Array(size);
+    dqScratch = new Int32Array(size);
+    sqScratch = new Int32Array(size);
+    closeScratch = new Int32Array(size);
+  }
+  // 1. one backward pass: first non-blank, next quote and brace positions, whether it is ASCII
+  const firstNonWs = nonWsScratch;
+  let dq = n;
+  let sq = n;
+  let close = n;
+  let ascii = true;
+  firstNonWs[n] = n;
+  dqScratch[n] = sqScratch[n] = closeScratch[n] = n;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    firstNonWs[i] = isWs(c) ? firstNonWs[i + 1]! : i;
+    if (c === 34) dq = i;
+    else if (c === 39) sq = i;
+    else if (c === 125) close = i;
+    else if (c > 127) ascii = false;
+    dqScratch[i] = dq;
+    sqScratch[i] = sq;
+    closeScratch[i] = close;
+  }
+  info = {
+    s,
+    n,
+    firstNonWs,
+    lower: ascii ? s.toLowerCase() : undefined,
+    nextDq: dq < n ? dqScratch : undefined,
+    nextSq: sq < n ? sqScratch : undefined,
+    nextClose: close < n ? closeScratch : undefined,
+  };
+  return info;
+}
+
+// the state of the one match in progress (matching is synchronous), in buffers reused across calls
+let P: PlainProgram;
+let T: TextInfo;
+let width = 0;
+/** failed[t * width + i] = 1: tokens from t cannot match s[i..n) */
+let failed = new Uint8Array(1024);
+/** WS: per (token, end of the blank run), the lowest position + 1 already tried, 0 = none */
+let wsLow = new Int32Array(1024);
+/** VAL: every bare end >= valFrom[t] already failed; every `}` end >= jsonFrom[t] already failed */
+let valFrom = new Int32Array(64);
+let jsonFrom = new Int32Array(64);
+let out: (string | undefined)[] = [];
+let steps = 0;
+
+/** How many (token, position) states the last match tried: tests check it stays linear. */
+export const plainStats = {
+  get states(): number {
+    return steps;
+  },
+};
+
+function litAt(t: number, i: number): boolean {
+  const str = P.str[t]!;
+  const len = str.length;
+  if (i + len > T.n) return false;
+  const ascii = P.ascii[t];
+  if (T.lower !== undefined && ascii !== undefined) return T.lower.startsWith(ascii, i);
+  const s = T.s;
+  const lower = P.lower[t]!;
+  const upper = P.upper[t]!;
+  const ci = P.ci[t]!;
   for (let j = 0; j < len; j++) {
     const c = s[i + j]!;
-    if (c === t.str[j]) continue;
-    if (!t.ci[j] || (c.toLowerCase() !== t.lower[j] && c.toUpperCase() !== t.upper[j])) return false;
+    if (c === str[j]) continue;
+    if (!ci[j] || (c.toLowerCase() !== lower[j] && c.toUpperCase() !== upper[j])) return false;
   }
   return true;
 }
 
-/** The first position j >= i at which token `t`'s ok holds (n + 1 when none). */
-function nextAt(ctx: Ctx, t: number, i: number): number {
-  const { n, ok, next } = ctx;
-  const base = t * (n + 2);
-  if (next[base + n + 1] === -1) {
-    next[base + n + 1] = n + 1;
-    for (let j = n; j >= 0; j--) next[base + j] = ok[t * (n + 1) + j] ? j : next[base + j + 1]!;
-  }
-  return next[base + i]!;
+/** Whether tokens from `t` match s[i..n); on success the values on the path are in `out`. */
+function m(t: number, i: number): boolean {
+  steps++;
+  const n = T.n;
+  if (t === P.count) return i === n;
+  const key = t * width + i;
+  if (failed[key] === 1) return false;
+  const r = P.next[t]!;
+  const kind = P.kind[t]!;
+  if (kind === WS) {
+    // greedy: the longest blank run first; positions an earlier try of this run covered are skipped
+    const end = T.firstNonWs[i]!;
+    const runKey = t * width + end;
+    const low = wsLow[runKey]!;
+    const lowest = i + P.min[t]!;
+    for (let j = low === 0 ? end : low - 2; j >= lowest; j--) if (m(r, j)) return true;
+    if (low === 0 || lowest < low - 1) wsLow[runKey] = lowest + 1;
+  } else if (kind === LIT) {
+    if (litAt(t, i) && m(r, i + P.str[t]!.length)) return true;
+  } else if (kind === VAL) {
+    if (value(t, r, i)) return true;
+  } else if (m(P.arg[t]!, i) || m(r, i)) return true;
+  failed[key] = 1;
+  return false;
 }
 
-/** Fills ok for `tokens` followed by the token whose ok is `after` (a token id). Returns the first token's id. */
-function fill(ctx: Ctx, tokens: Token[], after: number): number {
-  let rest = after;
-  const { s, n, ok } = ctx;
-  const w = n + 1;
-  for (let t = tokens.length - 1; t >= 0; t--) {
-    const tok = tokens[t]!;
-    const o = tok.id * w;
-    const r = rest * w;
-    if (tok.k === 'ws') {
-      for (let i = n; i >= 0; i--) {
-        const blank = i < n && isWs(s.charCodeAt(i));
-        const more = blank && (ok[r + i + 1] === 1 || ok[o + i + 1] === 1);
-        ok[o + i] = (tok.min === 0 ? ok[r + i] === 1 || more : more) ? 1 : 0;
-      }
-    } else if (tok.k === 'lit') {
-      const len = tok.str.length;
-      for (let i = 0; i <= n; i++) ok[o + i] = i + len <= n && ok[r + i + len] === 1 && litAt(tok, s, i) ? 1 : 0;
-    } else if (tok.k === 'val') {
-      // `\s*\S.*?`: from the first non-blank f, any end e > f where the rest matches
-      for (let i = 0; i <= n; i++) {
-        const f = ctx.firstNonWs[i]!;
-        ok[o + i] = f < n && nextAt(ctx, rest, f + 1) <= n ? 1 : 0;
-      }
-    } else {
-      const inner = fill(ctx, tok.inner, rest) * w;
-      for (let i = 0; i <= n; i++) ok[o + i] = ok[inner + i] === 1 || ok[r + i] === 1 ? 1 : 0;
+/** `"..."`, `'...'`, `{...}` (lazy), then bare `\s*\S.*?`; each tried only where it can still succeed. */
+function value(t: number, r: number, i: number): boolean {
+  const s = T.s;
+  const n = T.n;
+  const param = P.arg[t]!;
+  const c = i < n ? s.charCodeAt(i) : 0;
+  if (c === 34 || c === 39) {
+    const next = c === 34 ? T.nextDq : T.nextSq;
+    const close = next![i + 1]!;
+    if (close < n && m(r, close + 1)) {
+      out[param] = s.slice(i + 1, close);
+      return true;
     }
-    rest = tok.id;
+  } else if (c === 123 && T.nextClose) {
+    const next = T.nextClose;
+    const limit = jsonFrom[t]!;
+    for (let k = next[i + 1]!; k < n && k < limit; k = next[k + 1]!) {
+      if (m(r, k + 1)) {
+        out[param] = blankToAbsent(s.slice(i, k + 1));
+        return true;
+      }
+    }
+    if (i + 1 < limit) jsonFrom[t] = i + 1;
   }
-  return rest;
+  const f = T.firstNonWs[i]!;
+  if (f >= n) return false;
+  const limit = valFrom[t]!;
+  for (let e = f + 1; e <= n && e < limit; e++) {
+    if (m(r, e)) {
+      out[param] = blankToAbsent(s.slice(i, e));
+      return true;
+    }
+  }
+  if (f + 1 < limit) valFrom[t] = f + 1;
+  return false;
 }
 
-/** Walks the tokens forward taking the path RE2's leftmost-first rules take; returns the end. */
-function walk(ctx: Ctx, tokens: Token[], after: number, start: number, out: (string | undefined)[]): number {
-  let i = start;
-  const { s, n, ok } = ctx;
-  const w = n + 1;
-  for (let t = 0; t < tokens.length; t++) {
-    const tok = tokens[t]!;
-    const rest = t + 1 < tokens.length ? tokens[t + 1]!.id : after;
-    if (tok.k === 'ws') {
-      // greedy: the longest blank run after which the rest matches
-      let j = i;
-      while (j < n && isWs(s.charCodeAt(j))) j++;
-      while (j >= i + tok.min && ok[rest * w + j] !== 1) j--;
-      i = j;
-    } else if (tok.k === 'lit') i += tok.str.length;
-    else if (tok.k === 'val') {
-      const e = nextAt(ctx, rest, ctx.firstNonWs[i]! + 1);
-      out[tok.param] = s.slice(i, e);
-      i = e;
-    } else if (ok[tok.inner[0]!.id * w + i] === 1) i = walk(ctx, tok.inner, rest, i, out);
-  }
-  return i;
+function blankToAbsent(v: string): string | undefined {
+  const t = v.trim();
+  return t === '' ? undefined : t;
 }
 
 /**
- * The raw value of each parameter (by position; undefined = not matched), or undefined when the
- * text does not match. `text` must hold no `"`, `'` or `{`.
+ * The value of each parameter (by position): quoted values as written inside the quotes, others
+ * trimmed, undefined when not matched or blank; undefined when the text does not match.
  *
  * @example
- * const p = compilePlain(parseFormat('ping {{host}}').alts[0]!); matchPlain(p, 'ping web1 ') // ['web1 ']
+ * const p = compilePlain(parseFormat('ping {{host}}').alts[0]!); matchPlain(p, 'ping web1 ') // ['web1']
  */
 export function matchPlain(p: PlainProgram, s: string): (string | undefined)[] | undefined {
-  const n = s.length;
-  const slots = p.count + 1; // one more: the end of the text
-  if (okScratch.length < slots * (n + 1)) okScratch = new Uint8Array(slots * (n + 1) * 2);
-  if (nextScratch.length < slots * (n + 2)) nextScratch = new Int32Array(slots * (n + 2) * 2);
-  if (nonWsScratch.length < n + 1) nonWsScratch = new Int32Array((n + 1) * 2);
-  const firstNonWs = nonWsScratch;
-  firstNonWs[n] = n;
-  for (let i = n - 1; i >= 0; i--) firstNonWs[i] = isWs(s.charCodeAt(i)) ? firstNonWs[i + 1]! : i;
-  const ok = okScratch;
-  const next = nextScratch;
-  for (let t = 0; t < slots; t++) next[t * (n + 2) + n + 1] = -1;
-  const endId = p.count;
-  ok.fill(0, endId * (n + 1), endId * (n + 1) + n + 1);
-  ok[endId * (n + 1) + n] = 1;
-  const ctx: Ctx = { s, n, firstNonWs, ok, next };
-  const first = fill(ctx, p.tokens, endId);
-  if (ok[first * (n + 1)] !== 1) return undefined;
-  const out: (string | undefined)[] = new Array(p.params).fill(undefined);
-  walk(ctx, p.tokens, endId, 0, out);
-  return out;
+  P = p;
+  T = textInfo(s);
+  width = T.n + 1;
+  const cells = (p.count + 1) * width;
+  if (failed.length < cells) failed = new Uint8Array(cells * 2);
+  else failed.fill(0, 0, cells);
+  if (wsLow.length < cells) wsLow = new Int32Array(cells * 2);
+  else wsLow.fill(0, 0, cells);
+  if (valFrom.length < p.count) {
+    valFrom = new Int32Array(p.count * 2);
+    jsonFrom = new Int32Array(p.count * 2);
+  }
+  valFrom.fill(T.n + 1, 0, p.count);
+  jsonFrom.fill(T.n + 1, 0, p.count);
+  out = new Array<string | undefined>(p.params).fill(undefined);
+  steps = 0;
+  return m(0, 0) ? out : undefined;
 }
