@@ -19,11 +19,11 @@
 import { Hono, type Context } from 'hono';
 import { errorBody } from '../api/errors.ts';
 import { identifySender, maskAddress, normalizePhone } from '../auth/identity.ts';
-import { RATE_KEY_TTL, rateDecision, rateKey, slowDownText, type RateDecision } from '../auth/rate-limit.ts';
+import { answeredOrCounted, slowDownText, type RateDecision } from '../auth/rate-limit.ts';
 import { formParams, verifyTwilioSignature } from '../auth/twilio-signature.ts';
 import type { ChannelConfig } from '../config/types.ts';
 import { deliveryKeys } from '../deliveries/keys.ts';
-import { hashTagPrefix } from '../executions/keys.ts';
+import { executionKeys, hashTagPrefix } from '../executions/keys.ts';
 import { guarded } from '../executions/redis.ts';
 import { createRedisSinkState } from '../sinks/redis-state.ts';
 import type { SinkState } from '../sinks/sink.ts';
@@ -39,6 +39,7 @@ export const TWILIO_SMS_PATH = '/twilio/sms';
 const REPLY_TTL_SECONDS = 86_400;
 
 type SmsChannel = Extract<ChannelConfig, { kind: 'sms' }>;
+type Reply = { text: string; keep: boolean };
 
 interface ChannelEntry {
   channel: SmsChannel;
@@ -70,6 +71,7 @@ export const twilioSmsIngress: HttpIngress = {
     const logger = deps.logger.child({ component: 'ingress', ingress: 'twilio-sms' });
     const prefix = hashTagPrefix(config.main.redis.prefix);
     const keys = deliveryKeys(config.main.redis.prefix);
+    const execKeys = executionKeys(config.main.redis.prefix);
     const entries: ChannelEntry[] = [...config.channels.values()]
       .filter((c): c is SmsChannel => c.kind === 'sms')
       .map((channel) => ({
@@ -84,8 +86,13 @@ export const twilioSmsIngress: HttpIngress = {
       logger.warn('server.public_url is not set: every Twilio webhook will be refused (its signature covers that URL)');
     }
 
-    /** The answer text for a verified message ('' = empty TwiML). */
-    async function answer(entry: ChannelEntry, form: URLSearchParams, sid: string, phone: string, rate: RateDecision): Promise<string> {
+    /** The answer text for a verified message ('' = empty TwiML), and whether to keep a copy for a re-sent webhook. */
+    async function answer(entry: ChannelEntry, form: URLSearchParams, sid: string, phone: string, rate: RateDecision): Promise<Reply> {
+      const text = await answerText(entry, form, sid, phone, rate);
+      return typeof text === 'string' ? { text, keep: true } : text;
+    }
+
+    async function answerText(entry: ChannelEntry, form: URLSearchParams, sid: string, phone: string, rate: RateDecision): Promise<string | Reply> {
       const from = form.get('From') ?? '';
       const to = form.get('To') ?? '';
       const body = form.get('Body') ?? '';
@@ -124,7 +131,11 @@ export const twilioSmsIngress: HttpIngress = {
         idempotencyKey: `sms:${sid}`,
         sendAck: false,
       });
-      return outcomeReply(outcome, (id) => aliases.get(id));
+      const text = outcomeReply(outcome, (id) => aliases.get(id));
+      // the default ack is made of the execution id and the alias alone: the same MessageSid finds
+      // the same execution again, so a re-sent webhook gets this text without a stored copy
+      const reproducible = outcome.kind === 'queued' && aliases.get(outcome.alias)?.ack?.format === undefined;
+      return { text, keep: !reproducible };
     }
 
     const app = new Hono();
@@ -145,23 +156,24 @@ export const twilioSmsIngress: HttpIngress = {
       }
       const sid = form.get('MessageSid') ?? '';
       if (sid === '' || sid.length > 64) return c.json(errorBody('invalid_request', 'MessageSid is required'), 400);
-      // 2. a message already answered gets the same answer and runs nothing again. One round trip
-      //    reads that answer and counts the sender for the rate limit (a re-sent webhook counts once
-      //    more, harmless, and still gets its first answer). `guarded`: Redis not ready or gone is an
-      //    UnavailableError, a 503, and Twilio tries its fallback URL.
+      // 2. a message already answered gets the same answer and runs nothing again; one round trip
+      //    reads that answer or counts the sender for the rate limit. `guarded`: Redis not ready or
+      //    gone is an UnavailableError, a 503, and Twilio tries its fallback URL.
       const phone = normalizePhone(form.get('From') ?? '');
       const now = deps.now();
       const twiml = await guarded(redis, async () => {
         const cacheKey = `${prefix}:ingress-sms:${sid}`;
-        const limitKey = rateKey(prefix, `sms:${phone}`, now);
-        const [cached, counted] = (await redis.pipeline().get(cacheKey).incr(limitKey).expire(limitKey, RATE_KEY_TTL).exec()) ?? [];
-        if (cached?.[0] || counted?.[0]) throw cached?.[0] ?? counted?.[0];
-        if (typeof cached?.[1] === 'string') return cached[1];
-        const rate = rateDecision(Number(counted?.[1] ?? 0), config.main.limits.per_sender_per_minute, now);
-        const fresh = twimlMessage(await answer(entry, form, sid, phone, rate));
-        // not awaited: the answer need not wait for its copy (a repeat arriving before the copy is
-        // written still runs nothing twice: the execution's idempotency key is the MessageSid)
-        redis.set(cacheKey, fresh, 'EX', REPLY_TTL_SECONDS).catch((err: Error) => logger.warn({ err: err.message }, 'sms answer not cached'));
+        const doneKey = execKeys.idem(`sms:${sid}`);
+        const seen = await answeredOrCounted(redis, { answerKey: cacheKey, doneKey }, prefix, `sms:${phone}`, config.main.limits.per_sender_per_minute, now);
+        if ('answer' in seen) return seen.answer;
+        const reply = await answer(entry, form, sid, phone, seen.rate);
+        const fresh = twimlMessage(reply.text);
+        // a queued command's default ack needs no copy: sent again, the same MessageSid finds the
+        // same execution (its idempotency key) and so the same id. Anything else is kept, not
+        // awaited (a repeat arriving before the copy is written still runs nothing twice).
+        if (reply.keep) {
+          redis.set(cacheKey, fresh, 'EX', REPLY_TTL_SECONDS).catch((err: Error) => logger.warn({ err: err.message }, 'sms answer not cached'));
+        }
         return fresh;
       });
       return xml(c, twiml);

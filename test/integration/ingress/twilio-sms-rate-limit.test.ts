@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkRateLimit, rateKey } from '../../../src/auth/rate-limit.ts';
+import { answeredOrCounted, checkRateLimit, rateKey } from '../../../src/auth/rate-limit.ts';
 import { cleanupPrefix } from '../harness.ts';
 
 const URL = 'redis://127.0.0.1:6379';
@@ -43,5 +43,24 @@ describe('checkRateLimit (real Redis)', () => {
     const ttl = await redis.ttl(key);
     expect(ttl).toBeGreaterThan(60);
     expect(ttl).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('answeredOrCounted (real Redis)', () => {
+  it('returns a stored answer without counting, skips counting a message already acted on, counts the rest', async () => {
+    prefix = `{rl-${randomUUID().slice(0, 8)}}`;
+    const keys = { answerKey: `${prefix}:ingress-sms:SM1`, doneKey: `${prefix}:exec-idem:sms:SM1` };
+    const sender = 'sms:+15551230001';
+    const count = async () => Number((await redis.get(rateKey(prefix, sender, T0))) ?? 0);
+    expect(await answeredOrCounted(redis, keys, prefix, sender, 2, T0)).toEqual({ rate: { allowed: true, count: 1, retryAfterSeconds: 45 } });
+    await redis.set(keys.doneKey, 'exec-1');
+    expect(await answeredOrCounted(redis, keys, prefix, sender, 2, T0)).toEqual({ rate: { allowed: true, count: 0, retryAfterSeconds: 45 } });
+    await redis.set(keys.answerKey, '<Response/>');
+    expect(await answeredOrCounted(redis, keys, prefix, sender, 2, T0)).toEqual({ answer: '<Response/>' });
+    expect(await count()).toBe(1);
+    const other = { answerKey: `${prefix}:ingress-sms:SM2`, doneKey: `${prefix}:exec-idem:sms:SM2` };
+    await answeredOrCounted(redis, other, prefix, sender, 2, T0);
+    expect(await answeredOrCounted(redis, other, prefix, sender, 2, T0)).toMatchObject({ rate: { allowed: false, count: 3 } });
+    expect(await redis.ttl(rateKey(prefix, sender, T0))).toBeGreaterThan(60);
   });
 });

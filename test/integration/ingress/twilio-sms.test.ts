@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countSegments } from '../../../src/sinks/sms-segments.ts';
 import {
@@ -88,6 +89,29 @@ describe('POST /ingress/twilio/sms', () => {
     expect((await listExecutions(w.t)).map((e) => e.id)).toEqual([id]);
     await terminal(id!);
     expect(w.twilio.messages.filter((m) => m.to === ALICE)).toHaveLength(1);
+  });
+
+  it('answers a re-sent queued command from its execution, keeps a copy of other answers, and counts neither again', async () => {
+    await w.stop();
+    w = await startSmsWorld({ perMinute: 2 });
+    const redis = new Redis(w.t.sb.config.main.redis.url);
+    const answerKeys = async () => (await redis.keys(`{${w.t.prefix}}:ingress-sms:*`)).length;
+    // the default ack is made again from the execution the same MessageSid finds: no copy stored
+    const ping = inboundForm(ALICE, 'ping');
+    const first = await postSms(w.t, ping);
+    expect(await answerKeys()).toBe(0);
+    // an ack format is kept as sent (it may render fields that change while the command runs)
+    const bounce = inboundForm(ALICE, 'bounce api');
+    const bounced = await postSms(w.t, bounce);
+    expect(bounced.message).toBe('Bouncing api & co');
+    expect(await answerKeys()).toBe(1);
+    // re-sent at the limit (2 per minute, both used): same answers, not slowed down, nothing new runs
+    for (let i = 0; i < 2; i++) {
+      expect((await postSms(w.t, ping)).body).toBe(first.body);
+      expect((await postSms(w.t, bounce)).body).toBe(bounced.body);
+    }
+    expect(await listExecutions(w.t)).toHaveLength(2);
+    redis.disconnect();
   });
 
   it('records STOP (running nothing), skips later deliveries to that number, and START re-enables them', async () => {
