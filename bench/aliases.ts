@@ -6,7 +6,6 @@
 import os from 'node:os';
 import { compileAliases } from '../src/aliases/index.ts';
 import type { AliasSpec } from '../src/aliases/index.ts';
-import { extractOne } from '../src/aliases/extract.ts';
 import type { IndexedAliasMatcher } from '../src/aliases/matcher.ts';
 
 const VERBS = ['restart', 'stop', 'start', 'deploy', 'rollback', 'scale', 'drain', 'reboot', 'ping', 'check', 'purge', 'flush',
@@ -56,10 +55,14 @@ function commands(n: number, count: number): string[] {
   return out;
 }
 
-/** The baseline: every compiled format tried in turn with the same per-format matcher (regex-free or RE2). */
+/** The baseline: every compiled RE2 regex tried in turn (the DFA test, then submatches on a hit). */
 function linearScan(matcher: IndexedAliasMatcher, text: string): number {
   let hits = 0;
-  for (const slot of matcher.table.slots) if (extractOne(slot.format, text)) hits++;
+  for (const slot of matcher.table.slots) {
+    const f = slot.format;
+    const input = f.pad ? `${text} ` : text;
+    if (f.regex.test(input) && f.regex.matcher(input).find()) hits++;
+  }
   return hits;
 }
 
