@@ -72,6 +72,16 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
     });
   }
   if (!l.main) return out; // switchboard.yaml is invalid: its own errors say enough
+  if (l.main.main.server.public_url === undefined) {
+    for (const { channel, source } of l.channels.values()) {
+      if (channel.kind !== 'sms') continue;
+      out.push({
+        ...source.at(['kind']),
+        message: 'server.public_url is not set: texts to this number are refused (Twilio signs its webhooks over that URL); sending still works',
+        severity: 'warning',
+      });
+    }
+  }
   const roles = new Set(Object.values(l.main.main.users).flatMap((u) => u.roles));
   for (const { alias, source } of l.aliases) {
     alias.allow?.forEach((role, i) => {

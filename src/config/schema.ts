@@ -267,7 +267,12 @@ export const channelSchema = z.discriminatedUnion('kind', [
       messaging_service_sid: z.string().optional(),
       segment_budget: z.number().int().positive().default(3),
     })
-    .strict(),
+    .strict()
+    .superRefine((c, ctx) => {
+      if (c.from === undefined && c.messaging_service_sid === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'required to send: from (a Twilio number) or messaging_service_sid' });
+      }
+    }),
   z
     .object({
       ...channelBase,
@@ -301,7 +306,10 @@ export const channelSchema = z.discriminatedUnion('kind', [
       close_on_success: z.boolean().default(false),
       fingerprint: z.string().optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine((c, ctx) => {
+      if (c.api_url === undefined) ctx.addIssue({ code: 'custom', path: ['api_url'], message: 'required: the Jira site, e.g. https://example.atlassian.net' });
+    }),
   z
     .object({
       ...channelBase,

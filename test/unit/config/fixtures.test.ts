@@ -41,6 +41,8 @@ describe('loadConfig', () => {
     ['switchboard-unknown-key', 'switchboard.yaml:2:3  server.prot: unknown key "prot" (did you mean "port"?)'],
     ['notify-template-syntax-error', 'actions/restart.yaml:5:26  notify.on_failure.message: template does not compile: expected variable end (template line 1, column 11)'],
     ['empty-file', 'aliases/empty.yaml:1:1  expected a mapping, got an empty file'],
+    ['sms-channel-without-sender', 'channels/sms.yaml:1:1  from: required to send: from (a Twilio number) or messaging_service_sid'],
+    ['jira-channel-without-site', 'channels/jira.yaml:1:1  api_url: required: the Jira site, e.g. https://example.atlassian.net'],
   ])('reports %s as exactly one error', async (name, line) => {
     const { config, diagnostics } = await loadConfig(fixture(name), { env: {} });
     expect(diagnostics.map(formatDiagnostic)).toEqual([line]);
@@ -62,6 +64,10 @@ describe('loadConfig', () => {
       ['aliases/b.yaml:6:22  formats.1.representation.0: warning: can match the same text as alias "restart" format "restart {{service}}" (e.g. "restart alpha")'],
     ],
     ['alias-role-held-by-no-user', ['aliases/ops.yaml:4:14  allow.1: warning: role "admins" is held by no user']],
+    [
+      'sms-channel-without-public-url',
+      ['channels/sms.yaml:2:7  kind: warning: server.public_url is not set: texts to this number are refused (Twilio signs its webhooks over that URL); sending still works'],
+    ],
     [
       'stackstorm-action-without-runner',
       ['actions/ops/local.yaml:3:14  runner_type: warning: StackStorm runner "local-shell-cmd" cannot run here; set runner: shell | http | module | builtin'],

@@ -56,7 +56,11 @@ describe('diagnostic messages', () => {
     [
       'an unknown channel key, as an error, suggesting among that kind\'s keys',
       { 'channels/s.yaml': 'name: s\nkind: sms\naccount_sid: AC1\nauth_token: t0k3n-value\nfrom_number: "+1555"\n' },
-      ['channels/s.yaml:5:1  from_number: unknown key "from_number" (did you mean "from"?)'],
+      // the misspelt key also leaves the channel without a sender: both are said
+      [
+        'channels/s.yaml:1:1  from: required to send: from (a Twilio number) or messaging_service_sid',
+        'channels/s.yaml:5:1  from_number: unknown key "from_number" (did you mean "from"?)',
+      ],
     ],
     [
       'a file that is a list',
