@@ -314,7 +314,8 @@ export const channelSchema = z.discriminatedUnion('kind', [
     .object({
       ...channelBase,
       kind: z.literal('webhook'),
-      url: z.string().url(),
+      // often a credential itself (Slack, Discord, Teams incoming webhooks): redacted like one
+      url: z.string().url().meta({ secret: true, writeOnly: true }),
       secret: secret().optional(),
       headers: z.record(z.string(), z.string()).default({}),
     })

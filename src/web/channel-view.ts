@@ -2,7 +2,7 @@
  * A channel's settings as the dashboard shows them, secrets hidden. A value is shown as `••••` when
  * the schema marks its field secret (`secret()` in src/config/schema.ts), when it contains any
  * secret of the config, or when it is an HTTP header value (headers usually carry credentials);
- * URLs lose their password and query values.
+ * URLs lose their password and query values, and a secret URL (a webhook's) keeps only its origin.
  */
 import { collectSecrets } from '../config/index.ts';
 import { channelSchema } from '../config/schema.ts';
@@ -31,6 +31,16 @@ function maskUrl(value: string): string {
   }
 }
 
+/** `https://hooks.slack.com/••••` for a secret URL: where it goes, not what opens it. */
+function originOf(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) ? `${url.protocol}//${url.host}/${MASK}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * @example
  * channelSettings({ name: 'ops', kind: 'slack', token: 'xoxb-1' }, config.secrets)
@@ -44,7 +54,7 @@ export function channelSettings(channel: ChannelConfig, secrets: readonly string
     const key = path.join('.');
     if (value === undefined) return;
     if (typeof value === 'string') {
-      out.push({ key, value: underHeaders || leaks(value) ? MASK : maskUrl(value) });
+      out.push({ key, value: underHeaders ? MASK : leaks(value) ? (originOf(value) ?? MASK) : maskUrl(value) });
     } else if (Array.isArray(value)) {
       const flat = value.every((v) => typeof v !== 'object' || v === null);
       if (flat) out.push({ key, value: value.map((v) => (typeof v === 'string' && leaks(v) ? MASK : String(v))).join(', ') || '[]' });
