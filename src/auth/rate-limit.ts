@@ -1,21 +1,26 @@
 /**
- * Per-sender rate limit in Redis: a fixed one-minute window per (medium, sender), shared by every
- * gateway process. Over the limit, the caller answers "slow down" and runs nothing.
+ * Per-sender rate limit in Redis, shared by every gateway process: a sliding one-minute window per
+ * (medium, sender). Each minute has a counter; the commands of the last 60 seconds are estimated
+ * as the current minute's count plus the previous minute's, weighted by how much of it is still
+ * inside the last 60 seconds (Cloudflare's sliding-window counter: two keys, no per-command
+ * entries). A burst across a minute boundary cannot reach twice the limit as it can with fixed
+ * windows. Commands refused are not counted, so a sender who waits the time given gets through.
+ * Over the limit, the caller answers "slow down" and runs nothing.
  */
 import type { Redis } from 'ioredis';
 
 export interface RateDecision {
   allowed: boolean;
-  /** commands counted in this window, this one included */
+  /** commands in the last minute (estimated), this one included */
   count: number;
-  /** seconds until the window resets */
+  /** seconds until one more command would be allowed (0 when this one is) */
   retryAfterSeconds: number;
 }
 
 const WINDOW_MS = 60_000;
 
 /**
- * The fixed one-minute window `nowMs` falls in, and the seconds until it ends (at least 1). Pure.
+ * The one-minute counter window `nowMs` falls in, and the seconds until it ends (at least 1). Pure.
  *
  * @example
  * rateWindow(90_000) // { window: 1, retryAfterSeconds: 30 }
@@ -30,57 +35,90 @@ export function rateKey(prefix: string, sender: string, nowMs: number): string {
   return `${prefix}:rate:${sender}:${rateWindow(nowMs).window}`;
 }
 
-/** seconds a window's counter is kept: past its own minute, so a late INCR never revives it for long */
+/** seconds a window's counter is kept: its own minute and the next, which still weighs it */
 export const RATE_KEY_TTL = 120;
 
-/** The decision for the `count`-th command of the window of `nowMs`. Pure. */
-export function rateDecision(count: number, perMinute: number, nowMs: number): RateDecision {
-  return { allowed: count <= perMinute, count, retryAfterSeconds: rateWindow(nowMs).retryAfterSeconds };
+/** Commands of the last 60 s, estimated; the Lua scripts compute the same expression. */
+function estimate(prev: number, curr: number, elapsedMs: number): number {
+  return (prev * (WINDOW_MS - elapsedMs)) / WINDOW_MS + curr;
 }
 
-// INCR, and EXPIRE on the window's first command (one script: never a counter without a TTL)
-const COUNT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n`;
-// a message already answered returns that answer; one already acted on (KEYS[3] exists) is not
-// counted again; otherwise it is counted
-const ANSWERED_OR_COUNT = `
-local answer = redis.call('GET', KEYS[1])
-if answer then return {answer, 0} end
-if redis.call('EXISTS', KEYS[3]) == 1 then return {false, 0} end
-local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
-return {false, n}`;
+/**
+ * The decision for one more command (pure): `prev` and `curr` commands counted in the previous and
+ * the current minute before it, `nowMs` the time. When refused, the wait is until the estimate
+ * leaves room for one: the previous minute's weight fades during this one, then this minute's
+ * during the next.
+ *
+ * @example
+ * slidingDecision(0, 3, 1_800_000_015_000, 3) // { allowed: false, count: 4, retryAfterSeconds: 65 }
+ */
+export function slidingDecision(prev: number, curr: number, nowMs: number, perMinute: number, allowed?: boolean): RateDecision {
+  const elapsed = nowMs - rateWindow(nowMs).window * WINDOW_MS;
+  const est = estimate(prev, curr, elapsed);
+  const ok = allowed ?? est + 1 <= perMinute;
+  const count = Math.ceil(est + 1 - 1e-9);
+  if (ok) return { allowed: true, count, retryAfterSeconds: 0 };
+  const room = perMinute - 1; // what the estimate may be for one more to pass
+  let waitMs: number;
+  if (room < 0) waitMs = 2 * WINDOW_MS - elapsed;
+  else if (curr <= room && prev > 0) waitMs = WINDOW_MS - elapsed - (room - curr) * (WINDOW_MS / prev);
+  else waitMs = WINDOW_MS - elapsed + Math.max(0, WINDOW_MS - (room * WINDOW_MS) / Math.max(curr, 1));
+  return { allowed: false, count, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
 
+// KEYS[1] this minute's counter, KEYS[2] the previous minute's; ARGV limit, ms into this minute,
+// window ms, ttl. Counts the command only when allowed. Returns {allowed, prev, curr before it}.
+const SLIDING = `
+local curr = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
+local w = tonumber(ARGV[3])
+local est = prev * (w - tonumber(ARGV[2])) / w + curr
+if est + 1 > tonumber(ARGV[1]) then return {0, prev, curr} end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+return {1, prev, curr}`;
+// the same after two checks: a message already answered returns that answer (KEYS[3]); one already
+// acted on (KEYS[4] exists) is allowed and not counted
+const ANSWERED_OR_SLIDING = `
+local answer = redis.call('GET', KEYS[3])
+if answer then return {2, 0, 0, answer} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0, 0} end
+${SLIDING}`;
+
+type Counted = [number, number, number, string?];
 type Scripts = {
-  sbRateCount(key: string, ttl: number): Promise<number>;
-  sbAnsweredOrCount(answerKey: string, key: string, doneKey: string, ttl: number): Promise<[string | null, number]>;
+  sbRateSliding(curr: string, prev: string, limit: number, elapsed: number, window: number, ttl: number): Promise<Counted>;
+  sbAnsweredOrSliding(curr: string, prev: string, answerKey: string, doneKey: string, limit: number, elapsed: number, window: number, ttl: number): Promise<Counted>;
 };
 
 function scripts(redis: Redis): Scripts {
   const r = redis as unknown as Partial<Scripts>;
-  if (!r.sbRateCount) redis.defineCommand('sbRateCount', { lua: COUNT, numberOfKeys: 1 });
-  if (!r.sbAnsweredOrCount) redis.defineCommand('sbAnsweredOrCount', { lua: ANSWERED_OR_COUNT, numberOfKeys: 3 });
+  if (!r.sbRateSliding) redis.defineCommand('sbRateSliding', { lua: SLIDING, numberOfKeys: 2 });
+  if (!r.sbAnsweredOrSliding) redis.defineCommand('sbAnsweredOrSliding', { lua: ANSWERED_OR_SLIDING, numberOfKeys: 4 });
   return redis as unknown as Scripts;
 }
 
+function keysAndArgs(prefix: string, sender: string, perMinute: number, nowMs: number) {
+  const elapsed = nowMs - rateWindow(nowMs).window * WINDOW_MS;
+  return { curr: rateKey(prefix, sender, nowMs), prev: rateKey(prefix, sender, nowMs - WINDOW_MS), args: [perMinute, elapsed, WINDOW_MS, RATE_KEY_TTL] as const };
+}
+
 /**
- * Counts one command of `sender` (e.g. `sms:+15551230001`) in the current window, in one round
- * trip (one script), and says whether it is within `perMinute`.
+ * Counts one command of `sender` (e.g. `sms:+15551230001`) when the last minute leaves room for
+ * it, in one round trip (one script), and says whether it may run.
  *
  * @example
  * const d = await checkRateLimit(redis, '{sb}', 'sms:+15551230001', 30);
  * if (!d.allowed) reply(`Slow down: try again in ${d.retryAfterSeconds}s`);
  */
 export async function checkRateLimit(redis: Redis, prefix: string, sender: string, perMinute: number, nowMs = Date.now()): Promise<RateDecision> {
-  const count = await scripts(redis).sbRateCount(rateKey(prefix, sender, nowMs), RATE_KEY_TTL);
-  return rateDecision(Number(count), perMinute, nowMs);
+  const { curr, prev, args } = keysAndArgs(prefix, sender, perMinute, nowMs);
+  const [allowed, p, c] = await scripts(redis).sbRateSliding(curr, prev, ...args);
+  return slidingDecision(Number(p), Number(c), nowMs, perMinute, allowed === 1);
 }
 
 /**
  * For webhooks a provider may send again: the answer already stored under `answerKey`, or else
- * `sender` counted as {@link checkRateLimit} does, except when `doneKey` exists (the message was
+ * `sender` checked as {@link checkRateLimit} does, except when `doneKey` exists (the message was
  * already acted on, e.g. its execution's idempotency key: then it is allowed and not counted).
  * One round trip.
  *
@@ -97,8 +135,11 @@ export async function answeredOrCounted(
   perMinute: number,
   nowMs = Date.now(),
 ): Promise<{ answer: string } | { rate: RateDecision }> {
-  const [answer, count] = await scripts(redis).sbAnsweredOrCount(answerKey, rateKey(prefix, sender, nowMs), doneKey, RATE_KEY_TTL);
-  return typeof answer === 'string' ? { answer } : { rate: rateDecision(Number(count), perMinute, nowMs) };
+  const { curr, prev, args } = keysAndArgs(prefix, sender, perMinute, nowMs);
+  const [kind, p, c, answer] = await scripts(redis).sbAnsweredOrSliding(curr, prev, answerKey, doneKey, ...args);
+  if (kind === 2 && typeof answer === 'string') return { answer };
+  if (kind === 3) return { rate: { allowed: true, count: 0, retryAfterSeconds: 0 } };
+  return { rate: slidingDecision(Number(p), Number(c), nowMs, perMinute, kind === 1) };
 }
 
 /** The reply a rate-limited sender gets. */

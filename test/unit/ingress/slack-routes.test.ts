@@ -35,11 +35,13 @@ function memoryRedis(): Redis & { keys: Map<string, string> } {
     async del(key: string) {
       return keys.delete(key) ? 1 : 0;
     },
-    // the rate-limit script (src/auth/rate-limit.ts), counted in memory
+    // the rate-limit script (src/auth/rate-limit.ts) on one fixed clock: this minute's counter only
     defineCommand() {},
-    async sbRateCount(key: string) {
-      counters.set(key, (counters.get(key) ?? 0) + 1);
-      return counters.get(key);
+    async sbRateSliding(curr: string, _prev: string, limit: number) {
+      const count = counters.get(curr) ?? 0;
+      if (count + 1 > limit) return [0, 0, count];
+      counters.set(curr, count + 1);
+      return [1, 0, count];
     },
   };
   return redis as never;
