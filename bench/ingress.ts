@@ -32,7 +32,7 @@ import { silentLogger } from '../src/log.ts';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const N = Number(process.argv[3] ?? 4000);
 const CONCURRENCY = Number(process.argv[4] ?? 64);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const TOKEN = 'bench-auth-token';
 const PUBLIC_URL = 'https://sb.example.com';
 const SIGNED_URL = `${PUBLIC_URL}/ingress/twilio/sms`;

@@ -9,7 +9,7 @@
  * can do is bounded by the ingress: the MessageSid is the idempotency key, so a replayed webhook
  * runs nothing new and gets the same answer.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Form fields as received; a field sent several times keeps every value. */
 export type TwilioParams = Record<string, string | string[]>;
@@ -44,11 +44,34 @@ export function twilioSignature(authToken: string, url: string, params: TwilioPa
     if (Array.isArray(value)) for (const v of [...new Set(value)].sort()) data += key + v;
     else data += key + value;
   }
-  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+  return createHmac('sha1', hmacKey(authToken)).update(data, 'utf8').digest('base64');
+}
+
+// HMAC keys made once per auth token (a KeyObject skips preparing the key on every request)
+const keys = new Map<string, KeyObject>();
+function hmacKey(token: string): KeyObject {
+  let key = keys.get(token);
+  if (!key) {
+    if (keys.size >= 64) keys.clear(); // tokens change only with the config
+    key = createSecretKey(Buffer.from(token, 'utf8'));
+    keys.set(token, key);
+  }
+  return key;
 }
 
 /** The URL as configured first, then with its default port added or its port removed: Twilio may have signed either. */
 function portVariants(url: string): string[] {
+  let list = variants.get(url);
+  if (!list) {
+    if (variants.size >= 256) variants.clear(); // a few public URLs, plus query strings as received
+    list = computePortVariants(url);
+    variants.set(url, list);
+  }
+  return list;
+}
+const variants = new Map<string, string[]>();
+
+function computePortVariants(url: string): string[] {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);
   if (!m) return [url];
   const [, scheme, authority, rest] = m as unknown as [string, string, string, string];
