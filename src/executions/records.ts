@@ -5,11 +5,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { ExecutionKeys } from './keys.ts';
-import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, startScript, sweepHooksScript } from './scripts.ts';
+import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, pruneScript, startScript, sweepHooksScript } from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, NewExecution } from './types.ts';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-const SCRIPTS = { sbCreate: [createScript, 10], sbStart: [startScript, 8], sbFinish: [finishScript, 8], sbCancel: [cancelScript, 8], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 8], sbSweep: [sweepHooksScript, 1] } as const;
+const SCRIPTS = { sbCreate: [createScript, 5], sbPrune: [pruneScript, 7], sbStart: [startScript, 8], sbFinish: [finishScript, 8], sbCancel: [cancelScript, 8], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 8], sbSweep: [sweepHooksScript, 1] } as const;
 
 /** Registers the scripts on a client (idempotent) and returns them, callable with keys then args. */
 function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
@@ -17,10 +17,13 @@ function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
   for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
     if (!r[name]) redis.defineCommand(name, { lua, numberOfKeys });
   }
-  return { sbCreate: r.sbCreate!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis), sbSweep: r.sbSweep!.bind(redis) };
+  return { sbCreate: r.sbCreate!.bind(redis), sbPrune: r.sbPrune!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis), sbSweep: r.sbSweep!.bind(redis) };
 }
 
 const JSON_FIELDS = ['params', 'origin', 'result', 'deliveries'] as const;
+
+/** Lone surrogates become U+FFFD, as they would sent as plain arguments (Redis's cjson refuses their escapes). */
+const wellFormed = (s: string): string => (s as string & { toWellFormed(): string }).toWellFormed();
 
 /** Turns HGETALL output (object or flat list) into a record. */
 export function decodeRecord(raw: Record<string, string> | string[]): ExecutionRecord | undefined {
@@ -107,9 +110,15 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       if (input.text) fields.push('text', input.text);
       if (input.origin) fields.push('origin', JSON.stringify(input.origin));
       const idem = input.idempotencyKey;
-      const res = (await s.sbCreate(...statusKeys(id), keys.seq, idem ? keys.idem(idem) : keys.record(id),
-        id, idem ? '1' : '0', ttl, now.getTime(), ...fields)) as [number, string];
+      const record = keys.record(id);
+      const res = (await s.sbCreate(record, keys.index, keys.statusIndex('queued'), keys.seq, idem ? keys.idem(idem) : record,
+        id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [number, string, number?];
       if (res[0] === 2) return { collision: true };
+      if (res[2] === 1) {
+        // entries older than the retention: their records have expired (not awaited: housekeeping)
+        const cutoff = ((now.getTime() - Number(ttl) * 1000) * 1000).toFixed(0);
+        s.sbPrune(keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st)), cutoff).catch(() => undefined);
+      }
       return { created: res[0] === 1, id: res[1] };
     },
     async get(id) {

@@ -33,32 +33,38 @@ end
 `;
 
 /**
- * create. KEYS[9] seq counter, KEYS[10] idempotency key (or the record key when none).
- * ARGV: id, has-idem ('1'|'0'), ttl seconds, now ms, then field/value pairs.
- * Returns {1, id} created, {0, existing id} idempotent hit, {2, ''} id collision.
+ * create. KEYS: record, all-executions index, queued index, seq counter, idempotency key (or the
+ * record key when none). ARGV: id, has-idem ('1'|'0'), ttl seconds, now ms, the field/value pairs
+ * as one JSON array (fewer arguments: cheaper to send than one argument per field).
+ * Returns {1, id, prune} created (prune = 1 when the caller should now run {@link pruneScript}),
+ * {0, existing id} idempotent hit, {2, ''} id collision.
  */
-export const createScript = `${common}
+export const createScript = `
 if ARGV[2] == '1' then
-  local existing = redis.call('GET', KEYS[10])
+  local existing = redis.call('GET', KEYS[5])
   if existing then return {0, existing} end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {2, ''} end
-local seq = redis.call('INCR', KEYS[9])
+local seq = redis.call('INCR', KEYS[4])
 local now = tonumber(ARGV[4])
 local score = string.format('%.0f', now * 1000 + (seq % 1000))
-local fields = {}
-for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], 'score', score, unpack(fields))
+redis.call('HSET', KEYS[1], 'score', score, unpack(cjson.decode(ARGV[5])))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-if ARGV[2] == '1' then redis.call('SET', KEYS[10], ARGV[1], 'EX', ARGV[3]) end
+if ARGV[2] == '1' then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[3]) end
 redis.call('ZADD', KEYS[2], score, ARGV[1])
 redis.call('ZADD', KEYS[3], score, ARGV[1])
-if seq % 64 == 0 then
-  -- now and then, drop index entries older than the retention (their records have expired)
-  local cutoff = '(' .. string.format('%.0f', (now - tonumber(ARGV[3]) * 1000) * 1000)
-  for i = 2, 8 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', cutoff) end
-end
-return {1, ARGV[1]}
+local prune = 0
+if seq % 64 == 0 then prune = 1 end
+return {1, ARGV[1], prune}
+`;
+
+/**
+ * now and then (every 64th create): drop index entries older than the retention, whose records
+ * have expired. KEYS: the all-executions index, then the per-status indexes. ARGV: cutoff score.
+ */
+export const pruneScript = `
+for i = 1, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[1]) end
+return 1
 `;
 
 /**
