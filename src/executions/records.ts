@@ -75,6 +75,10 @@ export interface RecordStore {
   retry(id: string, error: string, result?: unknown): Promise<void>;
   cancel(id: string): Promise<'queued' | 'running' | 'terminal' | 'missing'>;
   claimHook(id: string): Promise<ExecutionRecord | undefined>;
+  /** what the current run spawned (see process-tag.ts), kept on the record, never in the API */
+  setProcess(id: string, tag: string): Promise<void>;
+  /** the process tag of the run before, read and removed */
+  takeProcess(id: string): Promise<string | undefined>;
   /** the terminal hook of `id` ran: drop it from the hook outbox */
   hookDone(id: string): Promise<void>;
   /** ids whose hook has been owed for more than `ageMs` (their worker died), re-stamped for this caller */
@@ -120,6 +124,14 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
         s.sbPrune(keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st)), cutoff).catch(() => undefined);
       }
       return { created: res[0] === 1, id: res[1] };
+    },
+    async setProcess(id, tag) {
+      await redis.hset(keys.record(id), 'proc', tag);
+    },
+    async takeProcess(id) {
+      const res = await redis.multi().hget(keys.record(id), 'proc').hdel(keys.record(id), 'proc').exec();
+      const tag = res?.[0]?.[1];
+      return typeof tag === 'string' ? tag : undefined;
     },
     async get(id) {
       const h = await redis.hgetall(keys.record(id));

@@ -10,6 +10,7 @@ import type { CancelWatcher } from './cancel-watcher.ts';
 import type { ExecutionJobData } from './job-options.ts';
 import type { RecordStore } from './records.ts';
 import { stopReasonOf, type Runner, type RunnerKind, type RunOutcome } from './runners/index.ts';
+import { processTag, reapLostRun } from './process-tag.ts';
 import type { ExecutionRecord } from './types.ts';
 
 export interface RunDeps {
@@ -50,14 +51,21 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
       return;
     }
     if (start.kind === 'canceled' || start.kind === 'lost') {
-      if (start.kind === 'lost') deps.logger.warn({ execution: id }, 'previous run was lost with its worker');
+      if (start.kind === 'lost') {
+        deps.logger.warn({ execution: id }, 'previous run was lost with its worker');
+        await reapLost(id, deps.logger.child({ execution: id }), deps);
+      }
       await deps.terminal(start.record);
       return;
     }
     if (start.kind !== 'run') return;
     const logger = deps.logger.child({ execution: id, action: snapshot.action, attempt: start.attempts });
 
-    if (start.lost) logger.warn('previous run was lost with its worker; running again');
+    if (start.lost) {
+      logger.warn('previous run was lost with its worker; running again');
+      // never two runs at once: what the lost run left going is stopped first
+      await reapLost(id, logger, deps);
+    }
     const execution: ExecutionRecord = { ...snapshot, status: 'running', attempts: start.attempts, started_at: new Date().toISOString() };
     if (!action) return await end(execution, 'failed', { error: `unknown action ${snapshot.action}` }, deps);
     const runner = runners(deps, action.runner);
@@ -66,7 +74,10 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
     const timer = setTimeout(() => controller.abort('timeout'), action.timeout * 1000);
     let outcome: RunOutcome;
     try {
-      outcome = await runner.run(action, snapshot.params ?? {}, { signal: controller.signal, logger, execution });
+      const onSpawn = (pid: number) => {
+        store.setProcess(id, processTag(pid)).catch((err: Error) => logger.debug({ err: err.message }, 'process not recorded'));
+      };
+      outcome = await runner.run(action, snapshot.params ?? {}, { signal: controller.signal, logger, execution, onSpawn });
     } catch (err) {
       outcome = { status: 'failed', error: (err as Error)?.message ?? String(err) };
     } finally {
@@ -114,6 +125,12 @@ async function runInstant(snapshot: ExecutionRecord, action: ActionConfig, runne
   }
   if (r.kind === 'terminal' && r.claimed && r.record) return deps.terminal(r.record);
   if (r.kind === 'canceled' || r.kind === 'lost') return deps.terminal(r.record);
+}
+
+/** Stops what a lost run of `id` left running on this host (see process-tag.ts). */
+async function reapLost(id: string, logger: Logger, deps: RunDeps): Promise<void> {
+  const tag = await deps.store.takeProcess(id).catch(() => undefined);
+  if (tag) reapLostRun(tag, logger);
 }
 
 function runners(deps: RunDeps, kind: RunnerKind | undefined): Runner | undefined {

@@ -19,6 +19,8 @@ export interface RunContext {
   signal: AbortSignal;
   logger: Logger;
   execution: ExecutionRecord;
+  /** a runner that starts a process group says so (its leader's pid), so a lost run can be stopped later */
+  onSpawn?(pid: number): void;
 }
 
 export interface Runner {

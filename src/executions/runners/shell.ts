@@ -2,7 +2,9 @@
  * `shell` runner: argv rendered element by element (each once; a value stays one argument, never
  * parsed by a shell), spawned with `shell: false` in its own process group. Stopping (timeout,
  * cancel, shutdown) sends SIGTERM to the whole group, then SIGKILL after a grace; when the main
- * process exits, anything it left in its group is killed too, so no child outlives its run.
+ * process exits, anything it left in its group is killed too, so no child outlives its run. The
+ * group's leader is reported (`onSpawn`) so that, should this worker die mid-run, the worker that
+ * finds the run lost can kill the group (src/executions/process-tag.ts).
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -38,7 +40,7 @@ export const shellRunner = defineRunner({
         for (const [k, v] of Object.entries(action.env ?? {})) env[k] = renderTemplate(v, tctx);
         const cwdRaw = action.cwd ? renderTemplate(action.cwd, tctx) : '.';
         const cwd = isAbsolute(cwdRaw) ? cwdRaw : resolve(deps.config.dir, cwdRaw);
-        return runProcess(file!, args, { env, cwd, limit, signal: ctx.signal, graceMs: deps.killGraceSeconds * 1000 });
+        return runProcess(file!, args, { env, cwd, limit, signal: ctx.signal, graceMs: deps.killGraceSeconds * 1000, ...(ctx.onSpawn && { onSpawn: ctx.onSpawn }) });
       },
     };
   },
@@ -50,12 +52,14 @@ interface ProcessOptions {
   limit: number;
   signal: AbortSignal;
   graceMs: number;
+  onSpawn?(pid: number): void;
 }
 
 function runProcess(file: string, args: string[], o: ProcessOptions): Promise<RunOutcome> {
   return new Promise((done) => {
     if (o.signal.aborted) return done({ status: 'failed', error: 'stopped before start' });
     const child = spawn(file, args, { shell: false, detached: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) o.onSpawn?.(child.pid);
     const stdout = new OutputBuffer(o.limit);
     const stderr = new OutputBuffer(o.limit);
     child.stdout.on('data', (c: Buffer) => stdout.push(c));

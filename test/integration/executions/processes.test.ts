@@ -42,12 +42,16 @@ describe('a worker killed with SIGKILL mid-run', () => {
     const a = await spawnWorker(config, { hookFile });
     children.push(a);
     const { execution } = await service!.submit({ action: 't.sleep', params: {} });
-    pids.push(await readPid(join(dir, 'pid')));
+    const orphan = await readPid(join(dir, 'pid'));
+    pids.push(orphan);
     await waitForStatus(service!, execution.id, ['running']);
     await stopProcess(a, 'SIGKILL');
+    expect(pidAlive(orphan)).toBe(true); // the dead worker's action outlives it...
     children.push(await spawnWorker(config, { hookFile }));
     const done = await waitForStatus(service!, execution.id, ['failed', 'succeeded', 'canceled', 'timeout'], 30_000);
     expect(done).toMatchObject({ status: 'failed', error: 'worker lost' });
+    // ...until the worker that finds the run lost stops its process group
+    await waitFor(() => !pidAlive(orphan), 'the lost run\'s process to be stopped');
     await waitFor(() => lines(hookFile).length === 1, 'the terminal hook');
     expect(JSON.parse(lines(hookFile)[0]!)).toMatchObject({ id: execution.id, status: 'failed' });
   });
@@ -68,6 +72,8 @@ describe('a worker killed with SIGKILL mid-run', () => {
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect((done.result as { stdout: string }).stdout).toBe('second run\n');
     expect(lines(runs)).toHaveLength(2);
+    // the first run (sleeping, its worker dead) was stopped before the second started: never two at once
+    expect(pidAlive(Number(lines(runs)[0]))).toBe(false);
   });
 });
 
