@@ -3,10 +3,15 @@
  * thread when `replyTo.thread_ts` is set, and uploads output too long for a message as a file in
  * the message's thread. The client never retries (`retryConfig: {retries: 0}`, rate-limited calls
  * rejected): the delivery queue retries, honouring Retry-After.
+ *
+ * A slash command's answer in a channel the bot is not in (`not_in_channel`, `channel_not_found`)
+ * goes through the command's `response_url` instead (`response_type: in_channel`), which Slack
+ * accepts for 30 minutes and 5 posts: a team can use `/sb` anywhere without inviting the bot.
  */
 import { ErrorCode, WebClient, type Logger as SlackLogger, LogLevel } from '@slack/web-api';
 import { redactText } from '../log.ts';
 import { DEFAULT_TIMEOUT_MS, httpStatusError, parseRetryAfter, startDeadline, transportError, type Deadline } from './failure.ts';
+import { sinkFetch } from './http.ts';
 import { channelSecrets, channelSettings } from './settings.ts';
 import { defineSink, SinkError, type SinkFailureReason } from './sink.ts';
 import { formatSlackMessage } from './slack-format.ts';
@@ -115,7 +120,12 @@ export const slackSink = defineSink({
           }
           return { externalId: ts };
         } catch (err) {
-          throw classifySlackError(err, probe, deadline, secrets);
+          const failure = classifySlackError(err, probe, deadline, secrets);
+          const responseUrl = m.replyTo?.response_url;
+          if (failure.reason === 'invalid_target' && responseUrl && trustedResponseUrl(responseUrl, settings.api_url)) {
+            return respond(responseUrl, post, { deadline, secrets });
+          }
+          throw failure;
         } finally {
           deadline.done();
         }
@@ -123,6 +133,40 @@ export const slackSink = defineSink({
     };
   },
 });
+
+/** Slack's own response URLs, or ones on the configured API host (a proxy or a test double). */
+function trustedResponseUrl(url: string, apiUrl: string | undefined): boolean {
+  if (url.startsWith('https://hooks.slack.com/')) return true;
+  try {
+    return apiUrl !== undefined && new URL(url).origin === new URL(apiUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Posts the message through a slash command's response_url, visible to the channel. */
+async function respond(url: string, post: ReturnType<typeof formatSlackMessage>, ctx: { deadline: Deadline; secrets: readonly string[] }) {
+  const body = {
+    response_type: 'in_channel',
+    replace_original: false,
+    text: post.text,
+    ...(post.blocks ? { blocks: post.blocks } : {}),
+    ...(post.attachments ? { attachments: post.attachments } : {}),
+  };
+  // a response_url takes no file: the preview says so instead of pointing at one
+  let json = JSON.stringify(body);
+  if (post.upload) json = json.replaceAll(`the full text is in the file ${post.upload.filename}`, 'the full text could not be attached here (the bot is not in this channel)');
+  try {
+    await sinkFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }, { what: 'slack response_url', ...ctx });
+  } catch (err) {
+    // 404 used_url / expired_url: the only way left is a channel the bot is in
+    if (err instanceof SinkError && !err.retryable) {
+      throw new SinkError(`${err.message}; the bot is not in that channel and the command's response_url is used up or expired (invite the bot to the channel)`, 'invalid_target', false);
+    }
+    throw err;
+  }
+  return { externalId: 'response_url' };
+}
 
 function classifySlackError(err: unknown, probe: Probe, deadline: Deadline, secrets: readonly string[]): SinkError {
   const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; original?: unknown; body?: unknown };

@@ -27,10 +27,20 @@ export interface SlackUpload {
   thread_ts?: string;
 }
 
+/** A post to a slash command's response_url. */
+export interface SlackResponse {
+  token: string;
+  body: Record<string, unknown>;
+}
+
 export interface SlackFake extends FakeServer {
   /** the API root to give the client: `${url}/api/` */
   apiUrl: string;
   messages: SlackPosted[];
+  /** posts to response URLs (`responseUrl(token)`); Slack takes up to 5 per URL */
+  responses: SlackResponse[];
+  /** a slash command's response_url served by this fake */
+  responseUrl(token: string): string;
   uploads: SlackUpload[];
   /** answers the next call with `{ok:false, error}` (HTTP 200), like Slack */
   platformErrorNext(error: string): void;
@@ -51,6 +61,7 @@ const channelId = (name: string) =>
 export async function startSlackFake(opts: { token?: string; channels?: string[] } = {}): Promise<SlackFake> {
   const messages: SlackPosted[] = [];
   const uploads: SlackUpload[] = [];
+  const responses: SlackResponse[] = [];
   const known = opts.channels ? new Set(opts.channels.flatMap((c) => [c, channelId(c)])) : undefined;
   let seq = 0;
   let failUploads = 0;
@@ -60,6 +71,13 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
   const route = async (req: RecordedRequest): Promise<FakeResponse> => {
     const method = req.path.replace(/^\/api\//, '');
     if (req.path.startsWith('/upload/v1/')) return receiveUpload(req);
+    if (req.path.startsWith('/commands/')) {
+      // a response_url: no token needed, up to 5 uses, then Slack answers 404 used_url
+      const token = req.path.slice('/commands/'.length);
+      if (responses.filter((r) => r.token === token).length >= 5) return { status: 404, body: 'used_url' };
+      responses.push({ token, body: json(req.body) ?? {} });
+      return { status: 200, body: 'ok' };
+    }
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ')) return slackError('not_authed');
     if (opts.token && auth !== `Bearer ${opts.token}`) return slackError('invalid_auth');
@@ -126,6 +144,8 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
     ...fake,
     apiUrl: `${fake.url}/api/`,
     messages,
+    responses,
+    responseUrl: (token) => `${fake.url}/commands/${token}`,
     uploads,
     platformErrorNext: (error) => fake.failNext(1, slackError(error)),
     failUploadNext: () => {

@@ -104,3 +104,34 @@ describe('POST /ingress/slack/commands', () => {
     expect(t.logs.join('\n')).not.toContain(BOT_TOKEN);
   });
 });
+
+describe('a slash command typed in a channel the bot is not in', () => {
+  let slack: SlackFake;
+  let t: TestSwitchboard;
+  beforeAll(async () => {
+    slack = await startSlackFake({ token: BOT_TOKEN, channels: ['#ops'] });
+    t = await startTestSwitchboard({
+      files: slackConfigFiles(signedChannel),
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SB_API_KEY: API_KEY },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await slack?.close();
+  });
+
+  it('gets its result through the command response_url, visible in the channel', async () => {
+    const form = slashForm({ trigger_id: '13345224609.738474920.900', channel_id: 'C0NOTIN', text: 'echo from afar', response_url: slack.responseUrl('T1/9/afar') });
+    const res = await postSigned(t, '/ingress/slack/commands', form, 'form');
+    expect(((await res.json()) as { text: string }).text).toMatch(/^Queued \S+: echo$/);
+    const answer = await waitFor(() => slack.responses.find((r) => JSON.stringify(r.body).includes('echoed: from afar')), 'the result through response_url');
+    expect(answer).toMatchObject({ token: 'T1/9/afar', body: { response_type: 'in_channel' } });
+    expect(slack.messages).toHaveLength(0);
+    const id = (await listExecutions(t))[0]!.id;
+    const exec = (await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { deliveries: unknown[] };
+    // every answer to the origin (the ack as well as the result) went the same way, and is recorded sent
+    expect(exec.deliveries.length).toBeGreaterThan(0);
+    for (const d of exec.deliveries) expect(d).toMatchObject({ channel: 'slack-ops', target: 'C0NOTIN', status: 'sent' });
+    expect(slack.responses).toHaveLength(exec.deliveries.length);
+  });
+});

@@ -72,6 +72,38 @@ describe('slackSink', () => {
     expect([err.reason, err.retryable]).toEqual([reason, false]);
   });
 
+  it('answers through the slash command response_url when the bot is not in the channel', async () => {
+    const replyTo = { channel: 'C0NOTIN', response_url: slack.responseUrl('T1/1/abc') };
+    const r = await sink.send(sampleMessage({ text: '*pong* from web-1', replyTo }), signal());
+    expect(r.externalId).toBe('response_url');
+    expect(slack.messages).toHaveLength(0);
+    expect(slack.responses).toEqual([
+      {
+        token: 'T1/1/abc',
+        body: expect.objectContaining({ response_type: 'in_channel', replace_original: false, text: 'ops.restart failed', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*pong* from web-1' } }] }),
+      },
+    ]);
+    // long output: no file can go through a response_url, and the preview says so
+    const body = Array.from({ length: 500 }, (_, i) => `log line ${i}: ${'z'.repeat(30)}`).join('\n');
+    await sink.send(sampleMessage({ text: `Logs{~}${body}`, replyTo }), signal());
+    const shown = JSON.stringify(slack.responses[1]?.body);
+    expect(shown).toContain('could not be attached here');
+    expect(shown).not.toContain('the full text is in the file');
+    expect(slack.uploads).toHaveLength(0);
+  });
+
+  it('fails for good, saying why, once the response_url is used up; never posts to a URL it does not trust', async () => {
+    const replyTo = { channel: 'C0NOTIN', response_url: slack.responseUrl('T1/2/used') };
+    for (let i = 0; i < 5; i++) await sink.send(sampleMessage({ replyTo }), signal());
+    const err = await sinkFailure(sink.send(sampleMessage({ replyTo }), signal()));
+    expect(err).toMatchObject({ reason: 'invalid_target', retryable: false });
+    expect(err.message).toMatch(/not in that channel.*invite the bot/);
+    // a response_url on another host (not hooks.slack.com, not the API host) is not used
+    const elsewhere = await sinkFailure(sink.send(sampleMessage({ replyTo: { channel: 'C0NOTIN', response_url: 'http://127.0.0.1:9/steal' } }), signal()));
+    expect(elsewhere).toMatchObject({ reason: 'invalid_target', retryable: false, message: 'slack: channel_not_found' });
+    expect(slack.responses).toHaveLength(5);
+  });
+
   it('retries ratelimited sent as a platform error', async () => {
     slack.platformErrorNext('ratelimited');
     const err = await sinkFailure(sink.send(sampleMessage(), signal()));
