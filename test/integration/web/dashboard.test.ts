@@ -118,9 +118,21 @@ describe('dashboard in Chromium', () => {
   });
 
   it('loads Bull Board behind the login, and sends a stranger to the login page', async () => {
-    await page.goto(`${t.url}/admin/queues`);
+    // requests for other hosts: Chromium reports the ones a policy stops as failed with `csp`
+    const elsewhere: string[] = [];
+    const watch = (r: { url(): string; failure(): { errorText: string } | null }) => {
+      if (!r.url().startsWith(t.url) && !r.url().startsWith('data:')) elsewhere.push(`${r.url()} ${r.failure()?.errorText ?? 'sent'}`);
+    };
+    page.on('requestfinished', watch);
+    page.on('requestfailed', watch);
+    const res = await page.goto(`${t.url}/admin/queues`);
+    expect(res?.headers()['content-security-policy']).toContain("font-src 'self'");
     await page.getByText('deliveries').first().waitFor({ timeout: 15_000 });
     await shot(page, '10-bull-board');
+    page.off('requestfinished', watch);
+    page.off('requestfailed', watch);
+    // its page links Google Fonts; the policy keeps the browser from asking
+    for (const r of elsewhere) expect(r).toMatch(/ (csp|net::ERR_BLOCKED_BY_CSP)$/);
 
     const stranger = await browser.newContext();
     const other = await stranger.newPage();
