@@ -65,10 +65,11 @@ for (let i = 0; i < 200; i++) {
 
 const config = await loadConfigOrThrow(dir, { env: { PATH: process.env.PATH } });
 const { matcher } = compileAliases(toAliasSpecs(config));
-const executions = createExecutionService({ config, logger: silentLogger });
-const deliveries = createDeliveryService({ config, logger: silentLogger });
+// one producer connection shared by the services and the ingress, as `serve` does (src/runtime/generation.ts)
 const redis = producerConnection(REDIS_URL);
 await new Promise((r) => redis.once('ready', r));
+const executions = createExecutionService({ config, logger: silentLogger, connection: redis });
+const deliveries = createDeliveryService({ config, logger: silentLogger, connection: redis });
 await executions.ping();
 
 const gatewayApp = createApp({ config, matcher, executions, deliveries, logger: silentLogger });
