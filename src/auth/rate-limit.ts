@@ -38,6 +38,9 @@ export function rateKey(prefix: string, sender: string, nowMs: number): string {
 /** seconds a window's counter is kept: its own minute and the next, which still weighs it */
 export const RATE_KEY_TTL = 120;
 
+/** How far into its one-minute counter window `nowMs` is, in ms. */
+const elapsedInWindow = (nowMs: number) => nowMs - rateWindow(nowMs).window * WINDOW_MS;
+
 /** Commands of the last 60 s, estimated; the Lua scripts compute the same expression. */
 function estimate(prev: number, curr: number, elapsedMs: number): number {
   return (prev * (WINDOW_MS - elapsedMs)) / WINDOW_MS + curr;
@@ -53,7 +56,7 @@ function estimate(prev: number, curr: number, elapsedMs: number): number {
  * slidingDecision(0, 3, 1_800_000_015_000, 3) // { allowed: false, count: 4, retryAfterSeconds: 65 }
  */
 export function slidingDecision(prev: number, curr: number, nowMs: number, perMinute: number, allowed?: boolean): RateDecision {
-  const elapsed = nowMs - rateWindow(nowMs).window * WINDOW_MS;
+  const elapsed = elapsedInWindow(nowMs);
   const est = estimate(prev, curr, elapsed);
   const ok = allowed ?? est + 1 <= perMinute;
   const count = Math.ceil(est + 1 - 1e-9);
@@ -98,7 +101,7 @@ function scripts(redis: Redis): Scripts {
 }
 
 function keysAndArgs(prefix: string, sender: string, perMinute: number, nowMs: number) {
-  const elapsed = nowMs - rateWindow(nowMs).window * WINDOW_MS;
+  const elapsed = elapsedInWindow(nowMs);
   return { curr: rateKey(prefix, sender, nowMs), prev: rateKey(prefix, sender, nowMs - WINDOW_MS), args: [perMinute, elapsed, WINDOW_MS, RATE_KEY_TTL] as const };
 }
 

@@ -47,29 +47,25 @@ export function twilioSignature(authToken: string, url: string, params: TwilioPa
   return createHmac('sha1', hmacKey(authToken)).update(data, 'utf8').digest('base64');
 }
 
-// HMAC keys made once per auth token (a KeyObject skips preparing the key on every request)
-const keys = new Map<string, KeyObject>();
-function hmacKey(token: string): KeyObject {
-  let key = keys.get(token);
-  if (!key) {
-    if (keys.size >= 64) keys.clear(); // tokens change only with the config
-    key = createSecretKey(Buffer.from(token, 'utf8'));
-    keys.set(token, key);
-  }
-  return key;
+/** `fn` with its results kept (at most `max`, all dropped when full: the keys change only with the config). */
+function memo<T>(max: number, fn: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      if (cache.size >= max) cache.clear();
+      value = fn(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
 }
 
+/** HMAC keys made once per auth token (a KeyObject skips preparing the key on every request). */
+const hmacKey = memo(64, (token): KeyObject => createSecretKey(Buffer.from(token, 'utf8')));
+
 /** The URL as configured first, then with its default port added or its port removed: Twilio may have signed either. */
-function portVariants(url: string): string[] {
-  let list = variants.get(url);
-  if (!list) {
-    if (variants.size >= 256) variants.clear(); // a few public URLs, plus query strings as received
-    list = computePortVariants(url);
-    variants.set(url, list);
-  }
-  return list;
-}
-const variants = new Map<string, string[]>();
+const portVariants = memo(256, computePortVariants);
 
 function computePortVariants(url: string): string[] {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);

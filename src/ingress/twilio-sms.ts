@@ -23,7 +23,7 @@ import { answeredOrCounted, slowDownText, type RateDecision } from '../auth/rate
 import { formParams, verifyTwilioSignature } from '../auth/twilio-signature.ts';
 import type { ChannelConfig } from '../config/types.ts';
 import { deliveryKeys } from '../deliveries/keys.ts';
-import { executionKeys, hashTagPrefix } from '../executions/keys.ts';
+import { executionKeys } from '../executions/keys.ts';
 import { guarded } from '../executions/redis.ts';
 import { createRedisSinkState } from '../sinks/redis-state.ts';
 import type { SinkState } from '../sinks/sink.ts';
@@ -69,9 +69,9 @@ export const twilioSmsIngress: HttpIngress = {
   routes(deps) {
     const { config, redis } = deps;
     const logger = deps.logger.child({ component: 'ingress', ingress: 'twilio-sms' });
-    const prefix = hashTagPrefix(config.main.redis.prefix);
     const keys = deliveryKeys(config.main.redis.prefix);
     const execKeys = executionKeys(config.main.redis.prefix);
+    const prefix = execKeys.prefix;
     const entries: ChannelEntry[] = [...config.channels.values()]
       .filter((c): c is SmsChannel => c.kind === 'sms')
       .map((channel) => ({

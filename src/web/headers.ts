@@ -5,16 +5,33 @@
  */
 import type { MiddlewareHandler } from 'hono';
 
-const csp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+const directives = {
+  'default-src': "'self'",
+  'script-src': "'self'",
+  'style-src': "'self'",
+  'img-src': "'self' data:",
+  'connect-src': "'self'",
+  'frame-ancestors': "'none'",
+  'base-uri': "'none'",
+  'form-action': "'self'",
+};
+const policy = (d: Record<string, string>) =>
+  Object.entries(d)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('; ');
+const csp = policy(directives);
+
+/**
+ * Bull Board's pages: the same policy, plus the inline script and styles its page needs. Its link
+ * to Google Fonts is refused, so every request stays on this host (system fonts stand in).
+ */
+export const BULL_BOARD_CSP = policy({
+  ...directives,
+  'script-src': "'self' 'unsafe-inline'",
+  'style-src': "'self' 'unsafe-inline'",
+  'font-src': "'self' data:",
+  'base-uri': "'self'",
+});
 
 export const pageHeaders: MiddlewareHandler = async function pageHeaders(c, next) {
   await next();
