@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
-import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { API_KEY, BOT_TOKEN, listExecutions, postSigned, shown, SIGNING_SECRET, signedChannel, slackConfigFiles, slashForm, waitFor } from './slack-helpers.ts';
+import type { SlackFake } from '../../fakes/slack-api.ts';
+import type { TestSwitchboard } from '../harness.ts';
+import { API_KEY, BOT_TOKEN, listExecutions, postSigned, shown, SIGNING_SECRET, slashForm, startSignedSlackWorld, waitFor } from './slack-helpers.ts';
 
 describe('POST /ingress/slack/commands', () => {
   let slack: SlackFake;
@@ -10,11 +10,7 @@ describe('POST /ingress/slack/commands', () => {
   const form = (fields: Record<string, string>) => slashForm({ trigger_id: `13345224609.738474920.${++trigger}`, ...fields });
 
   beforeAll(async () => {
-    slack = await startSlackFake({ token: BOT_TOKEN });
-    t = await startTestSwitchboard({
-      files: slackConfigFiles(signedChannel),
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SB_API_KEY: API_KEY },
-    });
+    ({ slack, t } = await startSignedSlackWorld());
   });
   afterAll(async () => {
     await t?.stop();
@@ -109,11 +105,7 @@ describe('a slash command typed in a channel the bot is not in', () => {
   let slack: SlackFake;
   let t: TestSwitchboard;
   beforeAll(async () => {
-    slack = await startSlackFake({ token: BOT_TOKEN, channels: ['#ops'] });
-    t = await startTestSwitchboard({
-      files: slackConfigFiles(signedChannel),
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SB_API_KEY: API_KEY },
-    });
+    ({ slack, t } = await startSignedSlackWorld({ channels: ['#ops'] }));
   });
   afterAll(async () => {
     await t?.stop();

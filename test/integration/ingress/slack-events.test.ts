@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
-import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { API_KEY, BOT_TOKEN, corpusJson, listExecutions, postSigned, shown, SIGNING_SECRET, signedChannel, slackConfigFiles, waitFor } from './slack-helpers.ts';
+import type { SlackFake } from '../../fakes/slack-api.ts';
+import type { TestSwitchboard } from '../harness.ts';
+import { corpusJson, listExecutions, postSigned, shown, startSignedSlackWorld, waitFor } from './slack-helpers.ts';
 
 type Envelope = { event_id: string; event: Record<string, unknown>; authorizations: { user_id: string; is_bot: boolean }[] };
 
@@ -20,11 +20,7 @@ describe('POST /ingress/slack/events', () => {
   };
 
   beforeAll(async () => {
-    slack = await startSlackFake({ token: BOT_TOKEN });
-    t = await startTestSwitchboard({
-      files: slackConfigFiles(signedChannel),
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SB_API_KEY: API_KEY },
-    });
+    ({ slack, t } = await startSignedSlackWorld());
   });
   afterAll(async () => {
     await t?.stop();

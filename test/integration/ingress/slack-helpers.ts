@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { signSlackRequest } from '../../../src/auth/slack-signature.ts';
-import type { SlackPosted } from '../../fakes/slack-api.ts';
-import type { TestSwitchboard } from '../harness.ts';
+import { startSlackFake, type SlackFake, type SlackPosted } from '../../fakes/slack-api.ts';
+import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { payloadsDir } from '../../corpus.ts';
 
 export const SIGNING_SECRET = 'slack-signing-SECRET-0123456789abcdef';
@@ -108,3 +108,13 @@ export function shown(m: SlackPosted): string {
 }
 
 export { waitFor } from '../executions/helpers.ts';
+
+/** A fake Slack (knowing only `channels`, when given) and a Switchboard with the signed slack channel pointed at it. */
+export async function startSignedSlackWorld(opts: { channels?: string[] } = {}): Promise<{ slack: SlackFake; t: TestSwitchboard }> {
+  const slack = await startSlackFake({ token: BOT_TOKEN, ...opts });
+  const t = await startTestSwitchboard({
+    files: slackConfigFiles(signedChannel),
+    env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SB_API_KEY: API_KEY },
+  });
+  return { slack, t };
+}
