@@ -37,18 +37,27 @@ end
  * record key when none). ARGV: id, has-idem ('1'|'0'), ttl seconds, now ms, the field/value pairs
  * as one JSON array (fewer arguments: cheaper to send than one argument per field).
  * Returns {1, id, prune} created (prune = 1 when the caller should now run {@link pruneScript}),
- * {0, existing id} idempotent hit, {2, ''} id collision.
+ * also when the same write arrives twice; {0, existing id} idempotent hit; {2, ''} id collision.
  */
 export const createScript = `
 if ARGV[2] == '1' then
   local existing = redis.call('GET', KEYS[5])
   if existing then return {0, existing} end
 end
-if redis.call('EXISTS', KEYS[1]) == 1 then return {2, ''} end
+local fields = cjson.decode(ARGV[5])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  -- this very write sent again (the client lost the connection before the reply and resent it on
+  -- reconnecting): the same record, created once; anything else is an id collision
+  local mine = {}
+  for i = 1, #fields, 2 do mine[fields[i]] = fields[i + 1] end
+  local h = redis.call('HMGET', KEYS[1], 'created_at', 'action', 'params')
+  if h[1] == mine.created_at and h[2] == mine.action and h[3] == mine.params then return {1, ARGV[1], 0} end
+  return {2, ''}
+end
 local seq = redis.call('INCR', KEYS[4])
 local now = tonumber(ARGV[4])
 local score = string.format('%.0f', now * 1000 + (seq % 1000))
-redis.call('HSET', KEYS[1], 'score', score, unpack(cjson.decode(ARGV[5])))
+redis.call('HSET', KEYS[1], 'score', score, unpack(fields))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 if ARGV[2] == '1' then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[3]) end
 redis.call('ZADD', KEYS[2], score, ARGV[1])

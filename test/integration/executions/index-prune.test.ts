@@ -54,3 +54,18 @@ describe('execution index pruning', () => {
     expect(rec?.user).toBe('ålice');
   });
 });
+
+describe('record create sent twice', () => {
+  it('is one record when the same write arrives again (a reply lost and the command resent), a collision otherwise', async () => {
+    prefix = `prune-${randomUUID().slice(0, 8)}`;
+    const keys = executionKeys(prefix);
+    const store = createRecordStore(redis, keys, 3600);
+    const now = new Date();
+    const input = { action: 'core.echo', params: { message: 'hi' }, text: 'echo hi' };
+    expect(await store.create('same1', input, now)).toEqual({ created: true, id: 'same1' });
+    expect(await store.create('same1', input, now)).toEqual({ created: true, id: 'same1' });
+    expect(await redis.zcard(keys.index)).toBe(1);
+    expect(await store.create('same1', { ...input, params: { message: 'other' } }, now)).toEqual({ collision: true });
+    expect(await store.create('same1', input, new Date(now.getTime() + 1))).toEqual({ collision: true });
+  });
+});
