@@ -15,7 +15,16 @@ export interface Origin {
   reply?: Record<string, string>;
   /** the provider's message id (idempotency key) */
   message_id?: string;
+  /**
+   * How sure the ingress is of the sender (DESIGN.md section 6): `verified` (Twilio signature,
+   * Slack signature, API key, DMARC-aligned email) or `unverified` (email without aligned DMARC,
+   * ambiguous From). Absent on records made before this field existed: treat as `verified`.
+   */
+  proof?: SenderProof;
 }
+
+/** How sure an ingress is of who sent a command (DESIGN.md section 6 "Proof of sender"). */
+export type SenderProof = 'verified' | 'unverified';
 
 export interface DeliveryRecord {
   channel: string;
