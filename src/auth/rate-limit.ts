@@ -66,7 +66,8 @@ export function slidingDecision(prev: number, curr: number, nowMs: number, perMi
   if (room < 0) waitMs = 2 * WINDOW_MS - elapsed;
   else if (curr <= room && prev > 0) waitMs = WINDOW_MS - elapsed - (room - curr) * (WINDOW_MS / prev);
   else waitMs = WINDOW_MS - elapsed + Math.max(0, WINDOW_MS - (room * WINDOW_MS) / Math.max(curr, 1));
-  return { allowed: false, count, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  // the wait is computed in floating point: 45000.000000001 ms is 45 s, not 46 (1 us of slack)
+  return { allowed: false, count, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000 - 1e-9)) };
 }
 
 // KEYS[1] this minute's counter, KEYS[2] the previous minute's; ARGV limit, ms into this minute,

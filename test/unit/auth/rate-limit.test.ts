@@ -36,6 +36,8 @@ describe('slidingDecision', () => {
     [30, 0, 30_000, 30, true, 16, 0],
     [30, 15, 30_000, 30, false, 31, 2],
     [30, 14, 30_000, 30, true, 30, 0],
+    // floating point once made this 16 s (60000 - 21 * 60000 / 28 is 14999.999... or 15000.000...1)
+    [28, 4, 0, 26, false, 33, 15],
   ])('prev %i, curr %i, %i ms in, limit %i: allowed %s, count %i, retry %i s', (prev, curr, ms, limit, allowed, count, retry) => {
     expect(slidingDecision(prev, curr, T + ms, limit)).toEqual({ allowed, count, retryAfterSeconds: retry });
   });
