@@ -7,7 +7,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # Stage 2: the runtime image, as the unprivileged `node` user, config mounted read-only at /config.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production SWITCHBOARD_CONFIG=/config SB_HOST=0.0.0.0
+# SB_HOST=0.0.0.0: reachable through the published port. Off loopback `serve` refuses to start with the
+# example's development key, a key shorter than 32 characters or a clear-text password (exit 4).
+ENV NODE_ENV=production SWITCHBOARD_CONFIG=/config SWITCHBOARD_DATA=/data SB_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json ./
@@ -22,6 +24,7 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# probes /healthz on the port (and host) switchboard.yaml configures
+HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "bin/healthcheck.js"]
 ENTRYPOINT ["node", "bin/switchboard.js"]
 CMD ["serve", "--config", "/config"]

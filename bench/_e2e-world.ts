@@ -107,7 +107,7 @@ ${users}
 api_keys:
   - { name: bench, key: "${API_KEY}", user: u0 }
 executions: { concurrency: ${concurrency} }
-limits: { per_sender_per_minute: 1000000 }
+limits: { per_sender_per_minute: 1000000, per_key_per_minute: 1000000 }
 logging: { level: warn }
 `,
     'channels/sms.yaml': `

@@ -2,11 +2,16 @@
  * `npm run bench -- aliases`: time to match one command against 1,000 and 10,000 aliases (two
  * formats each) through the word index, beside a plain linear scan of the same compiled regexes.
  * Prints one JSON object. Targets: index >= 50x faster than the scan at 10,000; < 20 µs median at 1,000.
+ *
+ * It also times commands that match nothing (typos of real commands, and words no alias has), whose
+ * answer is the "did you mean" list: targets no-match <= 2x match, and no-match at 10,000 <= 3x at
+ * 1,000. `suggest_top1` is how often the misspelt command's own format comes first.
  */
 import os from 'node:os';
 import { compileAliases } from '../src/aliases/index.ts';
 import type { AliasSpec } from '../src/aliases/index.ts';
 import type { IndexedAliasMatcher } from '../src/aliases/matcher.ts';
+import { suggest } from '../src/aliases/suggest.ts';
 
 const VERBS = ['restart', 'stop', 'start', 'deploy', 'rollback', 'scale', 'drain', 'reboot', 'ping', 'check', 'purge', 'flush',
   'rotate', 'backup', 'restore', 'promote', 'demote', 'pause', 'resume', 'upgrade', 'patch', 'tail', 'show', 'list', 'silence',
@@ -55,6 +60,23 @@ function commands(n: number, count: number): string[] {
   return out;
 }
 
+/** Misspelt commands (two letters of the verb swapped, or a letter dropped) and words no alias has. */
+function misses(n: number, count: number): { text: string; intended: string }[] {
+  const next = rng(7);
+  const out: { text: string; intended: string }[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = Math.floor(next() * n);
+    const verb = VERBS[i % VERBS.length]!;
+    const noun = NOUNS[Math.floor(i / VERBS.length) % NOUNS.length]!;
+    const qual = QUALIFIERS[Math.floor(i / (VERBS.length * NOUNS.length)) % QUALIFIERS.length]!;
+    const at = 1 + Math.floor(next() * (verb.length - 2));
+    const typo = k % 2 === 0 ? verb.slice(0, at) + verb[at + 1] + verb[at] + verb.slice(at + 2) : verb.slice(0, at) + verb.slice(at + 1);
+    const text = k % 5 === 4 ? `frobnicate the ${noun}-${k} quickly` : `${typo} ${qual} ${noun} svc-${k} on h${k % 7}`;
+    out.push({ text, intended: k % 5 === 4 ? '' : `${verb} ${qual} ${noun} {{name}} on {{host}}` });
+  }
+  return out;
+}
+
 /** The baseline: every compiled RE2 regex tried in turn (the DFA test, then submatches on a hit). */
 function linearScan(matcher: IndexedAliasMatcher, text: string): number {
   let hits = 0;
@@ -93,6 +115,34 @@ function run(n: number) {
   const firstMs = performance.now() - t1;
   const matched = texts.filter((t) => matcher.match(t).kind === 'matched').length;
   const index = time((t) => matcher.match(t), texts, 5, 20 * texts.length);
+  const missing = misses(n, 500);
+  const missTexts = missing.map((m) => m.text);
+  const t2 = performance.now();
+  matcher.match(missTexts[0]!);
+  const firstMissMs = performance.now() - t2;
+  let none = 0;
+  let top1 = 0;
+  let typos = 0;
+  for (const m of missing) {
+    const r = matcher.match(m.text);
+    if (r.kind !== 'none') continue;
+    none++;
+    if (m.intended) {
+      typos++;
+      if (r.suggestions[0] === m.intended) top1++;
+    }
+  }
+  // the same misses through the reference scan (every entry scored), on a sample: same quality?
+  let agree = 0;
+  let scanTop1 = 0;
+  const sample = missing.filter((m) => m.intended).slice(0, n >= 10_000 ? 40 : 120);
+  for (const m of sample) {
+    const ref = suggest(m.text, matcher.table.suggestions);
+    const r = matcher.match(m.text);
+    if (r.kind === 'none' && r.suggestions[0] === ref[0]) agree++;
+    if (ref[0] === m.intended) scanTop1++;
+  }
+  const noMatch = time((t) => matcher.match(t), missTexts, 5, 20 * missTexts.length);
   const linear = time((t) => linearScan(matcher, t), texts.slice(0, n >= 10_000 ? 100 : 300), 1, 3);
   return {
     aliases: n,
@@ -101,6 +151,9 @@ function run(n: number) {
     first_match_ms: Number(firstMs.toFixed(2)),
     matched_of: `${matched}/${texts.length}`,
     index,
+    no_match: { ...noMatch, first_ms: Number(firstMissMs.toFixed(2)), none_of: `${none}/${missing.length}`, suggest_top1: `${top1}/${typos}` },
+    scan_sample: { top1_same_as_index: `${agree}/${sample.length}`, suggest_top1: `${scanTop1}/${sample.length}` },
+    no_match_vs_match: Number((noMatch.median_us / index.median_us).toFixed(2)),
     linear_scan: linear,
     ratio_median: Number((linear.median_us / index.median_us).toFixed(1)),
   };
@@ -121,7 +174,10 @@ console.log(
       targets: {
         'index >= 50x linear at 10,000': at10k.ratio_median >= 50,
         'median < 20 us at 1,000': at1k.index.median_us < 20,
+        'no-match <= 2x match (1,000 and 10,000)': at1k.no_match_vs_match <= 2 && at10k.no_match_vs_match <= 2,
+        'no-match at 10,000 <= 3x at 1,000': at10k.no_match.median_us <= 3 * at1k.no_match.median_us,
       },
+      no_match_10k_vs_1k: Number((at10k.no_match.median_us / at1k.no_match.median_us).toFixed(2)),
     },
     null,
     2,

@@ -9,10 +9,12 @@ import { aliasRoutes } from './api/aliases.ts';
 import { requireApiKey } from './api/auth.ts';
 import { commandRoutes } from './api/commands.ts';
 import { configStatusRoutes } from './api/config-status.ts';
+import { confirmRoutes } from './api/confirm.ts';
 import { createErrorHandler, errorBody } from './api/errors.ts';
 import { executionRoutes } from './api/executions.ts';
 import { healthRoutes } from './api/health.ts';
 import { notifyRoutes } from './api/notify.ts';
+import { limitPerKey } from './api/rate-limit.ts';
 import type { ApiEnv, AppDeps } from './api/types.ts';
 import { webRoutes } from './web/index.ts';
 
@@ -48,12 +50,14 @@ export function createApp(deps: AppDeps): Hono {
     return streamingLimit(c, next);
   });
 
-  app.route('/', healthRoutes(deps));
+  app.route('/', healthRoutes({ ...deps, metricsToken: () => config.main.server.metrics_token }));
 
   const api = new Hono<ApiEnv>();
   api.use('*', requireApiKey({ config }));
+  api.use('*', limitPerKey(deps));
   api.route('/commands', commandRoutes(deps));
   api.route('/executions', executionRoutes(deps));
+  api.route('/executions', confirmRoutes(deps));
   api.route('/aliases', aliasRoutes(deps));
   api.route('/notify', notifyRoutes(deps));
   api.route('/config', configStatusRoutes(deps));

@@ -2,7 +2,8 @@
  * One structured logger (pino) for the whole process, a child per component
  * (`logger.child({ component: 'worker' })`). Every line passes one scrubbing step before it is
  * written (see {@link scrubLine}):
- * 1. every secret value of the loaded config (the schema's secret marks) becomes `[redacted]`;
+ * 1. every secret value of the loaded config (the schema's secret marks) becomes `[redacted]`, also
+ *    in its JSON-escaped forms (a secret holding `"` or `\` is escaped in the serialized line);
  * 2. phone numbers (E.164, `+` and 8 to 15 digits) become `+1555***0001`;
  * 3. email addresses become `a***@example.com`;
  * 4. a `component` bound twice (a child of a child) is written once: the innermost wins.
@@ -25,10 +26,24 @@ export interface LoggerSettings {
 /** Secrets shorter than this are not redacted (they would mangle ordinary words). */
 const MIN_SECRET = 4;
 
-/** Replaces every occurrence of any secret in `text` with `[redacted]`. */
+/**
+ * A secret as it appears in text: as is, JSON-escaped (a log line, a record: `"` -> `\"`, `\` ->
+ * `\\`, control characters), and JSON-escaped twice (JSON inside a JSON string), longest first.
+ */
+function forms(secret: string): string[] {
+  const once = JSON.stringify(secret).slice(1, -1);
+  if (once === secret) return [secret];
+  const twice = JSON.stringify(once).slice(1, -1);
+  return [twice, once, secret];
+}
+
+/** Replaces every occurrence of any secret (in any of its escaped forms) in `text` with `[redacted]`. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= MIN_SECRET && out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const s of secrets) {
+    if (s.length < MIN_SECRET) continue;
+    for (const f of forms(s)) if (out.includes(f)) out = out.split(f).join('[redacted]');
+  }
   return out;
 }
 

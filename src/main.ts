@@ -24,6 +24,8 @@ import { buildGeneration, retireGeneration, type GenerationDeps, type Role, type
 import { createRuntime, type Runtime } from './runtime/runtime.ts';
 import type { ReloadStatus } from './runtime/status.ts';
 import { watchConfig } from './runtime/watch-config.ts';
+import { checkExposure, UnsafeExposureError } from './runtime/exposure.ts';
+import { dataDir, lazySessionSecret } from './web/session-secret.ts';
 
 export type { Role } from './runtime/generation.ts';
 
@@ -65,10 +67,14 @@ const forgedSource = (path: string) =>
  */
 export async function startSwitchboard(opts: StartOptions): Promise<Switchboard> {
   const config = await loadConfigOrThrow(opts.configDir, { env: opts.env, overlaps: false });
+  // safe defaults (DESIGN.md section 6): off loopback, no published key, short key or clear password
+  const exposure = checkExposure(config.main);
+  if (exposure.refusals.length > 0) throw new UnsafeExposureError(config.main.server.host, exposure.refusals);
   // secrets of every config loaded so far: an old generation's workers may still be logging
   const secrets = new Set(config.secrets);
   const logger = createLogger({ level: config.main.logging.level, secrets: () => [...secrets], destination: opts.logDestination });
   const log = logger.child({ component: 'main' });
+  for (const w of exposure.warnings) log.warn(`${w} (accepted on loopback only)`);
   const metrics = createMetrics();
 
   const localRedis = await ensureRedis({
@@ -110,6 +116,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     redis,
     readiness,
     runtime: { status: () => runtime?.status() ?? { ok: true, loadedAt: new Date().toISOString() } },
+    sessionSecret: lazySessionSecret(dataDir(config.dir, opts.env)),
     async onTerminal(exec: ExecutionRecord) {
       // the hook is retried when the notification fails: count each execution once
       if (!counted.has(exec.id)) {
@@ -133,6 +140,9 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     metrics,
     initial,
     async build(next) {
+      const unsafe = checkExposure(next.main);
+      if (unsafe.refusals.length > 0) throw new UnsafeExposureError(next.main.server.host, unsafe.refusals);
+      for (const w of unsafe.warnings) log.warn(`${w} (accepted on loopback only)`);
       for (const s of next.secrets) secrets.add(s);
       const gen = await buildGeneration(next, deps);
       logger.level = next.main.logging.level;
@@ -177,7 +187,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   } else {
     // a worker has no gateway: a small listener on server.port for probes and scrapes
     const probes = new Hono();
-    probes.route('/', healthRoutes({ readiness, metrics }));
+    probes.route('/', healthRoutes({ readiness, metrics, metricsToken: () => current().config.main.server.metrics_token }));
     probes.notFound((c) => c.json(errorBody('not_found', 'a worker answers /healthz, /readyz and /metrics only'), 404));
     fetch = (req, env) => probes.fetch(req, env);
   }

@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type CommandOutcomeLabel =
-  | 'queued' | 'none' | 'ambiguous' | 'invalid' | 'forbidden' | 'unknown_user' | 'rate_limited' | 'forged';
+  | 'queued' | 'none' | 'ambiguous' | 'invalid' | 'forbidden' | 'unknown_user' | 'rate_limited' | 'forged' | 'pending' | 'confirmation';
 export type DeliveryOutcomeLabel = 'sent' | 'failed' | 'skipped' | 'retried';
 export type QueueName = 'executions' | 'deliveries';
 export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed';

@@ -34,6 +34,7 @@ export function castParams(
   raw: Record<string, string | undefined>,
   parameters: Record<string, ParameterSpec> | undefined,
   immutable: Record<string, unknown>,
+  opts: { argv?: boolean } = {},
 ): CastResult {
   try {
     // 1. immutable parameters may not be supplied (StackStorm's message, keys joined by commas)
@@ -47,6 +48,7 @@ export function castParams(
     for (const k in raw) {
       const v = raw[k];
       if (v !== undefined) params[k] = parameters ? castValue(k, v, parameters[k]) : v;
+      if (v !== undefined && opts.argv && parameters?.[k]?.allow_dash !== true) refuseDash(k, v, params[k]);
     }
     for (const k in immutable) {
       const v = immutable[k];
@@ -63,6 +65,19 @@ export function castParams(
     if (err instanceof CastFailure) return { ok: false, parameter: err.parameter, error: err.message };
     throw err;
   }
+}
+
+/** what a shell action is told when a typed value would become an option of its command */
+export const NO_DASH = 'a value not starting with "-" (it would be an option of the command; the parameter may say allow_dash: true)';
+
+/**
+ * A shell action's argv element rendered from a typed value must not start with `-` (`ls --version`
+ * would become an option), unless the parameter says `allow_dash: true`. Immutables and defaults
+ * are config, not typed, and are not checked.
+ */
+function refuseDash(name: string, raw: string, value: unknown): void {
+  const items = Array.isArray(value) ? value : [value];
+  if (items.some((x) => typeof x === 'string' && x.startsWith('-'))) fail(name, raw, NO_DASH);
 }
 
 function fail(name: string, value: unknown, expected: string): never {

@@ -7,7 +7,7 @@ import { extractAll, extractOne, type RawParams } from './extract.ts';
 import { splitExtras } from './extras.ts';
 import { buildFormatTable, type FormatSlot, type FormatTable } from './format-table.ts';
 import { textWords } from './literal-words.ts';
-import { suggest } from './suggest.ts';
+import { SuggestIndex } from './suggest-index.ts';
 import type { AliasMatcher, AliasSpec, CompiledAlias, FormatProblem, MatchOptions, MatchResult } from './types.ts';
 
 export const MAX_COMMAND_LENGTH = 4096;
@@ -38,12 +38,14 @@ export function compileAliases(
 export class IndexedAliasMatcher implements AliasMatcher {
   readonly aliases: readonly CompiledAlias[];
   private stamp = 0;
+  private readonly suggestIndex: SuggestIndex;
 
   constructor(
     readonly table: FormatTable,
     readonly maxLength: number,
   ) {
     this.aliases = table.aliases;
+    this.suggestIndex = new SuggestIndex(table.suggestions);
   }
 
   match(text: string, opts: MatchOptions = {}): MatchResult {
@@ -54,9 +56,8 @@ export class IndexedAliasMatcher implements AliasMatcher {
     const only = allowed(opts.only);
     const hits = this.hits(text, only);
     if (hits.length > 0) return resolve(hits);
-    // 2. nothing: the closest formats the caller may run
-    const entries = only ? this.table.suggestions.filter((s) => only(s.alias)) : this.table.suggestions;
-    return { kind: 'none', suggestions: suggest(text, entries) };
+    // 2. nothing: the closest formats the caller may run (indexed: a miss costs about what a match costs)
+    return { kind: 'none', suggestions: this.suggestIndex.suggest(text, only) };
   }
 
   /**
@@ -192,7 +193,7 @@ function finish(hit: Hit): MatchResult {
   const base = { alias: spec.id, action: spec.action, format: format.source };
   const sets = [];
   for (const raw of hit.raws) {
-    const cast = castParams({ ...raw, ...hit.extras }, spec.parameters, spec.immutableParameters);
+    const cast = castParams({ ...raw, ...hit.extras }, spec.parameters, spec.immutableParameters, { argv: spec.argv === true });
     if (!cast.ok) return { kind: 'invalid', ...base, parameter: cast.parameter, error: cast.error };
     sets.push(cast.params);
   }

@@ -2,6 +2,10 @@
  * "Did you mean": ranks help formats by how well their literal words match the words of a text
  * that matched nothing. Word similarity is the Dice coefficient of character bigrams, so a typo
  * (`restrat`) still points at `restart`.
+ *
+ * {@link suggest} is the reference: it scores every entry, so its cost grows with the alias count.
+ * The matcher answers through `SuggestIndex` (suggest-index.ts), which computes the same score for
+ * the entries its word index reaches; tests compare the two.
  */
 import { textWords } from './literal-words.ts';
 

@@ -17,6 +17,8 @@ export interface AliasSpec {
   immutableParameters: Record<string, unknown>;
   /** the action's parameter schema, used to validate and cast values; absent = keep strings */
   parameters?: Record<string, ParameterSpec>;
+  /** the action runs argv (a shell action): string values may not start with `-` unless the parameter says `allow_dash: true` */
+  argv?: boolean;
   description?: string;
 }
 

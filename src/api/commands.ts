@@ -9,6 +9,7 @@ import { ForbiddenError } from '../errors.ts';
 import { readBody } from './body.ts';
 import { errorBody, RequestError } from './errors.ts';
 import { createExecutionView, type ExecutionView } from './execution-view.ts';
+import { createIdempotencyGuard } from './idempotency.ts';
 import type { ApiEnv, AppDeps } from './types.ts';
 
 const MAX_IDEMPOTENCY_KEY = 200;
@@ -25,7 +26,7 @@ export function commandBodySchema(commandLength: number) {
 }
 
 /** Maps a pipeline outcome that ran nothing to its HTTP answer. */
-function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' }>) {
+function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' }>) {
   switch (outcome.kind) {
     case 'none':
       return {
@@ -62,14 +63,24 @@ function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' }>) {
       };
     case 'unknown_user':
       return { status: 403 as const, body: errorBody('unknown_user', 'the user is not configured; nothing was run') };
+    case 'confirmation': {
+      // a reply to a confirmation sent as a command (`NO`, a wrong code): what became of it
+      const r = outcome.result;
+      const status = r.answer === 'locked' ? (429 as const) : r.answer === 'wrong' || r.answer === 'code_needed' || r.answer === 'not_found' ? (422 as const) : (200 as const);
+      return { status, body: { ...errorBody(r.answer === 'wrong' ? 'wrong_code' : `confirmation_${r.answer}`, r.message) } };
+    }
   }
 }
+
+/** the origin of what this key just submitted is the key's own request: shown */
+const CALLER_MADE_IT = { origin: true };
 
 export function commandRoutes(deps: AppDeps): Hono<ApiEnv> {
   const { config } = deps;
   const schema = commandBodySchema(config.main.limits.command_length);
   const view = createExecutionView(config);
   const logger = deps.logger.child({ component: 'api' });
+  const idempotencyGuard = createIdempotencyGuard(deps);
   const app = new Hono<ApiEnv>();
 
   app.post('/', async (c) => {
@@ -82,26 +93,34 @@ export function commandRoutes(deps: AppDeps): Hono<ApiEnv> {
     if (idempotency !== undefined && (idempotency.length === 0 || idempotency.length > MAX_IDEMPOTENCY_KEY)) {
       throw new RequestError(422, 'invalid_request', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
     }
+    // Stripe's rule: the key is bound to this body; another body with it is 422 idempotency_key_reused
+    const claim = idempotency === undefined ? undefined : await idempotencyGuard.claim('commands', key.name, idempotency, body);
     const outcome = await runCommand(
       { ...deps, logger },
       {
         text: body.text,
         source: 'api',
         user: body.user ?? key.user,
-        origin: { source: 'api', sender: key.name, ...(idempotency !== undefined && { message_id: idempotency }) },
+        origin: { source: 'api', sender: key.name, ...(idempotency !== undefined && { message_id: idempotency }), proof: 'verified' },
         // scoped by key, so two callers' keys never collide
         ...(idempotency !== undefined && { idempotencyKey: `api:${key.name}:${idempotency}` }),
       },
     );
+    if (outcome.kind === 'pending') {
+      // two steps by design: the caller confirms with POST /api/v1/executions/:id/confirm {code}
+      const confirmation = outcome.confirmation && { code: outcome.confirmation.code, expires_at: outcome.confirmation.expiresAt };
+      return c.json({ execution: view(outcome.execution, CALLER_MADE_IT), created: outcome.created, ...(confirmation && { confirmation }) }, 202);
+    }
     if (outcome.kind !== 'queued') {
+      if (outcome.kind !== 'confirmation') await claim?.release(); // nothing was created: the key is free again
       const { status, body: answer } = refusal(outcome);
       return c.json(answer, status);
     }
     const answer: { execution: ExecutionView; created: boolean; executions?: ExecutionView[] } = {
-      execution: view(outcome.execution),
+      execution: view(outcome.execution, CALLER_MADE_IT),
       created: outcome.created,
     };
-    if (outcome.executions.length > 1) answer.executions = outcome.executions.map((s) => view(s.execution));
+    if (outcome.executions.length > 1) answer.executions = outcome.executions.map((s) => view(s.execution, CALLER_MADE_IT));
     return c.json(answer, 202, outcome.created ? {} : { 'Idempotent-Replayed': 'true' });
   });
 

@@ -1,9 +1,10 @@
 /**
  * `GET /healthz` (the process answers: always 200), `GET /readyz` (Redis answers and, in a process
  * that runs workers, the workers take jobs: 200, else 503 with a JSON reason) and `GET /metrics`
- * (Prometheus text format; 404 when the process keeps no metrics). No bearer key: probes and
- * scrapers reach them as they are (put them behind your network's rules).
+ * (Prometheus text format; 404 when the process keeps no metrics). The probes need no key; /metrics
+ * needs `Authorization: Bearer <server.metrics_token>` when that is set (401 otherwise).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { ExecutionService } from '../executions/types.ts';
 import type { Metrics } from '../metrics.ts';
@@ -17,6 +18,16 @@ export interface HealthDeps {
   readiness?: () => Promise<Readiness>;
   executions?: Pick<ExecutionService, 'ping'>;
   metrics?: Pick<Metrics, 'scrape'>;
+  /** `server.metrics_token` of the config now serving; undefined = /metrics is open */
+  metricsToken?: () => string | undefined;
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Whether the request's bearer token is `token`, compared in constant time (fixed-length digests). */
+function bearerIs(header: string | undefined, token: string): boolean {
+  const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
+  return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && m !== null;
 }
 
 /** @example app.route('/', healthRoutes({ readiness: async () => ({ ready: true }), metrics })); */
@@ -32,6 +43,11 @@ export function healthRoutes(deps: HealthDeps): Hono {
     return r.ready ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable', ...errorBody('unavailable', r.reason) }, 503);
   });
   app.get('/metrics', async (c) => {
+    const token = deps.metricsToken?.();
+    if (token !== undefined && !bearerIs(c.req.header('authorization'), token)) {
+      c.header('www-authenticate', 'Bearer realm="metrics"');
+      return c.json(errorBody('unauthorized', 'GET /metrics needs Authorization: Bearer <server.metrics_token>'), 401);
+    }
     if (!deps.metrics) return c.json(errorBody('not_found', 'metrics are not kept by this process'), 404);
     const { contentType, body } = await deps.metrics.scrape();
     return c.body(body, 200, { 'Content-Type': contentType });

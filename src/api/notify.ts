@@ -1,20 +1,30 @@
 /**
  * `POST /api/v1/notify {channels, message, data?}`: a notification through the rules without an
- * execution. 202 `{id, deliveries, unrouted}`. An `Idempotency-Key` header makes a re-sent request
+ * execution, for callers with the permission `notify` (403 otherwise). 202 `{id, deliveries, unrouted}`. An `Idempotency-Key` header makes a re-sent request
  * a no-op (scoped to the API key, so two callers never collide).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { UnavailableError } from '../errors.ts';
+import { actorOf, allows } from '../auth/permissions.ts';
+import { ForbiddenError, UnavailableError } from '../errors.ts';
 import { readBody } from './body.ts';
 import { RequestError } from './errors.ts';
+import { createIdempotencyGuard } from './idempotency.ts';
+import { dataBoundsProblem } from './json-bounds.ts';
 import type { ApiEnv, AppDeps } from './types.ts';
 
 const notifySchema = z
   .object({
     channels: z.array(z.string().min(1).max(200)).min(1).max(50),
     message: z.string().min(1).max(100_000),
-    data: z.record(z.string(), z.unknown()).optional(),
+    // bounded (DESIGN.md section 6 "Abuse"): 422, never a stack overflow further down
+    data: z
+      .record(z.string(), z.unknown())
+      .superRefine((d, ctx) => {
+        const problem = dataBoundsProblem(d);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .strict();
 
@@ -22,13 +32,19 @@ const KEY_MAX = 200;
 
 export function notifyRoutes(deps: AppDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  const idempotencyGuard = createIdempotencyGuard(deps);
   app.post('/', async (c) => {
+    // before the body is read: a caller without `notify` learns nothing about what would be routed
+    if (!allows('api', 'notify', actorOf(deps.config, c.get('user')))) {
+      throw new ForbiddenError('sending notifications needs the permission notify (switchboard.yaml roles)');
+    }
     const body = await readBody(c, notifySchema);
     const key = c.req.header('idempotency-key');
     if (key !== undefined && (key.length === 0 || key.length > KEY_MAX)) {
       throw new RequestError(400, 'invalid_request', `Idempotency-Key: 1 to ${KEY_MAX} characters`);
     }
     if (!deps.deliveries) throw new UnavailableError('notifications are not available on this server');
+    if (key !== undefined) await idempotencyGuard.claim('notify', c.get('apiKey').name, key, body);
     const result = await deps.deliveries.notify({
       channels: body.channels,
       message: body.message,

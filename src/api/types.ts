@@ -6,6 +6,7 @@ import type { AliasMatcher } from '../aliases/index.ts';
 import type { ApiKey } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/authorize.ts';
 import type { Config } from '../config/types.ts';
+import type { ConfirmationService } from '../confirmations/service.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionService } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
@@ -36,8 +37,15 @@ export interface AppDeps {
    * src/runtime/status.ts `ReloadStatus`): `GET /api/v1/config/status` and the dashboard's banner
    */
   runtime?: RuntimeStatusSource;
+  /** confirmation by reply (`POST /api/v1/executions/:id/confirm`, the dashboard's Confirm); absent = those answer 503 */
+  confirmations?: ConfirmationService;
   /** the gateway's Redis connection, shared by the dashboard (queue health, Bull Board); absent = it opens its own on first use */
   redis?: Redis;
+  /**
+   * the dashboard's session secret when `server.session_secret` is not set (generated once into the
+   * data folder, src/web/session-secret.ts); absent = a random one per process
+   */
+  sessionSecret?: () => string;
 }
 
 /** Hono environment of the `/api/v1` routes: the caller, set by the bearer-key middleware. */

@@ -13,6 +13,7 @@ const usage = `usage:
   switchboard routes   [--config DIR] --status STATUS --action REF [--alias ID] [--user NAME]
                        [--data k=v ...] [--param k=v ...] [--trigger T] [--source S] [--json]
   switchboard schemas  [--out DIR]
+  switchboard hash-password                 # reads a password from stdin, prints its password_hash
 
 --config defaults to $SWITCHBOARD_CONFIG, else the current folder.`;
 
@@ -126,6 +127,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         },
         io,
       );
+    }
+    case 'hash-password': {
+      const { runHashPassword } = await import('./hash-password.ts');
+      return runHashPassword(io);
     }
     case 'schemas': {
       const { writeJsonSchemas } = await import('../config/json-schema.ts');

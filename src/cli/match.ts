@@ -63,7 +63,7 @@ export async function runMatch(args: MatchArgs, io: CliIo): Promise<number> {
     for (const d of diagnostics.filter((x) => x.severity === 'error')) io.err(`${d.file}:${d.line}:${d.col}  ${d.path}: ${d.message}`);
     return 2;
   }
-  const { matcher } = compileAliases(toAliasSpecs(config));
+  const { matcher } = compileAliases(toAliasSpecs(config), { maxLength: config.main.limits.command_length });
   const botNames = config.main.ingress.bot_names;
   const matchOne = (raw: string): MatchResult => {
     const text = normalizeText(raw, args.source, { botNames });

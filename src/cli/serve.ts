@@ -4,6 +4,8 @@
  */
 import { ConfigError } from '../errors.ts';
 import { RedisUnavailableError } from '../redis/local.ts';
+import { UNSAFE_EXPOSURE_EXIT, UnsafeExposureError } from '../runtime/exposure.ts';
+import { SessionSecretError } from '../web/session-secret.ts';
 import { startSwitchboard, type Role } from '../main.ts';
 import type { CliIo } from './index.ts';
 
@@ -15,6 +17,15 @@ export async function runServe(args: { config: string; role: Role; env: Record<s
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const d of e.diagnostics) io.err(`${d.file}:${d.line}:${d.col}  ${d.path}: ${d.message}`);
+      io.err(e.message);
+      return 2;
+    }
+    if (e instanceof UnsafeExposureError) {
+      for (const r of e.refusals) io.err(`refusing to listen on ${e.host} (not loopback): ${r}`);
+      io.err('(or set server.host to 127.0.0.1 for local use)');
+      return UNSAFE_EXPOSURE_EXIT;
+    }
+    if (e instanceof SessionSecretError) {
       io.err(e.message);
       return 2;
     }

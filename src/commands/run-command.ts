@@ -6,6 +6,8 @@
 import { normalizeText, type AliasMatcher, type Params, type Source } from '../aliases/index.ts';
 import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
 import type { Config } from '../config/types.ts';
+import { confirmationTtl, promptText } from '../confirmations/codes.ts';
+import type { ConfirmationService, ConfirmResult, OpenedConfirmation } from '../confirmations/service.ts';
 import { ParameterError } from '../errors.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
@@ -25,6 +27,11 @@ export interface CommandDeps {
   deliveries?: DeliveryService;
   /** counts each outcome by source (`switchboard_commands_total`); absent = not counted */
   metrics?: Pick<Metrics, 'commandReceived'>;
+  /**
+   * confirmation by reply (DESIGN.md section 6); absent = a command that must be confirmed is
+   * refused (`invalid`), never run unconfirmed
+   */
+  confirmations?: Pick<ConfirmationService, 'open' | 'reply' | 'isOpen'>;
 }
 
 export interface CommandInput {
@@ -49,21 +56,34 @@ export interface Submitted {
 }
 
 export type CommandOutcome =
-  | ({ kind: 'queued'; alias: string; action: string; text: string; executions: Submitted[] } & Submitted)
+  /** `confirmed`: queued by a confirmation reply (not reproducible from the message id alone) */
+  | ({ kind: 'queued'; alias: string; action: string; text: string; executions: Submitted[]; confirmed?: true } & Submitted)
   | { kind: 'none'; text: string; suggestions: string[] }
   | { kind: 'ambiguous'; text: string; candidates: { alias: string; format: string }[] }
   | { kind: 'invalid'; text: string; error: string; alias?: string; parameter?: string }
   | { kind: 'forbidden'; text: string; alias: string; action?: string }
-  | { kind: 'unknown_user'; text: string };
+  | { kind: 'unknown_user'; text: string }
+  /**
+   * recorded, not queued: the sender must confirm. `confirmation` and `prompt` (`Reply YES 482113
+   * within 5 minutes to run: …`) are absent on a repeat of the same idempotency key (the code is
+   * sent once); the ingress sends the prompt to the owner of the number or address.
+   */
+  | ({ kind: 'pending'; alias: string; action: string; text: string; executions: Submitted[]; confirmation?: OpenedConfirmation; prompt?: string } & Submitted)
+  /** the text was a reply to a confirmation that did not queue anything (refused, wrong code...) */
+  | { kind: 'confirmation'; text: string; result: Exclude<ConfirmResult, { answer: 'confirmed' }> };
 
 /**
  * Runs one command as `input.user`.
  *
  * 1. Normalise the text the way `input.source` needs (bot address, signatures, quotes, blanks).
  * 2. An unknown user runs nothing (and learns nothing about the aliases).
- * 3. Match it, the user's own aliases first (see `matchAsUser`): an alias they may not run never
+ * 3. A reply to this person's own confirmation prompt on this medium (`YES 482113`, `NO`) is
+ *    answered by the confirmation service (src/confirmations/) instead of being matched.
+ * 4. Match it, the user's own aliases first (see `matchAsUser`): an alias they may not run never
  *    makes their command ambiguous nor appears in their suggestions, but is refused by name.
- * 5. Submit one execution per parameter set (several for a `match_multiple` format), each with a
+ * 5. An unverified sender, or an alias with `confirm`, makes the executions `pending` and opens a
+ *    confirmation: the outcome `pending` carries the prompt the ingress sends to the owner.
+ * 6. Submit one execution per parameter set (several for a `match_multiple` format), each with a
  *    distinct idempotency key derived from `input.idempotencyKey`.
  *
  * @example
@@ -92,6 +112,13 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
     return { kind: 'unknown_user', text };
   }
 
+  // a reply to this person's own confirmation prompt on this medium (`YES 482113`, `NO`)
+  if (deps.confirmations) {
+    const r = await deps.confirmations.reply({ source: input.source, user: user.name, text });
+    if (r?.answer === 'confirmed') return confirmedOutcome(deps, input, text, r.executions);
+    if (r) return { kind: 'confirmation', text, result: r };
+  }
+
   const allowOf = allowFromConfig(config);
   const { result: match, allowed } = matchAsUser(matcher, text, (id) => mayRun(user, allowOf(id)));
   if (!allowed && (match.kind === 'matched' || match.kind === 'invalid') && match.alias !== undefined) {
@@ -115,6 +142,11 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
       break;
   }
 
+  // 5. confirmation first when the sender is unverified or the alias asks for it (DESIGN.md section 6)
+  const ttl = confirmationTtl(config.aliases.find((a) => a.id === match.alias), input.source, input.origin.proof);
+  if (ttl !== undefined && !deps.confirmations) {
+    return { kind: 'invalid', text, alias: match.alias, error: 'this command must be confirmed, which this gateway cannot ask for; nothing was run' };
+  }
   const sets: Params[] = match.multiple ?? [match.params];
   const submitted: Submitted[] = [];
   try {
@@ -129,6 +161,7 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
           origin: input.origin,
           text,
           ...(key !== undefined && { idempotencyKey: key }),
+          ...(ttl !== undefined && { pending: true }),
         }),
       );
     }
@@ -139,6 +172,15 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
 
   const first = submitted[0];
   if (!first) return { kind: 'none', text, suggestions: [] };
+  if (ttl !== undefined && deps.confirmations && first.execution.status === 'pending') {
+    const base = { kind: 'pending' as const, alias: match.alias, action: match.action, text, executions: submitted, ...first };
+    // a repeat (same idempotency key) asks nothing again, unless the first try failed before asking
+    if (!first.created && (await deps.confirmations.isOpen(first.execution.id))) return base;
+    const fresh = submitted.filter((s) => s.created || s.execution.status === 'pending').map((s) => s.execution);
+    const confirmation = await deps.confirmations.open({ executions: fresh, source: input.source, user: user.name, ttlSeconds: ttl });
+    logger.info({ execution: first.execution.id, user: user.name, alias: match.alias, source: input.source, proof: input.origin.proof ?? 'verified' }, 'command pending confirmation');
+    return { ...base, confirmation, prompt: promptText(confirmation.code, ttl, text) };
+  }
   for (const s of submitted) {
     if (!s.created || !deps.deliveries || input.sendAck === false) continue;
     // the execution is queued either way; a lost ack is logged, never turned into a failed command
@@ -149,4 +191,18 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
     first.created ? 'command queued' : 'command repeated',
   );
   return { kind: 'queued', alias: match.alias, action: match.action, text, executions: submitted, ...first };
+}
+
+/** A confirmation reply queued its executions: answered like a command just queued (the ack follows). */
+async function confirmedOutcome(deps: CommandDeps, input: CommandInput, text: string, executions: ExecutionRecord[]): Promise<CommandOutcome> {
+  const submitted: Submitted[] = executions.map((execution) => ({ execution, created: true }));
+  const first = submitted[0];
+  if (!first) return { kind: 'confirmation', text, result: { answer: 'not_found', message: 'Nothing to confirm.' } };
+  for (const s of submitted) {
+    if (!deps.deliveries || input.sendAck === false) continue;
+    await deps.deliveries.ackExecution(s.execution).catch((err: Error) => deps.logger.warn({ execution: s.execution.id, err: err.message }, 'ack not queued'));
+  }
+  const alias = first.execution.alias ?? first.execution.action;
+  deps.logger.info({ executions: executions.map((e) => e.id), source: input.source }, 'command confirmed and queued');
+  return { kind: 'queued', alias, action: first.execution.action, text, executions: submitted, confirmed: true, ...first };
 }

@@ -12,6 +12,7 @@ export function toAliasSpec(alias: AliasConfig, actions: Config['actions']): Ali
     formats: alias.formats,
     immutableParameters: alias.immutable_parameters,
     ...(action ? { parameters: action.parameters } : {}),
+    ...(action?.runner === 'shell' ? { argv: true } : {}),
     ...(alias.description !== undefined ? { description: alias.description } : {}),
   };
 }

@@ -8,6 +8,8 @@ import type { LoadedChannel, LoadedMain, LoadedRule } from './load-outbound.ts';
 import { notifyChannelUses } from './notify.ts';
 import type { Diagnostic } from './types.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { checkRolePermissions } from './role-permissions.ts';
+import { checkApiKeys, checkReachableUsers, checkUnusedRoles } from './main-checks.ts';
 
 /** Notify channel names every config has: reply where the command came from. */
 export const builtinNotifyChannels = ['origin', 'chatops'] as const;
@@ -72,6 +74,8 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
     });
   }
   if (!l.main) return out; // switchboard.yaml is invalid: its own errors say enough
+  out.push(...checkRolePermissions(l.main));
+  out.push(...checkApiKeys(l.main), ...checkUnusedRoles(l.main, l.aliases.map((a) => a.alias)), ...checkReachableUsers(l.main));
   if (l.main.main.server.public_url === undefined) {
     for (const { channel, source } of l.channels.values()) {
       if (channel.kind !== 'sms') continue;
@@ -81,6 +85,14 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
         severity: 'warning',
       });
     }
+  }
+  for (const { channel, source } of l.channels.values()) {
+    if (channel.kind !== 'email' || channel.listen?.verify.length !== 0) continue;
+    out.push({
+      ...source.at(['listen', 'verify']),
+      message: 'verify: [] checks no sender: any mail whose From names a user runs as that user, verified; list dmarc unless an MTA in front of this listener checks senders',
+      severity: 'warning',
+    });
   }
   const roles = new Set(Object.values(l.main.main.users).flatMap((u) => u.roles));
   for (const { alias, source } of l.aliases) {

@@ -1,14 +1,11 @@
 /** Loads actions/*.yaml and actions/PACK/*.yaml (Switchboard actions and StackStorm action metadata). */
 import { builtinActions } from './builtins.ts';
-import { didYouMean } from './did-you-mean.ts';
 import type { ConfigFile } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
 import { actionSchema, runnerKinds, type ActionFile } from './schema.ts';
 import type { ActionConfig } from './types.ts';
 import type { YamlSource } from './yaml-source.ts';
-
-const actionKeys = Object.keys(actionSchema.shape);
 
 /** What each runner needs, beyond `runner` itself. */
 const runnerNeeds: Record<(typeof runnerKinds)[number], keyof ActionFile> = {
@@ -81,13 +78,6 @@ export async function loadActions(files: ConfigFile[], ctx: ParseContext): Promi
         renameNotifyKeys(raw.notify);
       },
     });
-    const raw = source.data as Record<string, unknown> | undefined;
-    if (raw && typeof raw === 'object') {
-      for (const key of Object.keys(raw)) {
-        if (actionKeys.includes(key)) continue;
-        ctx.diagnostics.push({ ...source.keyAt([key]), message: `unknown key "${key}"${didYouMean(key, actionKeys)}`, severity: 'warning' });
-      }
-    }
     if (!value) {
       const ref = intendedRef(source.partial, file.folder);
       if (ref) broken.add(ref);

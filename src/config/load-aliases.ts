@@ -1,32 +1,18 @@
-/** Loads aliases/*.yaml and aliases/PACK/*.yaml: StackStorm alias files, unchanged, plus `allow`/`notify`. */
-import { didYouMean } from './did-you-mean.ts';
+/**
+ * Loads aliases/*.yaml and aliases/PACK/*.yaml: StackStorm alias files, unchanged, plus `allow`/`notify`.
+ * An unknown key is an error (the schema is strict), StackStorm's own fields being known keys.
+ */
 import type { ConfigFile } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
 import { aliasSchema, type AliasFile } from './schema.ts';
 import type { AliasConfig } from './types.ts';
 import type { YamlSource } from './yaml-source.ts';
-import { shapeKeys } from './zod-issues.ts';
-
-const aliasKeys = Object.keys(aliasSchema.shape);
-const replyKeys = shapeKeys(aliasSchema, ['ack'], {});
 
 /** The alias's id: `PACK.name`, the pack from its `pack` field, else its folder, else `name`. */
 export function aliasId(alias: Pick<AliasFile, 'name' | 'pack'>, folder?: string): string {
   const pack = alias.pack ?? folder;
   return pack ? `${pack}.${alias.name}` : alias.name;
-}
-
-/** Unknown keys are warnings: real packs ship typos (`formations`, `formaat`) and still load. */
-function warnUnknownKeys(raw: Record<string, unknown>, source: YamlSource, ctx: ParseContext): void {
-  const warn = (path: string[], key: string, known: string[]) =>
-    ctx.diagnostics.push({ ...source.keyAt([...path, key]), message: `unknown key "${key}"${didYouMean(key, known)}`, severity: 'warning' });
-  for (const key of Object.keys(raw)) if (!aliasKeys.includes(key)) warn([], key, aliasKeys);
-  for (const reply of ['ack', 'result']) {
-    const block = raw[reply];
-    if (typeof block !== 'object' || block === null || Array.isArray(block)) continue;
-    for (const key of Object.keys(block)) if (!replyKeys.includes(key)) warn([reply], key, replyKeys);
-  }
 }
 
 export interface LoadedAlias {
@@ -45,9 +31,6 @@ export async function loadAliases(files: ConfigFile[], ctx: ParseContext): Promi
         renameNotifyKeys(raw.notify);
       },
     });
-    if (source.data && typeof source.data === 'object' && !Array.isArray(source.data)) {
-      warnUnknownKeys(source.data as Record<string, unknown>, source, ctx);
-    }
     if (!value) continue;
     const id = aliasId(value, file.folder);
     const first = seen.get(id);

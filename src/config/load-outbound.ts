@@ -9,9 +9,9 @@ export interface LoadedMain {
   source?: YamlSource;
 }
 
-/** switchboard.yaml, or the defaults when there is none. */
+/** switchboard.yaml; undefined when it is absent (an error the caller reports) or invalid. */
 export async function loadMain(files: ConfigFiles, ctx: ParseContext): Promise<LoadedMain | undefined> {
-  if (!files.main) return { main: mainSchema.parse({}) };
+  if (!files.main) return undefined;
   const { source, value } = await parseFile(files.main, mainSchema, ctx);
   return value ? { main: value, source } : undefined;
 }

@@ -52,6 +52,9 @@ export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promis
   const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
   if (!isDir) ctx.diagnostics.push({ file: '.', line: 1, col: 1, path: '', message: `config folder ${root} does not exist`, severity: 'error' });
   const files = await listConfigFiles(root);
+  if (isDir && !files.main) {
+    ctx.diagnostics.push({ file: 'switchboard.yaml', line: 1, col: 1, path: '', message: `switchboard.yaml not found in ${root} (is --config the right folder?)`, severity: 'error' });
+  }
   const main = await loadMain(files, ctx);
   const { actions, broken } = await loadActions(files.actions, ctx);
   const aliases = await loadAliases(files.aliases, ctx);

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { Env } from './env.ts';
 import type { ConfigFile } from './files.ts';
-import { collectSecrets, typeExpandedScalars } from './schema-walk.ts';
+import { collectEnvSecrets, collectSecrets, typeExpandedScalars } from './schema-walk.ts';
 import type { Diagnostic } from './types.ts';
 import { readYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
 import { issuesToDiagnostics } from './zod-issues.ts';
@@ -52,6 +52,7 @@ export async function parseFile<S extends z.ZodType>(
   prepare?.(raw as Record<string, unknown>);
   typeExpandedScalars(schema, raw, source.expandedWhole);
   collectSecrets(schema, raw, ctx.secrets);
+  collectEnvSecrets(schema, raw, source.substituted, ctx.secrets);
   const result = schema.safeParse(raw);
   if (!result.success) {
     ctx.diagnostics.push(...issuesToDiagnostics(result.error.issues, source, schema, raw));

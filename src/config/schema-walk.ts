@@ -23,6 +23,10 @@ function isSecret(s: z.ZodType): boolean {
   return (s.meta() as { secret?: boolean } | undefined)?.secret === true;
 }
 
+function isEnvSecret(s: z.ZodType): boolean {
+  return (s.meta() as { envSecret?: boolean } | undefined)?.envSecret === true;
+}
+
 /** The schema under the wrappers (optional, default, pipe input...), and whether any layer is secret. */
 function unwrap(s: z.ZodType): { schema: z.ZodType; secret: boolean } {
   let secret = isSecret(s);
@@ -60,6 +64,44 @@ export function collectSecrets(schema: z.ZodType, value: unknown, out: Set<strin
   } else if (def.type === 'union') {
     // every option: over-collecting is harmless for redaction, missing one is not
     for (const option of def.options ?? []) collectSecrets(option, value, out);
+  }
+  return out;
+}
+
+/**
+ * The environment values that `${VAR}` put into fields marked `envSecret` (action `headers`, `env`,
+ * `url`, channel `headers`): such a field mixes literals and credentials (`Authorization: Bearer
+ * ${TOKEN}`), so only what came from the environment is a secret. `substituted` maps a path
+ * (joined by `.`) to those values (yaml-source.ts).
+ *
+ * @example
+ * collectEnvSecrets(actionSchema, { headers: { authorization: 'Bearer t0k3n' } }, new Map([['headers.authorization', ['t0k3n']]]))
+ * // Set { 't0k3n' }
+ */
+export function collectEnvSecrets(
+  schema: z.ZodType,
+  value: unknown,
+  substituted: ReadonlyMap<string, readonly string[]>,
+  out: Set<string> = new Set(),
+  path: PathSegment[] = [],
+  marked = false,
+): Set<string> {
+  if (substituted.size === 0) return out;
+  const { schema: inner } = unwrap(schema);
+  const here = marked || isEnvSecret(schema) || isEnvSecret(inner);
+  if (here && typeof value === 'string') for (const v of substituted.get(path.join('.')) ?? []) out.add(v);
+  const def = defOf(inner);
+  if (def.type === 'object' && isRecord(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      const child = def.shape?.[key] ?? def.catchall;
+      if (child) collectEnvSecrets(child, v, substituted, out, [...path, key], here);
+    }
+  } else if (def.type === 'record' && isRecord(value) && def.valueType) {
+    for (const [key, v] of Object.entries(value)) collectEnvSecrets(def.valueType, v, substituted, out, [...path, key], here);
+  } else if (def.type === 'array' && Array.isArray(value) && def.element) {
+    value.forEach((v, i) => collectEnvSecrets(def.element!, v, substituted, out, [...path, i], here));
+  } else if (def.type === 'union') {
+    for (const option of def.options ?? []) collectEnvSecrets(option, value, substituted, out, path, here);
   }
   return out;
 }

@@ -4,9 +4,15 @@
  * {@link secret} so redaction and JSON Schema generation need no hand-kept list.
  */
 import { z } from 'zod';
+import { conditionKeys, findUnknownConditionKeys } from '../routing/conditions.ts';
+import { unknownKeyIssue } from './unknown-key.ts';
+import { isIpOrCidr } from '../auth/client-address.ts';
+import { parsePasswordHash } from '../auth/password-hash.ts';
 
 /** Marks a string field as secret: redacted in logs, errors, API responses and the UI. */
 export const secret = () => z.string().meta({ secret: true, writeOnly: true });
+/** A field mixing literals and credentials: the `${VAR}` values put into it are secrets (schema-walk.ts `collectEnvSecrets`). */
+const envSecrets = { envSecret: true } as const;
 
 const duration = z.number().positive();
 
@@ -18,7 +24,26 @@ export const userSchema = z
     phone: z.string().optional().describe('E.164 phone number, e.g. +15551230001'),
     email: z.string().optional(),
     slack: z.string().optional().describe('Slack user id, e.g. U0ALICE'),
-    password: secret().optional().describe('dashboard login password'),
+    password: secret().optional().describe('dashboard login password in clear text: refused off loopback, use password_hash'),
+    password_hash: z
+      .string()
+      .superRefine((v, ctx) => {
+        const parsed = parsePasswordHash(v);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      })
+      .meta({ secret: true, writeOnly: true })
+      .optional()
+      .describe('dashboard login password as `switchboard hash-password` prints it (scrypt$N=...,r=...,p=...$SALT$HASH)'),
+  })
+  .strict();
+
+/** A role's permissions; names are checked against src/auth/permissions.ts by cross-refs (did you mean). */
+export const roleSchema = z
+  .object({
+    permissions: z
+      .array(z.string())
+      .default([])
+      .describe('executions.read_all, executions.cancel_all, notify, queues, config.read, or "*"'),
   })
   .strict();
 
@@ -39,9 +64,15 @@ export const mainSchema = z
         host: z.string().default('127.0.0.1'),
         public_url: z.string().url().optional().describe('the URL providers call; Twilio signs it'),
         body_limit: z.number().int().positive().default(1_048_576).describe('bytes'),
+        session_secret: secret().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional().describe('signs dashboard session cookies; default: generated once into the data folder'),
+        metrics_token: secret().optional().describe('when set, GET /metrics needs `Authorization: Bearer <token>`'),
+        trusted_proxies: z
+          .array(z.string().refine(isIpOrCidr, 'expected an IP address or a CIDR block, e.g. 10.0.0.0/8'))
+          .default([])
+          .describe('reverse proxies whose X-Forwarded-For is believed (login throttle)'),
       })
       .strict()
-      .default({ port: 8080, host: '127.0.0.1', body_limit: 1_048_576 }),
+      .default({ port: 8080, host: '127.0.0.1', body_limit: 1_048_576, trusted_proxies: [] }),
     redis: z
       .object({
         url: z.string().default('redis://127.0.0.1:6379'),
@@ -51,6 +82,10 @@ export const mainSchema = z
       .strict()
       .default({ url: 'redis://127.0.0.1:6379', prefix: 'sb', start_local: true }),
     users: z.record(z.string(), userSchema).default({}),
+    roles: z
+      .record(z.string(), roleSchema)
+      .default({})
+      .describe('what a role may do beyond running the aliases that allow it (DESIGN.md section 6)'),
     api_keys: z.array(apiKeySchema).default([]),
     executions: z
       .object({
@@ -66,16 +101,27 @@ export const mainSchema = z
       .object({
         command_length: z.number().int().positive().default(4096),
         per_sender_per_minute: z.number().int().positive().default(30),
+        per_key_per_minute: z
+          .number()
+          .int()
+          .positive()
+          .default(120)
+          .describe('API requests that write (POST...) per API key in any minute; over it: 429 with Retry-After'),
       })
       .strict()
-      .default({ command_length: 4096, per_sender_per_minute: 30 }),
+      .default({ command_length: 4096, per_sender_per_minute: 30, per_key_per_minute: 120 }),
     ingress: z
       .object({
         unknown_sender_reply: z.string().nullable().default(null),
         bot_names: z.array(z.string()).default(['switchboard', 'sb']),
+        seen_ids_days: z
+          .number()
+          .positive()
+          .default(90)
+          .describe('days a Twilio MessageSid or Slack event/trigger id is remembered (replays refused), whatever executions.retention_days says'),
       })
       .strict()
-      .default({ unknown_sender_reply: null, bot_names: ['switchboard', 'sb'] }),
+      .default({ unknown_sender_reply: null, bot_names: ['switchboard', 'sb'], seen_ids_days: 90 }),
     logging: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()
@@ -122,8 +168,12 @@ export const parameterSchema = z
     immutable: z.boolean().optional(),
     secret: z.boolean().optional(),
     position: z.number().int().optional(),
+    allow_dash: z
+      .boolean()
+      .optional()
+      .describe('shell actions: a value typed by a sender may start with "-" (by default refused: it would become an option of the command)'),
   })
-  .passthrough();
+  .strict();
 
 export const runnerKinds = ['shell', 'http', 'module', 'builtin'] as const;
 export const builtinNames = ['help', 'status', 'cancel', 'ping', 'echo', 'noop'] as const;
@@ -141,12 +191,12 @@ export const actionSchema = z
     // shell
     command: z.array(z.string()).optional().describe('argv; every element rendered alone; never a shell'),
     cwd: z.string().optional(),
-    env: z.record(z.string(), z.string()).optional().describe('extra environment (templates)'),
+    env: z.record(z.string(), z.string()).meta(envSecrets).optional().describe('extra environment (templates); `${VAR}` values in it are secrets'),
     env_allow: z.array(z.string()).default(['PATH', 'HOME', 'LANG', 'TZ']),
     // http
     method: z.string().optional(),
-    url: z.string().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    url: z.string().meta(envSecrets).optional(),
+    headers: z.record(z.string(), z.string()).meta(envSecrets).optional(),
     body: z.unknown().optional(),
     // module
     module: z.string().optional(),
@@ -159,7 +209,7 @@ export const actionSchema = z
     notify: notifySchema.optional(),
     tags: z.array(z.unknown()).optional(),
   })
-  .passthrough();
+  .strict();
 
 // ---------------------------------------------------------------- aliases/*.yaml
 
@@ -181,7 +231,18 @@ const replySchema = z
     append_url: z.boolean().optional(),
     extra: z.record(z.string(), z.unknown()).optional(),
   })
-  .passthrough();
+  .strict();
+
+/** An alias's `confirm`: `true` (every source, 300 s) or `{ sources: [sms, email], ttl: 300 }`. */
+const confirmSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      sources: z.array(z.enum(['api', 'sms', 'email', 'slack'])).min(1).optional().describe('the sources that must confirm; absent = all'),
+      ttl: z.number().int().min(1).max(86_400).default(300).describe('seconds the sender has to confirm'),
+    })
+    .strict(),
+]);
 
 export const aliasSchema = z
   .object({
@@ -196,9 +257,16 @@ export const aliasSchema = z
     extra: z.record(z.string(), z.unknown()).optional(),
     immutable_parameters: z.record(z.string(), z.unknown()).default({}),
     allow: z.array(z.string()).optional().describe('roles that may run it; absent = any known user'),
+    confirm: confirmSchema.optional().describe('ask the sender to confirm by reply before it runs (DESIGN.md section 6): true, or { sources, ttl }'),
     notify: notifySchema.optional(),
+    // fields StackStorm alias files (and its API's exports) carry: accepted, not used
+    tags: z.array(z.unknown()).optional().describe('StackStorm field; not used'),
+    uid: z.string().optional().describe('StackStorm field; not used'),
+    ref: z.string().optional().describe('StackStorm field; not used'),
+    id: z.string().optional().describe('StackStorm field; not used'),
+    match_multiple: z.boolean().optional().describe('StackStorm field; set it per format instead'),
   })
-  .passthrough();
+  .strict();
 
 // ---------------------------------------------------------------- channels/*.yaml
 
@@ -248,13 +316,21 @@ export const channelSchema = z.discriminatedUnion('kind', [
           port: z.number().int().min(0).max(65535),
           max_size: z.number().int().positive().default(1_048_576),
           tls: z.object({ key: z.string(), cert: z.string() }).strict().optional(),
-          verify: z.array(z.enum(['dkim', 'spf', 'dmarc'])).default([]),
+          verify: z
+            .array(z.enum(['dkim', 'spf', 'dmarc']))
+            .default(['dmarc'])
+            .describe('checks a mail must pass, aligned with its From domain, for its sender to be verified; [] trusts every From (a warning at load)'),
+          unverified: z
+            .enum(['confirm', 'refuse'])
+            .default('confirm')
+            .describe("what happens to a command from an unverified sender: confirm (a code is sent to the real address) or refuse (550, nothing run)"),
           resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for DKIM/SPF/DMARC lookups; default: the system resolver'),
         })
         .strict()
         .optional(),
       webhook: z.enum(['mailgun', 'postmark', 'sendgrid']).optional(),
       signing_key: secret().optional(),
+      resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for checking raw MIME forwarded by a webhook; default: the system resolver'),
     })
     .strict(),
   z
@@ -317,24 +393,39 @@ export const channelSchema = z.discriminatedUnion('kind', [
       // often a credential itself (Slack, Discord, Teams incoming webhooks): redacted like one
       url: z.string().url().meta({ secret: true, writeOnly: true }),
       secret: secret().optional(),
-      headers: z.record(z.string(), z.string()).default({}),
+      headers: z.record(z.string(), z.string()).meta(envSecrets).default({}),
     })
     .strict(),
 ]);
 
 // ---------------------------------------------------------------- rules/*.yaml
 
+/** A rule's `when` keys are those src/routing/conditions.ts reads, `data.*` aside: a typo never silently fails to match. */
+function checkWhenKeys(when: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const key of findUnknownConditionKeys(when)) {
+    unknownKeyIssue(ctx, key, [...conditionKeys, 'data'], /^[A-Za-z_][\w-]*$/.test(key) ? `data.${key}` : undefined);
+  }
+}
+
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 export const deliveryTargetSchema = z
-  .object({ channel: z.string(), target: z.string().optional() })
-  .catchall(z.unknown());
+  .object({
+    channel: z.string(),
+    target: z.string().optional(),
+    labels: z.array(z.string()).optional().describe('passed to the delivery with the target'),
+  })
+  .strict();
 
 export const ruleSchema = z
   .object({
     name: z.string().min(1),
     channel: oneOrMany(z.string()).describe('notify channel names this rule handles'),
-    when: z.record(z.string(), z.unknown()).optional().describe('status, action, alias, user, data.* (lists = any of)'),
+    when: z
+      .record(z.string(), z.unknown())
+      .superRefine(checkWhenKeys)
+      .optional()
+      .describe('status, action, alias, user, trigger, source, data.* (lists = any of)'),
     to: z.array(deliveryTargetSchema).min(1),
     fallback: z.array(deliveryTargetSchema).default([]),
     stop: z.boolean().default(false),

@@ -23,6 +23,8 @@ export interface YamlSource {
   partial: unknown;
   /** dotted paths of scalars written as one `${...}` and nothing else (candidates for number/boolean) */
   expandedWhole: Set<string>;
+  /** path (joined by `.`) -> the environment values `${VAR}` put into that string */
+  substituted: Map<string, string[]>;
   /** dotted paths of scalars naming a missing variable: already reported, so not validated further */
   unresolved: Set<string>;
   /** position of the value at `path` (or of the closest existing parent) */
@@ -72,9 +74,10 @@ export function parseYamlSource(text: string, file: string, env: Env, opts: Yaml
     });
   }
   const expandedWhole = new Set<string>();
+  const substituted = new Map<string, string[]>();
   const unresolved = new Set<string>();
   const parsed = doc.errors.length === 0;
-  if (parsed && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true)) expandNode(doc.contents as Node | null, [], env, { expandedWhole, unresolved }, pos, diagnostics);
+  if (parsed && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true)) expandNode(doc.contents as Node | null, [], env, { expandedWhole, unresolved, substituted }, pos, diagnostics);
   const data = parsed ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
   let partial: unknown = data;
   if (!parsed) {
@@ -86,7 +89,7 @@ export function parseYamlSource(text: string, file: string, env: Env, opts: Yaml
   }
   const locate = (path: readonly PathSegment[], wantKey: boolean): Located => locateIn(doc, path, wantKey, pos, file);
   return {
-    source: { file, data, partial, expandedWhole, unresolved, at: (p) => locate(p, false), keyAt: (p) => locate(p, true) },
+    source: { file, data, partial, expandedWhole, substituted, unresolved, at: (p) => locate(p, false), keyAt: (p) => locate(p, true) },
     diagnostics,
   };
 }
@@ -95,7 +98,7 @@ function expandNode(
   node: Node | null,
   path: PathSegment[],
   env: Env,
-  seen: { expandedWhole: Set<string>; unresolved: Set<string> },
+  seen: { expandedWhole: Set<string>; unresolved: Set<string>; substituted: Map<string, string[]> },
   pos: (offset: number) => SourcePosition,
   diagnostics: Diagnostic[],
 ): void {
@@ -117,6 +120,7 @@ function expandNode(
     }
     if (!result.changed) return;
     if (/^\$\{[^}]*\}$/.test(node.value)) seen.expandedWhole.add(path.join('.'));
+    if (result.substituted) seen.substituted.set(path.join('.'), result.substituted);
     node.value = result.value;
     return;
   }

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.ts';
 import type { Diagnostic } from './types.ts';
+import { unknownKeyParams } from './unknown-key.ts';
 import type { PathSegment, YamlSource } from './yaml-source.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -98,6 +99,17 @@ export function shapeKeys(schema: z.ZodType, path: readonly PropertyKey[], data:
 }
 
 /**
+ * The issues of the one union option the value has the type of (`{display: ...}` among `string |
+ * {display, representation}`), their paths made absolute; undefined when none or several could be meant.
+ */
+function issuesOfMeantOption(issue: Extract<Issue, { code: 'invalid_union' }>): Issue[] | undefined {
+  if ((issue as { discriminator?: string }).discriminator !== undefined) return undefined;
+  const meant = issue.errors.filter((errs) => !errs.some((e) => e.path.length === 0 && e.code === 'invalid_type'));
+  if (meant.length !== 1) return undefined;
+  return (meant[0] ?? []).map((e) => ({ ...e, path: [...issue.path, ...e.path] }) as Issue);
+}
+
+/**
  * Maps zod issues for one file's data to diagnostics, each at the position of the value (or, for an
  * unknown key, of the key). Issues at a value whose `${VAR}` is missing are left out: reported already.
  */
@@ -112,6 +124,17 @@ export function issuesToDiagnostics(
   for (const issue of issues) {
     if (source.unresolved.has(issue.path.map(String).join('.'))) continue;
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    if (issue.code === 'invalid_union') {
+      const inner = issuesOfMeantOption(issue);
+      if (inner) {
+        out.push(...issuesToDiagnostics(inner, source, schema, data, severity));
+        continue;
+      }
+    }
+    if (unknownKeyParams(issue)) {
+      out.push({ ...source.keyAt(path), message: issue.message, severity });
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       const known = shapeKeys(schema, issue.path, data);
       for (const key of issue.keys) {

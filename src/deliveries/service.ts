@@ -12,7 +12,7 @@ import type { ExecutionRecord, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
 import { buildAck, buildNotifications, makeNotificationId, notificationFromApi, originName, type Notification } from '../notify/index.ts';
 import { routeNotification, type RoutePlan } from '../routing/index.ts';
-import { renderTemplate } from '../templates/render.ts';
+import { renderMessage, renderTemplate } from '../templates/render.ts';
 import { deliveryJobOptions, deliveryJobs, type DeliveryJobData } from './job.ts';
 import { deliveryKeys, DELIVERY_QUEUE } from './keys.ts';
 import { createLedger } from './ledger.ts';
@@ -72,11 +72,11 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
 
   return {
     async notifyExecution(exec) {
-      const ns = buildNotifications({ execution: exec, action: config.actions.get(exec.action), alias: aliasOf(exec), render: renderTemplate });
+      const ns = buildNotifications({ execution: exec, action: config.actions.get(exec.action), alias: aliasOf(exec), render: renderTemplate, renderMessage });
       await enqueue(ns);
     },
     async ackExecution(exec) {
-      const ack = buildAck({ execution: exec, alias: aliasOf(exec), render: renderTemplate });
+      const ack = buildAck({ execution: exec, alias: aliasOf(exec), render: renderTemplate, renderMessage });
       if (ack) await enqueue([ack]);
     },
     async notify(input: NotifyInput): Promise<NotifyResult> {

@@ -10,9 +10,11 @@
  * - `{sb}:exec-idem:<key>`       idempotency key -> execution id, same TTL
  * - `{sb}:exec-index`            sorted set of every execution, newest = highest score
  * - `{sb}:exec-index:<status>`   the same, per status
+ * - `{sb}:exec-user:<user>`      the same, per user (listing one's own executions), TTL = retention
  * - `{sb}:exec-seq`              counter that makes scores unique
  * - `{sb}:exec-cancel`           pub/sub channel: ids whose running execution must stop
  * - `{sb}:exec-hook-pending`     sorted set: terminal hooks owed (the notification outbox)
+ * - `{sb}:confirm*`              confirmations of `pending` executions (src/confirmations/store.ts)
  */
 import type { ExecutionStatus } from './types.ts';
 
@@ -29,6 +31,8 @@ export interface ExecutionKeys {
   idem(key: string): string;
   index: string;
   statusIndex(status: ExecutionStatus): string;
+  /** one user's executions, newest first (every status) */
+  userIndex(user: string): string;
   seq: string;
   cancelChannel: string;
   /** sorted set: executions whose terminal hook (notifications) is owed, scored by when */
@@ -43,6 +47,7 @@ export function executionKeys(redisPrefix: string): ExecutionKeys {
     idem: (key) => `${p}:exec-idem:${key}`,
     index: `${p}:exec-index`,
     statusIndex: (status) => `${p}:exec-index:${status}`,
+    userIndex: (user) => `${p}:exec-user:${user}`,
     seq: `${p}:exec-seq`,
     cancelChannel: `${p}:exec-cancel`,
     hookPending: `${p}:exec-hook-pending`,

@@ -9,7 +9,7 @@ import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScri
 import type { ExecutionRecord, ExecutionStatus, NewExecution } from './types.ts';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-const SCRIPTS = { sbCreate: [createScript, 5], sbPrune: [pruneScript, 7], sbStart: [startScript, 8], sbFinish: [finishScript, 8], sbCancel: [cancelScript, 8], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 8], sbSweep: [sweepHooksScript, 1] } as const;
+const SCRIPTS = { sbCreate: [createScript, 6], sbPrune: [pruneScript, 8], sbStart: [startScript, 9], sbFinish: [finishScript, 9], sbCancel: [cancelScript, 9], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 9], sbSweep: [sweepHooksScript, 1] } as const;
 
 /** Registers the scripts on a client (idempotent) and returns them, callable with keys then args. */
 function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
@@ -73,7 +73,7 @@ export interface RecordStore {
   complete(id: string, status: ExecutionStatus, fields: { result?: unknown; error?: string }, startedAt: string, finishedAt: string): Promise<StartResult>;
   /** a failed run that will be retried: back to queued, error kept */
   retry(id: string, error: string, result?: unknown): Promise<void>;
-  cancel(id: string): Promise<'queued' | 'running' | 'terminal' | 'missing'>;
+  cancel(id: string): Promise<'pending' | 'queued' | 'running' | 'terminal' | 'missing'>;
   claimHook(id: string): Promise<ExecutionRecord | undefined>;
   /** what the current run spawned (see process-tag.ts), kept on the record, never in the API */
   setProcess(id: string, tag: string): Promise<void>;
@@ -86,6 +86,9 @@ export interface RecordStore {
   cancelRequested(ids: string[]): Promise<string[]>;
   page(status: ExecutionStatus | undefined, before: string, limit: number): Promise<{ id: string; score: string }[]>;
   dropFromIndex(status: ExecutionStatus | undefined, ids: string[]): Promise<void>;
+  /** like {@link page} over one user's executions (every status) */
+  pageOfUser(user: string, before: string, limit: number): Promise<{ id: string; score: string }[]>;
+  dropFromUserIndex(user: string, ids: string[]): Promise<void>;
 }
 
 function startResult(r: (string | number)[]): StartResult {
@@ -104,10 +107,17 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
   const ttl = String(Math.max(1, Math.round(ttlSeconds)));
   const statusKeys = (id: string) => [keys.record(id), keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st))];
   const iso = () => new Date().toISOString();
+  const pageOf = async (key: string, before: string, limit: number) => {
+    const flat = await redis.zrevrangebyscore(key, before, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+    const out: { id: string; score: string }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, score: flat[i + 1]! });
+    return out;
+  };
 
   return {
     async create(id, input, now) {
-      const fields: string[] = ['id', id, 'status', 'queued', 'action', input.action, 'params', JSON.stringify(input.params ?? {}),
+      const status = input.pending ? 'pending' : 'queued';
+      const fields: string[] = ['id', id, 'status', status, 'action', input.action, 'params', JSON.stringify(input.params ?? {}),
         'created_at', now.toISOString(), 'attempts', '0', 'deliveries', '[]'];
       if (input.alias) fields.push('alias', input.alias);
       if (input.user) fields.push('user', input.user);
@@ -115,8 +125,8 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       if (input.origin) fields.push('origin', JSON.stringify(input.origin));
       const idem = input.idempotencyKey;
       const record = keys.record(id);
-      const res = (await s.sbCreate(record, keys.index, keys.statusIndex('queued'), keys.seq, idem ? keys.idem(idem) : record,
-        id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [number, string, number?];
+      const res = (await s.sbCreate(record, keys.index, keys.statusIndex(status), keys.seq, idem ? keys.idem(idem) : record,
+        input.user ? keys.userIndex(input.user) : record, id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [number, string, number?];
       if (res[0] === 2) return { collision: true };
       if (res[2] === 1) {
         // entries older than the retention: their records have expired (not awaited: housekeeping)
@@ -163,7 +173,7 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     },
     async cancel(id) {
       const r = (await s.sbCancel(...statusKeys(id), iso(), ttl, keys.cancelChannel)) as string[];
-      return r[0] as 'queued' | 'running' | 'terminal' | 'missing';
+      return r[0] as 'pending' | 'queued' | 'running' | 'terminal' | 'missing';
     },
     async claimHook(id) {
       const r = (await s.sbClaim(keys.record(id))) as unknown[];
@@ -183,11 +193,14 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       return ids.filter((_, i) => out[i]?.[1] === '1');
     },
     async page(status, before, limit) {
-      const key = status ? keys.statusIndex(status) : keys.index;
-      const flat = await redis.zrevrangebyscore(key, before, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
-      const out: { id: string; score: string }[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, score: flat[i + 1]! });
-      return out;
+      return pageOf(status ? keys.statusIndex(status) : keys.index, before, limit);
+    },
+    async pageOfUser(user, before, limit) {
+      return pageOf(keys.userIndex(user), before, limit);
+    },
+    async dropFromUserIndex(user, ids) {
+      if (ids.length === 0) return;
+      await redis.zrem(keys.userIndex(user), ...ids);
     },
     async dropFromIndex(status, ids) {
       if (ids.length === 0) return;

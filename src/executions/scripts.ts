@@ -1,10 +1,10 @@
 /**
  * Lua scripts that change execution records atomically. Every script that changes a status gets
- * the record key and the six per-status index keys, in {@link STATUS_ORDER}, as KEYS[1..8]:
- * KEYS[1] record, KEYS[2] all-executions index, KEYS[3..8] per-status indexes. Scripts return the
+ * the record key and the seven per-status index keys, in {@link STATUS_ORDER}, as KEYS[1..9]:
+ * KEYS[1] record, KEYS[2] all-executions index, KEYS[3..9] per-status indexes (`pending` last). Scripts return the
  * record's hash (flat field/value list) where the caller needs it, to save a round trip.
  */
-export const STATUS_ORDER = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled'] as const;
+export const STATUS_ORDER = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled', 'pending'] as const;
 
 const pendHook = `
 local function pend()
@@ -16,7 +16,7 @@ end
 `;
 
 const common = `${pendHook}
-local idx = { queued = KEYS[3], running = KEYS[4], succeeded = KEYS[5], failed = KEYS[6], timeout = KEYS[7], canceled = KEYS[8] }
+local idx = { queued = KEYS[3], running = KEYS[4], succeeded = KEYS[5], failed = KEYS[6], timeout = KEYS[7], canceled = KEYS[8], pending = KEYS[9] }
 local terminal = { succeeded = true, failed = true, timeout = true, canceled = true }
 local function move(from, to, score)
   if from ~= to then
@@ -34,7 +34,7 @@ end
 
 /**
  * create. KEYS: record, all-executions index, queued index, seq counter, idempotency key (or the
- * record key when none). ARGV: id, has-idem ('1'|'0'), ttl seconds, now ms, the field/value pairs
+ * record key when none), the user's index (or the record key when the execution has no user). ARGV: id, has-idem ('1'|'0'), ttl seconds, now ms, the field/value pairs
  * as one JSON array (fewer arguments: cheaper to send than one argument per field).
  * Returns {1, id, prune} created (prune = 1 when the caller should now run {@link pruneScript}),
  * also when the same write arrives twice; {0, existing id} idempotent hit; {2, ''} id collision.
@@ -62,6 +62,12 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 if ARGV[2] == '1' then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[3]) end
 redis.call('ZADD', KEYS[2], score, ARGV[1])
 redis.call('ZADD', KEYS[3], score, ARGV[1])
+if KEYS[6] ~= KEYS[1] then
+  -- the owner's index (listing one's own executions); entries past the retention go on each add
+  redis.call('ZADD', KEYS[6], score, ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. string.format('%.0f', (now - tonumber(ARGV[3]) * 1000) * 1000))
+  redis.call('EXPIRE', KEYS[6], ARGV[3])
+end
 local prune = 0
 if seq % 64 == 0 then prune = 1 end
 return {1, ARGV[1], prune}
@@ -130,12 +136,20 @@ return {1}
 
 /**
  * cancel. ARGV: now iso, ttl, cancel channel.
- * Returns {'queued'} (now canceled) | {'running'} (flag set, published) | {'terminal'} | {'missing'}.
+ * Returns {'queued'} (now canceled) | {'pending'} (now canceled; it never ran, so no terminal hook)
+ * | {'running'} (flag set, published) | {'terminal'} | {'missing'}.
  */
 export const cancelScript = `${common}
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
 if terminal[st] then return {'terminal'} end
+if st == 'pending' then
+  local score = redis.call('HGET', KEYS[1], 'score')
+  redis.call('HSET', KEYS[1], 'status', 'canceled', 'finished_at', ARGV[1], 'error', 'canceled before it was confirmed', 'hooked', '1')
+  move(st, 'canceled', score)
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return {'pending'}
+end
 if st == 'queued' then
   local score = redis.call('HGET', KEYS[1], 'score')
   redis.call('HSET', KEYS[1], 'status', 'canceled', 'finished_at', ARGV[1], 'error', 'canceled')

@@ -24,6 +24,8 @@ export interface ExecutionServiceOptions {
   cancelWaitMs?: number;
 }
 
+/** pages of one user's index read per listing when a status filter skips entries */
+const USER_SCAN_ROUNDS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const encodeCursor = (score: string) => Buffer.from(score).toString('base64url');
 const decodeCursor = (cursor: string) => {
@@ -61,12 +63,13 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
         if ('collision' in res) continue;
         if (res.created) {
           const execution: ExecutionRecord = {
-            id: res.id, status: 'queued', action: input.action, params: input.params ?? {},
+            id: res.id, status: input.pending ? 'pending' : 'queued', action: input.action, params: input.params ?? {},
             created_at: now.toISOString(), attempts: 0, deliveries: [],
             ...(input.alias && { alias: input.alias }), ...(input.user && { user: input.user }),
             ...(input.origin && { origin: input.origin }), ...(input.text && { text: input.text }),
           };
-          await enqueue(execution);
+          // a pending execution waits for its confirmation (src/confirmations/), which enqueues it
+          if (!input.pending) await enqueue(execution);
           return { execution, created: true };
         }
         const existing = await store.get(res.id);
@@ -86,6 +89,7 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
   async function list(query: ListQuery = {}) {
     const limit = Math.min(200, Math.max(1, Math.floor(query.limit ?? 50)));
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+    if (query.user !== undefined) return guarded(redis, () => listOfUser(query.user!, query.status, before, limit));
     return guarded(redis, async () => {
       const page = await store.page(query.status, before ? `(${before}` : '+inf', limit + 1);
       const ids = page.slice(0, limit);
@@ -96,6 +100,27 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
       const last = ids[ids.length - 1];
       return page.length > limit && last ? { items, next_cursor: encodeCursor(last.score) } : { items };
     });
+  }
+
+  /**
+   * One user's executions, newest first, from their own index; a status filter is applied here,
+   * reading at most {@link USER_SCAN_ROUNDS} pages, then the cursor says where to go on.
+   */
+  async function listOfUser(user: string, status: ListQuery['status'], before: string | undefined, limit: number) {
+    const items: ExecutionRecord[] = [];
+    let from = before ? `(${before}` : '+inf';
+    for (let round = 1; ; round++) {
+      const page = await store.pageOfUser(user, from, limit - items.length + 1);
+      const ids = page.slice(0, limit - items.length);
+      const recs = await store.getMany(ids.map((p) => p.id));
+      const gone = ids.filter((_, i) => !recs[i]).map((p) => p.id);
+      if (gone.length) await store.dropFromUserIndex(user, gone);
+      items.push(...recs.filter((r): r is ExecutionRecord => !!r && r.user === user && (!status || r.status === status)));
+      const last = ids[ids.length - 1];
+      if (page.length <= ids.length || !last) return { items };
+      if (items.length >= limit || round >= USER_SCAN_ROUNDS) return { items, next_cursor: encodeCursor(last.score) };
+      from = `(${last.score}`;
+    }
   }
 
   async function cancel(id: string): Promise<ExecutionRecord> {

@@ -3,7 +3,10 @@
  */
 import type { Params, Source } from '../aliases/types.ts';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout' | 'canceled';
+/** `pending`: recorded, not queued, waiting for the sender's confirmation (DESIGN.md section 6). */
+export type ExecutionStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout' | 'canceled';
+/** Every status, in lifecycle order: the one list filters and pages use. */
+export const executionStatuses = ['pending', 'queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled'] as const satisfies readonly ExecutionStatus[];
 export const terminalStatuses: readonly ExecutionStatus[] = ['succeeded', 'failed', 'timeout', 'canceled'];
 
 /** Where a command came from and how to answer there (same medium, same conversation). */
@@ -62,10 +65,14 @@ export interface NewExecution {
   text?: string;
   /** provider message id or Idempotency-Key: the same key yields the same execution */
   idempotencyKey?: string;
+  /** recorded as `pending` and not queued: it waits for a confirmation (src/confirmations/) */
+  pending?: boolean;
 }
 
 export interface ListQuery {
   status?: ExecutionStatus;
+  /** only this user's executions (src/auth/permissions.ts `listScope` decides who sees whose) */
+  user?: string;
   /** 1..200, default 50 */
   limit?: number;
   /** opaque cursor from a previous page's `next_cursor` */
@@ -81,7 +88,7 @@ export interface ExecutionService {
   submit(input: NewExecution): Promise<{ execution: ExecutionRecord; created: boolean }>;
   get(id: string): Promise<ExecutionRecord | undefined>;
   list(query?: ListQuery): Promise<{ items: ExecutionRecord[]; next_cursor?: string }>;
-  /** Cancels a queued or running execution; NotFoundError when unknown; a terminal one is returned unchanged. */
+  /** Cancels a pending, queued or running execution; NotFoundError when unknown; a terminal one is returned unchanged. */
   cancel(id: string): Promise<ExecutionRecord>;
   /** true when Redis answers */
   ping(): Promise<boolean>;

@@ -1,67 +1,61 @@
 /**
  * HTML-only mail bodies to plain text (pure), enough to read a command from: quoted blocks
- * (`<blockquote>`, Gmail's `gmail_quote`) dropped, block elements and `<br>` as line breaks,
- * tags removed, entities decoded. Not a renderer.
+ * (`<blockquote>`, Gmail's `gmail_quote`) dropped, block elements and `<br>` as line breaks, tags
+ * removed, entities decoded. Not a renderer.
+ *
+ * Bounded: only the first {@link HTML_TEXT_LIMIT} characters are converted (the command is in the
+ * first lines), by html-to-text (an htmlparser2 tokenizer: linear time), with its depth and
+ * child-count limits, so no HTML costs more than a few milliseconds of event loop.
  */
+import { convert, type HtmlToTextOptions } from 'html-to-text';
 
-/** ISO-8859-1 entity names, code points 160..255 in order (HTML 4). */
-const LATIN1 =
-  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
+/** Characters of HTML converted; the rest is ignored. */
+export const HTML_TEXT_LIMIT = 32 * 1024;
 
-const NAMED: Record<string, string> = {
-  ...Object.fromEntries(LATIN1.split(' ').map((name, i) => [name, String.fromCodePoint(160 + i)])),
-  nbsp: ' ',
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  ndash: '\u2013',
-  mdash: '\u2014',
-  lsquo: '\u2018',
-  rsquo: '\u2019',
-  sbquo: '\u201a',
-  ldquo: '\u201c',
-  rdquo: '\u201d',
-  bdquo: '\u201e',
-  hellip: '\u2026',
-  bull: '\u2022',
-  euro: '\u20ac',
-  trade: '\u2122',
+/**
+ * mailparser options that leave HTML to this module: mailparser would otherwise convert the whole
+ * HTML part (up to `max_size`) itself, before anything else is known about the mail.
+ */
+export const MAIL_PARSE_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true } as const;
+
+const skip = (selector: string) => ({ selector, format: 'skip' });
+const heading = (selector: string) => ({ selector, format: 'block', options: { uppercase: false } });
+
+const OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  limits: { maxInputLength: HTML_TEXT_LIMIT, maxDepth: 64, maxChildNodes: 2000, ellipsis: '' },
+  selectors: [
+    skip('head'),
+    skip('style'),
+    skip('script'),
+    skip('title'),
+    skip('img'),
+    skip('blockquote'),
+    skip('div.gmail_quote'),
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'hr', format: 'blockString', options: { string: '' } },
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'block' },
+    { selector: 'th', format: 'inline' },
+    { selector: 'td', format: 'inline' },
+    { selector: 'ul', format: 'unorderedList', options: { itemPrefix: ' ' } },
+    { selector: 'ol', format: 'unorderedList', options: { itemPrefix: ' ' } },
+    heading('h1'),
+    heading('h2'),
+    heading('h3'),
+    heading('h4'),
+    heading('h5'),
+    heading('h6'),
+  ],
 };
-
-/** Decodes `&amp;`, `&nbsp;`, `&#233;`, `&#xE9;` and friends; unknown names stay as written. */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+[0-9]*);/gi, (whole, name: string) => {
-    const lower = name.toLowerCase();
-    if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16), whole);
-    if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10), whole);
-    return NAMED[name] ?? NAMED[lower] ?? whole;
-  });
-}
-
-function safeCodePoint(n: number, fallback: string): string {
-  return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : fallback;
-}
 
 /**
  * @example
  * htmlToText('<p>restart web</p><blockquote>old</blockquote>') // 'restart web'
  */
 export function htmlToText(html: string): string {
-  // 1. invisible and quoted parts
-  let t = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<blockquote\b[\s\S]*?<\/blockquote\s*>/gi, '\n')
-    .replace(/<div[^>]*class=["']?[^"'>]*gmail_quote[\s\S]*$/i, '\n');
-  // 2. line breaks for breaks and block elements, then no tags at all
-  t = t
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?(p|div|tr|li|ul|ol|table|h[1-6]|pre|hr)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '');
-  // 3. entities, blanks
-  return decodeEntities(t)
+  const capped = html.length > HTML_TEXT_LIMIT ? html.slice(0, HTML_TEXT_LIMIT) : html;
+  return convert(capped, OPTIONS)
     .split('\n')
     .map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim())
     .join('\n')

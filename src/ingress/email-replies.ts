@@ -17,7 +17,10 @@ export function refusalReply(outcome: CommandOutcome): string | undefined {
   switch (outcome.kind) {
     case 'queued':
     case 'unknown_user':
+    case 'pending': // the prompt goes to the user's own address (email-inbound.ts), not to this sender
       return undefined;
+    case 'confirmation':
+      return outcome.result.message;
     case 'none': {
       const head = `No command matches "${outcome.text}".`;
       if (outcome.suggestions.length === 0) return `${head}\nSend "help" for the commands you may run.`;
@@ -30,6 +33,19 @@ export function refusalReply(outcome: CommandOutcome): string | undefined {
     case 'forbidden':
       return `You are not allowed to run ${outcome.alias}. Nothing was run.`;
   }
+}
+
+/**
+ * The mail asking to confirm a command: the prompt, and what to do when it was not you (sent to
+ * the user's own address, so a forged command is seen by the person it impersonates).
+ */
+export function confirmMailText(prompt: string): string {
+  return [
+    prompt,
+    '',
+    'Reply NO to cancel it. If you did not send this command, do not reply: nothing runs without the code,',
+    'and it is canceled when the time is up.',
+  ].join('\n');
 }
 
 /** Over the per-sender rate limit. */

@@ -1,8 +1,19 @@
 /**
  * The built-in SMTP listener: one smtp-server per email channel with `listen`. It accepts mail
- * only for the channel's `from` address (550 otherwise), only from configured users' addresses
- * (MAIL FROM and header From), up to `max_size` bytes (552), and, when `listen.verify` lists
- * dkim/spf/dmarc, only mail that passes them for its From domain: a forged From runs nothing.
+ * only for the channel's `from` address (550 at RCPT otherwise) and up to `max_size` bytes (552;
+ * the rest of a longer DATA is drained and dropped, never kept).
+ *
+ * Who sent it is decided after DATA, from the header block alone (email-sender.ts), before the
+ * body is parsed: MAIL FROM is answered the same for every address, so it tells nobody which
+ * addresses are configured. The sender's proof (email-verify.ts, `listen.verify`, default
+ * `[dmarc]`) is `verified` or `unverified`:
+ *
+ * | sender                           | answer                                   |
+ * |----------------------------------|------------------------------------------|
+ * | a user, verified                 | 250, the command runs                    |
+ * | a user, unverified               | 250, the command runs as unverified (a code is asked of the real address); `listen.unverified: refuse`: 550 |
+ * | nobody's address, unverified     | the same answer as a user's unverified mail; nothing runs |
+ * | nobody's address, verified       | 550                                      |
  *
  * No AUTH (this is an MX, not a submission server). STARTTLS is offered only when `listen.tls`
  * gives a key and certificate; without them it is disabled rather than served with smtp-server's
@@ -18,9 +29,11 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { identifySender, normalizeEmail } from '../auth/identity.ts';
 import type { ChannelConfig } from '../config/schema.ts';
-import { addressOf, extractEmailCommand, mailFieldsFromParsed } from './email-command.ts';
+import { extractEmailCommand, mailFieldsFromParsed } from './email-command.ts';
 import { emailIdempotencyKey, handleInboundEmail } from './email-inbound.ts';
-import { dnsResolver, verifySender } from './email-verify.ts';
+import { MAIL_PARSE_OPTIONS } from './email-html-text.ts';
+import { headerFromRaw } from './email-sender.ts';
+import { authenticateMail, dnsResolver } from './email-verify.ts';
 import type { IngressDeps, ListenerIngress } from './ingress.ts';
 
 type EmailChannel = Extract<ChannelConfig, { kind: 'email' }>;
@@ -50,12 +63,27 @@ function pem(value: string, dir: string): string {
   return value.includes('-----BEGIN') ? value : readFileSync(resolvePath(dir, value), 'utf8');
 }
 
-function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/**
+ * Reads a DATA stream keeping at most `max` bytes: past that, chunks are drained and dropped (the
+ * client is answered 552 once it is done), so memory stays bounded whatever the client sends.
+ */
+export function readCapped(stream: NodeJS.ReadableStream, max: number): Promise<{ raw: Buffer; exceeded: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    let exceeded = false;
+    stream.on('data', (c: Buffer) => {
+      if (exceeded) return;
+      size += c.length;
+      if (size > max) {
+        exceeded = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
     stream.on('error', reject);
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('end', () => resolve({ raw: exceeded ? Buffer.alloc(0) : Buffer.concat(chunks), exceeded: exceeded || !!(stream as { sizeExceeded?: boolean }).sizeExceeded }));
   });
 }
 
@@ -73,25 +101,33 @@ export async function startEmailListener(deps: IngressDeps, channel: EmailChanne
   const name = accepts.split('@')[1] ?? 'switchboard.local';
 
   async function onMail(raw: Buffer, session: SMTPServerSession): Promise<string> {
-    const parsed = await simpleParser(raw);
-    const cmd = extractEmailCommand(mailFieldsFromParsed(parsed));
-    // 1. the header From, not only MAIL FROM, must be a configured user
-    if (!cmd.sender || !identifySender(deps.config, 'email', cmd.sender)) {
-      log.info({ ip: session.remoteAddress }, 'mail refused: its From is not a configured user');
+    // 1. who it says it is from (header block only), and how sure we are of it
+    const from = headerFromRaw(raw);
+    const user = from.address ? identifySender(deps.config, 'email', from.address) : undefined;
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const input = { raw, ip: session.remoteAddress, helo: session.hostNameAppearsAs, sender: mailFrom, mta: name };
+    const check = await authenticateMail(input, from, listen.verify, resolver);
+    const meta = { ip: session.remoteAddress, proof: check.proof, results: check.results };
+    // 2. the answers that must not tell a forger whether an address is configured
+    if (check.proof === 'unverified' && listen.unverified === 'refuse') {
+      log.warn({ ...meta, known: !!user }, 'mail refused: sender not verified; nothing run');
+      throw new SmtpRejection(550, '5.7.1 Sender not verified');
+    }
+    if (!user) {
+      if (check.proof === 'unverified') {
+        log.info(meta, 'mail from an unverified address that is no user: nothing run');
+        return '2.0.0 Accepted';
+      }
+      log.info(meta, 'mail refused: its From is not a configured user');
       throw new SmtpRejection(550, '5.7.1 Sender not allowed to send commands here');
     }
-    // 2. DKIM/SPF/DMARC for the From domain, when configured
-    if (listen.verify.length > 0) {
-      const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-      const input = { raw, ip: session.remoteAddress, helo: session.hostNameAppearsAs, sender: mailFrom, mta: name };
-      const verdict = await verifySender(input, addressOf(cmd.sender).split('@')[1] ?? '', listen.verify, resolver);
-      if (!verdict.ok) {
-        log.warn({ ip: session.remoteAddress, results: verdict.results }, 'mail refused: sender authentication failed; nothing run');
-        throw new SmtpRejection(550, '5.7.1 Sender authentication failed');
-      }
+    // 3. only now the body (accepted only once the command is handled: a Redis outage answers 451 and the sender retries)
+    const cmd = extractEmailCommand({ ...mailFieldsFromParsed(await simpleParser(raw, MAIL_PARSE_OPTIONS)), from: from.address });
+    const result = await handleInboundEmail(deps, channel.name, cmd, { idempotencyKey: emailIdempotencyKey(cmd, raw), proof: check.proof });
+    if (check.proof === 'unverified') {
+      log.info(meta, 'mail from an unverified sender');
+      return '2.0.0 Accepted';
     }
-    // 3. run it (accepted only once the command is handled: a Redis outage answers 451 and the sender retries)
-    const result = await handleInboundEmail(deps, channel.name, cmd, { idempotencyKey: emailIdempotencyKey(cmd, raw) });
     return result.kind === 'ran' ? `2.0.0 Accepted: ${result.outcome.kind}` : `2.0.0 Accepted`;
   }
 
@@ -107,19 +143,18 @@ export async function startEmailListener(deps: IngressDeps, channel: EmailChanne
     rejectOversized: true,
     maxRecipients: 10,
     closeTimeout: 1000,
-    onMailFrom(address, session, cb) {
-      if (address.address && identifySender(deps.config, 'email', address.address)) return cb();
-      log.info({ ip: session.remoteAddress }, 'MAIL FROM refused: not a configured user');
-      cb(new SmtpRejection(550, '5.7.1 Sorry, this address only accepts commands from registered users'));
+    // every MAIL FROM gets the same answer: who sent the mail is decided after DATA
+    onMailFrom(_address, _session, cb) {
+      cb();
     },
     onRcptTo(address, _session, cb) {
       if (normalizeEmail(address.address) === accepts) return cb();
       cb(new SmtpRejection(550, '5.1.1 No such user here'));
     },
     onData(stream, session, cb) {
-      readAll(stream)
-        .then(async (raw) => {
-          if ((stream as { sizeExceeded?: boolean }).sizeExceeded) throw new SmtpRejection(552, '5.3.4 Message exceeds fixed maximum message size');
+      readCapped(stream, listen.max_size)
+        .then(async ({ raw, exceeded }) => {
+          if (exceeded) throw new SmtpRejection(552, '5.3.4 Message exceeds fixed maximum message size');
           const ok = await onMail(raw, session);
           cb(null, ok);
         })
@@ -140,7 +175,8 @@ export async function startEmailListener(deps: IngressDeps, channel: EmailChanne
     });
   });
   const port = (server.server.address() as AddressInfo).port;
-  log.info({ host: listen.host, port, tls: !!listen.tls, verify: listen.verify }, 'email listener ready');
+  log.info({ host: listen.host, port, tls: !!listen.tls, verify: listen.verify, unverified: listen.unverified }, 'email listener ready');
+  if (listen.verify.length === 0) log.warn({ host: listen.host, port }, 'listen.verify is []: no sender is checked, any mail whose From names a user runs as that user');
   return {
     channel: channel.name,
     host: listen.host,

@@ -1,11 +1,19 @@
 /**
- * Is an inbound mail really from the address in its From header? DKIM, SPF and DMARC checked by
- * mailauth, each only when the channel's `listen.verify` lists it, every listed check required.
- * A check passes only when it passes *for the From domain* (aligned), so a mail signed by or sent
- * from some other domain never passes as a configured user's.
+ * Is an inbound mail really from the address in its From header? Two sources of an answer:
+ *
+ * - the SMTP listener and raw MIME forwarded by a provider: mailauth (DKIM, SPF, DMARC), each
+ *   check listed in `listen.verify` required (default `[dmarc]`), each only *for the From domain*
+ *   (aligned), and mailauth's own reading of the From header must be the one address that
+ *   identified the user (see email-sender.ts);
+ * - a provider's parsed post: the provider's own SPF/DKIM verdicts ({@link ProviderAuth}), a pass
+ *   counting only when its domain aligns with the From domain (what DMARC asks).
+ *
+ * The answer is a {@link SenderProof}: `verified` or `unverified` (DESIGN.md section 6).
  */
 import { promises as dns } from 'node:dns';
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
+import type { SenderProof } from '../executions/types.ts';
+import { domainOf, type HeaderFrom } from './email-sender.ts';
 
 export type VerifyCheck = 'dkim' | 'spf' | 'dmarc';
 
@@ -51,9 +59,10 @@ export function judgeAuthentication(res: Pick<AuthenticateResult, 'dkim' | 'spf'
       pass = !!spf && spf.status.result === 'pass' && alignedDomains(spf.domain, fromDomain);
       result = spf ? `${spf.status.result}(${spf.domain})` : 'none';
     } else {
+      // DMARC's own From domain (its organizational domain) must be the identity's
       const dmarc = res.dmarc;
-      pass = !!dmarc && dmarc.status.result === 'pass';
-      result = dmarc ? dmarc.status.result : 'none';
+      pass = !!dmarc && dmarc.status.result === 'pass' && alignedDomains(dmarc.domain ?? '', fromDomain);
+      result = dmarc ? `${dmarc.status.result}${dmarc.domain ? `(${dmarc.domain})` : ''}` : 'none';
     }
     results.push(`${check}=${result}`);
     ok &&= pass;
@@ -69,13 +78,24 @@ export function dnsResolver(servers: readonly string[] | undefined): DNSResolver
   return (name, rrtype) => r.resolve(name, rrtype) as Promise<string[][] | string[]>;
 }
 
+/** How sure a check is of a sender, with one `check=result` entry per check for the log. */
+export interface SenderCheck {
+  proof: SenderProof;
+  results: string[];
+}
+
 /**
+ * The proof of a raw message's sender. `from` is the header From read by email-sender.ts; an
+ * ambiguous one is never verified. With no checks listed (`verify: []`, warned about at load) the
+ * listener trusts the From as it is (an MTA in front of it is expected to have checked it).
+ *
  * @example
- * const v = await verifySender(input, 'example.com', ['dkim', 'dmarc'], dnsResolver(undefined));
- * if (!v.ok) refuse();
+ * const c = await authenticateMail(input, headerFromRaw(raw), ['dmarc'], resolver);
+ * c.proof // 'verified' | 'unverified'
  */
-export async function verifySender(input: VerifyInput, fromDomain: string, checks: readonly VerifyCheck[], resolver: DNSResolver): Promise<VerifyVerdict> {
-  if (checks.length === 0) return { ok: true, results: [] };
+export async function authenticateMail(input: VerifyInput, from: HeaderFrom, checks: readonly VerifyCheck[], resolver: DNSResolver): Promise<SenderCheck> {
+  if (from.ambiguous) return { proof: 'unverified', results: [`from=ambiguous(${from.reason ?? ''})`] };
+  if (checks.length === 0) return { proof: 'verified', results: ['verify=off'] };
   const res = await authenticate(input.raw, {
     ip: input.ip,
     helo: input.helo,
@@ -85,5 +105,37 @@ export async function verifySender(input: VerifyInput, fromDomain: string, check
     disableArc: true,
     disableBimi: true,
   });
-  return judgeAuthentication(res, fromDomain, checks);
+  // the From mailauth evaluated must be the very address that identified the user
+  const seen = (res.dkim?.headerFrom ?? []).map((a) => a.toLowerCase());
+  if (seen.length !== 1 || seen[0] !== from.address) return { proof: 'unverified', results: [`from=mismatch`] };
+  const verdict = judgeAuthentication(res, domainOf(from.address), checks);
+  return { proof: verdict.ok ? 'verified' : 'unverified', results: verdict.results };
+}
+
+/** One pass reported by a provider: the method and the domain(s) it passed for. */
+export interface ProviderPass {
+  method: 'spf' | 'dkim' | 'dmarc';
+  /** the pass is for one of these domains (not said which): it counts only when every one aligns */
+  domains: string[];
+}
+
+/** What a provider's post says about the sender's authentication (email-providers.ts). */
+export interface ProviderAuth {
+  passes: ProviderPass[];
+  /** `method=result(domain)` entries, for the log */
+  results: string[];
+}
+
+/**
+ * The proof from a provider's verdicts (pure): `verified` when one of them passed for a domain
+ * aligned with the From domain (the DMARC rule: aligned SPF or aligned DKIM).
+ *
+ * @example
+ * judgeProviderAuth({ passes: [{ method: 'spf', domains: ['example.com'] }], results: [] }, from) // { proof: 'verified', ... }
+ */
+export function judgeProviderAuth(auth: ProviderAuth, from: HeaderFrom): SenderCheck {
+  if (from.ambiguous) return { proof: 'unverified', results: [`from=ambiguous(${from.reason ?? ''})`, ...auth.results] };
+  const fromDomain = domainOf(from.address);
+  const aligned = auth.passes.some((p) => p.domains.length > 0 && p.domains.every((d) => alignedDomains(d, fromDomain)));
+  return { proof: aligned ? 'verified' : 'unverified', results: auth.results };
 }

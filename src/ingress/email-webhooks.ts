@@ -8,20 +8,30 @@
  *   credentials (`https://user:pass@sb.example.com/ingress/email/postmark`) equal to the channel's
  *   `signing_key` written `user:pass`; without it every request is refused (403).
  *
+ * Then, before the body is read:
+ * - the envelope recipient must be the channel's `from`; mail for any other address runs nothing
+ *   (Mailgun 406 and Postmark 403 stop their retries; SendGrid retries anything but 2xx, so 200);
+ * - the sender's proof: mailauth on the raw MIME when the provider forwards it (Mailgun `body-mime`,
+ *   SendGrid "POST the raw, full MIME message", Postmark `RawEmail`), plus the provider's own
+ *   SPF/DKIM verdicts (email-providers.ts); `verified` only when one passes aligned with the From
+ *   domain. An `unverified` sender's command runs as such (a code is asked of the real address).
+ *
  * Spam (Mailgun `X-Mailgun-Sflag: Yes`, Postmark `X-Spam-Status: Yes`, SendGrid `spam_score` ≥ 5)
  * and mail from unknown senders are acknowledged (200) and run nothing, so providers do not retry
- * them. The provider's own DKIM/SPF verdicts are not re-checked here; `listen.verify` applies to
- * the SMTP listener only. Answers to refusals go back by email (the channel's `smtp`).
+ * them. Answers to refusals go back by email (the channel's `smtp`).
  */
 import { Hono, type Context } from 'hono';
 import { simpleParser } from 'mailparser';
+import { identifySender, normalizeEmail } from '../auth/identity.ts';
 import type { ChannelConfig } from '../config/schema.ts';
 import { guarded } from '../executions/redis.ts';
 import { extractEmailCommand, mailFieldsFromParsed } from './email-command.ts';
 import { parseWebhookForm } from './email-form.ts';
+import { MAIL_PARSE_OPTIONS } from './email-html-text.ts';
 import { emailIdempotencyKey, handleInboundEmail } from './email-inbound.ts';
 import { mailgunMail, postmarkMail, sendgridMail, type ProviderMail } from './email-providers.ts';
 import { checkBasicAuth, MAILGUN_WINDOW_SECONDS, verifyMailgunSignature } from './email-webhook-auth.ts';
+import { authenticateMail, dnsResolver, judgeProviderAuth, type SenderCheck } from './email-verify.ts';
 import type { HttpIngress, IngressDeps } from './ingress.ts';
 
 type EmailChannel = Extract<ChannelConfig, { kind: 'email' }>;
@@ -30,17 +40,47 @@ type Provider = NonNullable<EmailChannel['webhook']>;
 const channelsFor = (deps: IngressDeps, provider: Provider): EmailChannel[] =>
   [...deps.config.channels.values()].filter((c): c is EmailChannel => c.kind === 'email' && c.webhook === provider);
 
+/** The answer that refuses a delivery and stops the provider's retries. */
+const REFUSED_STATUS = { mailgun: 406, postmark: 403, sendgrid: 200 } as const;
+
+/** The envelope recipients are all the channel's `from` (and there is one). */
+export function forChannel(mail: Pick<ProviderMail, 'recipients'>, channel: Pick<EmailChannel, 'from'>): boolean {
+  const own = normalizeEmail(channel.from);
+  return mail.recipients.length > 0 && mail.recipients.every((r) => normalizeEmail(r) === own);
+}
+
+/** The proof of the sender: mailauth on the raw MIME when there is one, else (or also) the provider's verdicts. */
+async function senderCheck(channel: EmailChannel, mail: ProviderMail): Promise<SenderCheck> {
+  const fromProvider = judgeProviderAuth(mail.auth, mail.from);
+  if (fromProvider.proof === 'verified' || !mail.raw || mail.from.ambiguous) return fromProvider;
+  // no client address: SPF cannot be checked here, DKIM and DMARC can
+  const input = { raw: Buffer.from(mail.raw, 'utf8'), ip: '', helo: '', sender: mail.envelopeFrom, mta: 'switchboard' };
+  const raw = await authenticateMail(input, mail.from, ['dmarc'], dnsResolver(channel.resolvers));
+  return { proof: raw.proof, results: [...raw.results, ...fromProvider.results] };
+}
+
 /** Runs the mail of an authenticated webhook; answers 200 whatever the command's outcome. */
 async function runProviderMail(c: Context, deps: IngressDeps, channel: EmailChannel, provider: Provider, mail: ProviderMail, body: Buffer) {
   const log = deps.logger.child({ component: 'email-webhook', provider, channel: channel.name });
+  if (!forChannel(mail, channel)) {
+    log.warn({ id: mail.providerId }, 'mail for another address than the channel\'s from: nothing run');
+    return c.json({ status: 'refused', reason: 'recipient' }, REFUSED_STATUS[provider]);
+  }
   if (mail.spam) {
     log.info({ id: mail.providerId }, 'spam: nothing run');
     return c.json({ status: 'ignored', reason: 'spam' });
   }
-  const fields = mail.raw ? mailFieldsFromParsed(await simpleParser(mail.raw)) : mail.fields;
-  const cmd = extractEmailCommand(fields);
+  // nobody's address: nothing to check, nothing to parse
+  if (!identifySender(deps.config, 'email', mail.from.address)) {
+    log.info({ id: mail.providerId }, 'email from an unknown sender: nothing run');
+    return c.json({ status: 'ignored', reason: 'unknown_sender' });
+  }
+  const check = await senderCheck(channel, mail);
+  log.info({ id: mail.providerId, proof: check.proof, results: check.results }, 'sender checked');
+  const fields = mail.raw ? mailFieldsFromParsed(await simpleParser(mail.raw, MAIL_PARSE_OPTIONS)) : mail.fields;
+  const cmd = extractEmailCommand({ ...fields, from: mail.from.address });
   const key = emailIdempotencyKey(cmd, mail.providerId ? `${provider}:${mail.providerId}` : body);
-  const result = await handleInboundEmail(deps, channel.name, cmd, { idempotencyKey: key });
+  const result = await handleInboundEmail(deps, channel.name, cmd, { idempotencyKey: key, proof: check.proof });
   if (result.kind !== 'ran') return c.json({ status: 'ignored', reason: result.kind });
   return c.json({ status: 'handled', outcome: result.outcome.kind });
 }

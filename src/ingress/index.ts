@@ -6,6 +6,7 @@ import type { HttpIngress, ListenerIngress } from './ingress.ts';
 import { twilioSmsIngress } from './twilio-sms.ts';
 import { slackCommandsIngress } from './slack-commands.ts';
 import { slackEventsIngress } from './slack-events.ts';
+import { slackInteractionsIngress } from './slack-interactions.ts';
 import { slackSocketIngress } from './slack-socket.ts';
 import { emailSmtpIngress } from './email-smtp.ts';
 import { emailWebhookIngress } from './email-webhooks.ts';
@@ -14,6 +15,7 @@ export const httpIngresses: HttpIngress[] = [
   twilioSmsIngress,
   slackCommandsIngress,
   slackEventsIngress,
+  slackInteractionsIngress,
   emailWebhookIngress,
 ];
 

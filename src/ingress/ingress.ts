@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { AliasMatcher } from '../aliases/types.ts';
 import type { CommandInput, CommandOutcome } from '../commands/run-command.ts';
 import type { Config } from '../config/types.ts';
+import type { ConfirmationService } from '../confirmations/service.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionService } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
@@ -25,6 +26,8 @@ export interface IngressDeps {
   redis: Redis;
   /** the shared pipeline (src/commands/run-command.ts) bound to this gateway's deps */
   runCommand(input: CommandInput): Promise<CommandOutcome>;
+  /** confirmation by reply: Slack's Confirm / Cancel buttons (the pipeline handles text replies itself) */
+  confirmations?: ConfirmationService;
   /** counts refusals the pipeline never sees (rate limits); absent = not counted */
   metrics?: Pick<Metrics, 'commandReceived'>;
   /** clock in milliseconds (signature replay windows); tests inject one */

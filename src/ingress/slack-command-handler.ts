@@ -10,6 +10,7 @@ import { helpText } from '../commands/help.ts';
 import type { Origin } from '../executions/types.ts';
 import type { SlackContext } from './slack-context.ts';
 import type { SlackChannel } from './slack-inbound.ts';
+import { confirmBlocks } from './slack-interactions.ts';
 import { outcomeReply } from './slack-replies.ts';
 import { escapeSlackText, slackTextToPlain } from './slack-text.ts';
 
@@ -28,6 +29,8 @@ export interface SlashCommand {
 export interface SlashReply {
   response_type: 'ephemeral';
   text: string;
+  /** a confirmation prompt's Confirm / Cancel buttons */
+  blocks?: Record<string, unknown>[];
 }
 
 /** The fields of a slash command payload, or undefined when `user_id` or `channel_id` is missing. */
@@ -54,6 +57,14 @@ const isHelp = (text: string) => /^\s*(help)?\s*$/i.test(text);
 export async function handleSlashCommand(ctx: SlackContext, channel: SlackChannel, cmd: SlashCommand): Promise<SlashReply | undefined> {
   const { deps, log } = ctx;
   const { config } = deps;
+  // 0. a trigger_id is used once: a replay (even after its execution record expired) runs nothing
+  if (cmd.trigger_id !== undefined) {
+    const id = `command:${cmd.team_id ?? '-'}:${cmd.trigger_id}`;
+    if (!(await ctx.withRedis(() => ctx.seen.claim(id, deps.now())))) {
+      log.warn({ slack_user: cmd.user_id }, 'slack slash command refused: trigger_id already handled (replay)');
+      return undefined;
+    }
+  }
   const ephemeral = (text: string | undefined): SlashReply | undefined => (text ? { response_type: 'ephemeral', text } : undefined);
 
   // 1. the person, never the bot: their Slack user id maps to a configured user (or nobody)
@@ -81,6 +92,7 @@ export async function handleSlashCommand(ctx: SlackContext, channel: SlackChanne
       ...(cmd.response_url !== undefined && { response_url: cmd.response_url }),
     },
     ...(cmd.trigger_id !== undefined && { message_id: cmd.trigger_id }),
+    proof: 'verified', // the v0 signature and the user id
   };
   const outcome = await deps.runCommand({
     text,
@@ -90,5 +102,9 @@ export async function handleSlashCommand(ctx: SlackContext, channel: SlackChanne
     ...(cmd.trigger_id !== undefined && { idempotencyKey: `slack:command:${cmd.trigger_id}` }),
   });
   log.debug({ kind: outcome.kind, slack_user: cmd.user_id, channel: channel.name }, 'slack slash command handled');
+  // a command to confirm: the prompt with Confirm / Cancel, seen only by the person who typed it
+  if (outcome.kind === 'pending' && outcome.prompt !== undefined && outcome.confirmation) {
+    return { response_type: 'ephemeral', text: escapeSlackText(outcome.prompt), blocks: confirmBlocks(outcome.prompt, outcome.execution.id, outcome.confirmation.code) };
+  }
   return ephemeral(outcomeReply(outcome, config.main.ingress.unknown_sender_reply));
 }

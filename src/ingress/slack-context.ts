@@ -3,6 +3,7 @@
  * ingress deps, a logger, our bot's user id per channel, and the per-sender rate limit.
  */
 import { checkRateLimit, type RateDecision } from '../auth/rate-limit.ts';
+import { seenIds, type SeenIds } from '../auth/seen-ids.ts';
 import { hashTagPrefix } from '../executions/keys.ts';
 import { guarded } from '../executions/redis.ts';
 import type { Logger } from '../log.ts';
@@ -17,6 +18,8 @@ export interface SlackContext {
   keyPrefix: string;
   /** counts one command of a Slack user against `limits.per_sender_per_minute` */
   rateLimit(slackUserId: string): Promise<RateDecision>;
+  /** event ids and trigger ids acted on, kept `ingress.seen_ids_days` whatever the execution retention */
+  seen: SeenIds;
   /** runs a command on `deps.redis` once it is ready; connection failures become UnavailableError */
   withRedis<T>(fn: (redis: IngressDeps['redis']) => Promise<T>): Promise<T>;
 }
@@ -31,6 +34,7 @@ export function createSlackContext(deps: IngressDeps, component: string): SlackC
     log,
     bots: createBotUserResolver(log),
     keyPrefix,
+    seen: seenIds(deps.redis, keyPrefix, 'slack', deps.config.main.ingress.seen_ids_days),
     withRedis,
     rateLimit: async (slackUserId) => {
       const rate = await withRedis((redis) => checkRateLimit(redis, keyPrefix, `slack:${slackUserId}`, deps.config.main.limits.per_sender_per_minute, deps.now()));

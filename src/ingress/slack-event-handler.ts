@@ -14,6 +14,7 @@ import type { Origin } from '../executions/types.ts';
 import type { SlackAuthorization } from './slack-bot-user.ts';
 import type { SlackContext } from './slack-context.ts';
 import type { SlackChannel } from './slack-inbound.ts';
+import { postConfirmPrompt } from './slack-interactions.ts';
 import { outcomeReply } from './slack-replies.ts';
 import { slackTextToPlain } from './slack-text.ts';
 
@@ -94,8 +95,17 @@ export async function handleSlackEvent(ctx: SlackContext, channel: SlackChannel,
     return { kind: 'duplicate' };
   }
 
+  // ... and for `ingress.seen_ids_days`, whatever the execution retention: a replay runs nothing
+  const seenId = `event:${envelope.team_id ?? '-'}:${eventId}`;
+  if (await ctx.withRedis(() => ctx.seen.seen(seenId, deps.now()))) {
+    log.warn({ event_id: eventId }, 'slack event refused: event_id already handled (replay)');
+    return { kind: 'duplicate' };
+  }
+
   try {
-    return await runEvent(ctx, channel, event, eventId, mentionToStrip(event, botUserId));
+    const done = await runEvent(ctx, channel, event, eventId, mentionToStrip(event, botUserId));
+    await ctx.withRedis(() => ctx.seen.remember(seenId, deps.now()));
+    return done;
   } catch (err) {
     // 4. nothing accepted is lost: release the claim so Slack's retry does the work
     await deps.redis.del(claim).catch(() => undefined);
@@ -117,6 +127,7 @@ async function runEvent(
     sender: event.user,
     reply: { channel: event.channel, thread_ts: event.thread_ts ?? event.ts, channel_name: channel.name },
     message_id: eventId,
+    proof: 'verified', // the v0 signature (or the Socket Mode app token) and the user id
   };
   const reply = (text: string) => deps.deliveries.replyToOrigin(origin, text, { id: `slack-reply:${eventId}` });
 
@@ -135,6 +146,11 @@ async function runEvent(
     ...(botUserId !== undefined && { botUserId }),
   });
   log.debug({ kind: outcome.kind, event_id: eventId, channel: channel.name }, 'slack event handled');
+  // a command to confirm: the prompt with Confirm / Cancel buttons in the thread (else as text, below)
+  if (outcome.kind === 'pending' && outcome.prompt !== undefined && outcome.confirmation) {
+    const posted = await postConfirmPrompt(channel, origin, { prompt: outcome.prompt, executionId: outcome.execution.id, code: outcome.confirmation.code }, log);
+    if (posted) return { kind: 'handled', outcome: outcome.kind };
+  }
   // queued: the alias's ack and the result reach the thread through the origin delivery
   if (outcome.kind !== 'queued') {
     const text = outcomeReply(outcome, config.main.ingress.unknown_sender_reply);

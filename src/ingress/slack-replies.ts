@@ -36,5 +36,9 @@ export function outcomeReply(outcome: CommandOutcome, unknownSenderReply: string
       return `You are not allowed to run ${quote(outcome.alias)}.`;
     case 'unknown_user':
       return unknownSenderReply ?? undefined;
+    case 'pending':
+      return outcome.prompt !== undefined ? escapeSlackText(outcome.prompt) : undefined;
+    case 'confirmation':
+      return escapeSlackText(outcome.result.message);
   }
 }

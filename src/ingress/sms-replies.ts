@@ -50,5 +50,10 @@ export function outcomeReply(outcome: CommandOutcome, aliasOf: (id: string) => A
       return truncateToSegments(`not allowed: ${outcome.alias}`);
     case 'unknown_user':
       return '';
+    case 'pending':
+      // the prompt is sent once; a re-sent webhook (same MessageSid) gets the cached answer
+      return outcome.prompt ?? '';
+    case 'confirmation':
+      return truncateToSegments(outcome.result.message);
   }
 }

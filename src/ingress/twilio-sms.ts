@@ -6,7 +6,9 @@
  *    the only sms channel); its auth token verifies `X-Twilio-Signature` over the *public* URL
  *    (`server.public_url`). Missing or wrong: 403, nothing runs.
  * 2. A MessageSid already answered gets the same answer again and runs nothing (Twilio re-sends
- *    on timeouts; the signature has no timestamp, so this also bounds replays).
+ *    on timeouts). The signature has no timestamp: every MessageSid is also remembered for
+ *    `ingress.seen_ids_days` (auth/seen-ids.ts), whatever the execution retention, and one seen
+ *    again after its answer expired gets an empty TwiML and runs nothing (a replay).
  * 3. STOP-like keywords record an opt-out in the channel's SinkState (the sms sink then skips that
  *    number), START-like ones clear it; both are answered with an empty TwiML (Twilio sends the
  *    carrier-required confirmation itself).
@@ -21,6 +23,7 @@ import { errorBody } from '../api/errors.ts';
 import { identifySender, maskAddress, normalizePhone } from '../auth/identity.ts';
 import { answeredOrCounted, slowDownText, type RateDecision } from '../auth/rate-limit.ts';
 import { formParams, verifyTwilioSignature } from '../auth/twilio-signature.ts';
+import { seenIds } from '../auth/seen-ids.ts';
 import type { ChannelConfig } from '../config/types.ts';
 import { deliveryKeys } from '../deliveries/keys.ts';
 import { executionKeys } from '../executions/keys.ts';
@@ -80,6 +83,7 @@ export const twilioSmsIngress: HttpIngress = {
         state: createRedisSinkState(redis, keys.sinkState(channel.name)),
       }));
     const aliases = new Map(config.aliases.map((a) => [a.id, a] as const));
+    const sids = seenIds(redis, prefix, 'sms', config.main.ingress.seen_ids_days);
     const base = config.main.server.public_url?.replace(/\/+$/, '');
     const signedUrlBase = base === undefined ? undefined : `${base}/ingress${TWILIO_SMS_PATH}`;
     if (entries.length > 0 && signedUrlBase === undefined) {
@@ -127,14 +131,14 @@ export const twilioSmsIngress: HttpIngress = {
         text: body,
         source: 'sms',
         user,
-        origin: { source: 'sms', sender: from, reply: { to: from, from: to, channel: entry.channel.name }, message_id: sid },
+        origin: { source: 'sms', sender: from, reply: { to: from, from: to, channel: entry.channel.name }, message_id: sid, proof: 'verified' },
         idempotencyKey: `sms:${sid}`,
         sendAck: false,
       });
       const text = outcomeReply(outcome, (id) => aliases.get(id));
       // the default ack is made of the execution id and the alias alone: the same MessageSid finds
       // the same execution again, so a re-sent webhook gets this text without a stored copy
-      const reproducible = outcome.kind === 'queued' && aliases.get(outcome.alias)?.ack?.format === undefined;
+      const reproducible = outcome.kind === 'queued' && !outcome.confirmed && aliases.get(outcome.alias)?.ack?.format === undefined;
       return { text, keep: !reproducible };
     }
 
@@ -166,6 +170,12 @@ export const twilioSmsIngress: HttpIngress = {
         const doneKey = execKeys.idem(`sms:${sid}`);
         const seen = await answeredOrCounted(redis, { answerKey: cacheKey, doneKey }, prefix, `sms:${phone}`, config.main.limits.per_sender_per_minute, now);
         if ('answer' in seen) return seen.answer;
+        // a MessageSid answered longer ago than its stored answer or execution lives: a replay (one
+        // whose execution still exists is a re-send, answered from that execution below)
+        if ((await sids.seen(sid, now)) && (await redis.exists(doneKey)) === 0) {
+          logger.warn({ sender: maskAddress(phone), channel: entry.channel.name }, 'sms webhook refused: MessageSid already handled (replay)');
+          return twimlMessage('');
+        }
         const reply = await answer(entry, form, sid, phone, seen.rate);
         const fresh = twimlMessage(reply.text);
         // a queued command's default ack needs no copy: sent again, the same MessageSid finds the
@@ -174,6 +184,7 @@ export const twilioSmsIngress: HttpIngress = {
         if (reply.keep) {
           redis.set(cacheKey, fresh, 'EX', REPLY_TTL_SECONDS).catch((err: Error) => logger.warn({ err: err.message }, 'sms answer not cached'));
         }
+        await sids.remember(sid, now);
         return fresh;
       });
       return xml(c, twiml);

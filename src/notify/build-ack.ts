@@ -12,6 +12,8 @@ export interface BuildAckInput {
   execution: ExecutionRecord;
   alias: AliasConfig | undefined;
   render: RenderFn;
+  /** renders messages (not `data`): `renderMessage`, which marks values for each medium to escape; default `render` */
+  renderMessage?: RenderFn;
 }
 
 /**
@@ -31,7 +33,7 @@ export function buildAck(input: BuildAckInput): Notification | undefined {
   const ctx = buildContext(exec);
   const fallback = defaultAckText(exec.id);
   const format = alias.ack?.format;
-  const message = format !== undefined ? renderSafely(render, format, ctx, fallback) : fallback;
+  const message = format !== undefined ? renderSafely(input.renderMessage ?? render, format, ctx, fallback) : fallback;
   const extra = alias.ack?.extra ? renderData(render, alias.ack.extra, ctx) : undefined;
   return {
     id: makeNotificationId(exec.id, 'ack', originName),

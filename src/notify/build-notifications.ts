@@ -19,6 +19,8 @@ export interface BuildNotificationsInput {
   /** the alias the command matched; undefined for executions started without one */
   alias: AliasConfig | undefined;
   render: RenderFn;
+  /** renders messages (not `data`): `renderMessage`, which marks values for each medium to escape; default `render` */
+  renderMessage?: RenderFn;
 }
 
 type Rendered = { message: string; data: Record<string, unknown> };
@@ -44,12 +46,12 @@ function make(exec: ExecutionRecord, trigger: NotifyTrigger, name: string, r: Re
   return { id: makeNotificationId(exec.id, trigger, name), name, trigger, subject: subjectOf(exec), message: r.message, data: r.data, ...notificationBase(exec) };
 }
 
-function renderEntry(e: Pick<EffectiveEntry, 'entry'>, exec: ExecutionRecord, render: RenderFn): Rendered {
+function renderEntry(e: Pick<EffectiveEntry, 'entry'>, exec: ExecutionRecord, render: RenderFn, renderMsg: RenderFn = render): Rendered {
   const base = buildContext(exec);
   const data = renderData(render, e.entry.data, base);
   const ctx = buildContext(exec, { data });
-  const headline = renderSafely(render, defaultMessageTemplate, ctx, `${exec.action} ${exec.status}`);
-  const message = e.entry.message === undefined ? headline : renderSafely(render, e.entry.message, ctx, headline);
+  const headline = renderSafely(renderMsg, defaultMessageTemplate, ctx, `${exec.action} ${exec.status}`);
+  const message = e.entry.message === undefined ? headline : renderSafely(renderMsg, e.entry.message, ctx, headline);
   return { message, data };
 }
 
@@ -75,13 +77,14 @@ function renderEntry(e: Pick<EffectiveEntry, 'entry'>, exec: ExecutionRecord, re
  */
 export function buildNotifications(input: BuildNotificationsInput): Notification[] {
   const { execution: exec, action, alias, render } = input;
+  const renderMsg = input.renderMessage ?? render;
   const firing = selectTriggers(exec.status);
   if (firing.length === 0) return [];
   const resultOn = alias !== undefined && alias.result?.enabled !== false;
   const out: Notification[] = [];
   let originReply: Rendered | undefined;
   for (const e of mergeNotify(action?.notify, alias?.notify).filter((x) => firing.includes(x.key))) {
-    const rendered = renderEntry(e, exec, render);
+    const rendered = renderEntry(e, exec, render, renderMsg);
     for (const name of e.channels) {
       if (name === originName && resultOn) {
         originReply ??= rendered;
@@ -89,18 +92,18 @@ export function buildNotifications(input: BuildNotificationsInput): Notification
       }
       out.push(make(exec, e.key, name, rendered));
     }
-    if (e.originDropped && !resultOn) out.push(make(exec, e.key, originName, renderEntry({ entry: e.originDropped }, exec, render)));
+    if (e.originDropped && !resultOn) out.push(make(exec, e.key, originName, renderEntry({ entry: e.originDropped }, exec, render, renderMsg)));
   }
-  if (resultOn) out.push(make(exec, 'result', originName, renderResult(exec, alias, render, originReply)));
+  if (resultOn) out.push(make(exec, 'result', originName, renderResult(exec, alias, render, renderMsg, originReply)));
   return out;
 }
 
-function renderResult(exec: ExecutionRecord, alias: AliasConfig, render: RenderFn, folded: Rendered | undefined): Rendered {
+function renderResult(exec: ExecutionRecord, alias: AliasConfig, render: RenderFn, renderMsg: RenderFn, folded: Rendered | undefined): Rendered {
   const ctx = buildContext(exec);
-  const headline = renderSafely(render, defaultMessageTemplate, ctx, `${exec.action} ${exec.status}`);
+  const headline = renderSafely(renderMsg, defaultMessageTemplate, ctx, `${exec.action} ${exec.status}`);
   const fallback = defaultResultText(exec, headline);
   const format = alias.result?.format;
-  const message = format !== undefined ? renderSafely(render, format, ctx, fallback) : (folded?.message ?? fallback);
+  const message = format !== undefined ? renderSafely(renderMsg, format, ctx, fallback) : (folded?.message ?? fallback);
   const extra = alias.result?.extra ? renderData(render, alias.result.extra, ctx) : undefined;
   return { message, data: { ...(folded?.data ?? {}), ...(extra ? { extra } : {}) } };
 }

@@ -3,6 +3,7 @@ import type { ExecutionStatus } from '../executions/types.ts';
 import type { NotifyKey } from './types.ts';
 
 const firing: Record<ExecutionStatus, readonly NotifyKey[]> = {
+  pending: [],
   queued: [],
   running: [],
   succeeded: ['on_success', 'on_complete'],

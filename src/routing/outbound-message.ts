@@ -1,6 +1,7 @@
 /** From a notification and one planned delivery to what a sink receives. */
 import type { Notification } from '../notify/types.ts';
 import type { OutboundMessage } from '../sinks/sink.ts';
+import { escapeMarked, escapeSlack, hasMarks, stripMarks } from '../templates/marks.ts';
 import type { FallbackDelivery } from './types.ts';
 
 /**
@@ -16,7 +17,9 @@ export function toOutboundMessage(n: Notification, d: FallbackDelivery): Outboun
     channel: d.channel,
     ...(d.target !== undefined ? { target: d.target } : {}),
     subject: n.subject,
-    text: n.message,
+    // values in the message were marked at render time: plain for every sink, escaped for Slack
+    text: stripMarks(n.message),
+    ...(hasMarks(n.message) ? { mrkdwn: escapeMarked(n.message, escapeSlack) } : {}),
     data: n.data,
     ...(n.executionId !== undefined
       ? {

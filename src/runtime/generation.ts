@@ -13,6 +13,7 @@ import { createApp } from '../app.ts';
 import { helpText } from '../commands/help.ts';
 import { runCommand, type CommandInput, type CommandOutcome } from '../commands/run-command.ts';
 import { toAliasSpecs } from '../config/index.ts';
+import { createConfirmationService, type ConfirmationService } from '../confirmations/service.ts';
 import type { Config } from '../config/types.ts';
 import { createDeliveryService } from '../deliveries/service.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
@@ -35,6 +36,8 @@ export interface SwitchboardGeneration {
   readonly executions?: ExecutionService;
   readonly app?: Hono;
   readonly runCommand: (input: CommandInput) => Promise<CommandOutcome>;
+  /** gateway roles: confirmation by reply, and its expiry sweep (stopped on retire) */
+  readonly confirmations?: ConfirmationService & { stopSweeper(): void };
   /** worker roles */
   readonly execWorker?: ExecutionWorker;
   readonly deliveryWorker?: DeliveryWorker;
@@ -52,13 +55,16 @@ export interface GenerationDeps {
   runtime: RuntimeStatusSource;
   /** an execution reached its terminal status (worker roles): count it and notify */
   onTerminal(exec: ExecutionRecord): Promise<void>;
+  /** the dashboard's session secret when the config sets none (generated into the data folder on first use) */
+  sessionSecret?: () => string;
 }
 
 /** @example const gen = await buildGeneration(config, deps); */
 export async function buildGeneration(config: Config, deps: GenerationDeps): Promise<SwitchboardGeneration> {
   const { logger, metrics, redis } = deps;
   const log = logger.child({ component: 'main' });
-  const { matcher, problems } = compileAliases(toAliasSpecs(config));
+  // every ingress matches through this matcher: `limits.command_length` bounds them all
+  const { matcher, problems } = compileAliases(toAliasSpecs(config), { maxLength: config.main.limits.command_length });
   for (const p of problems) log.warn({ alias: p.alias, format: p.format }, p.message);
   const deliveries = createDeliveryService({ config, logger, connection: redis });
 
@@ -79,19 +85,23 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   }
 
   let executions: ExecutionService | undefined;
+  let confirmations: (ConfirmationService & { stopSweeper(): void }) | undefined;
   let app: Hono | undefined;
   const base = { config, matcher, deliveries, logger, metrics };
   let run = (_input: CommandInput): Promise<CommandOutcome> => Promise.reject(new Error('this process runs no gateway'));
   if (deps.role !== 'worker') {
     const ex = createExecutionService({ config, logger, connection: redis });
     executions = ex;
+    const confirm = createConfirmationService({ config, logger, redis, executions: ex, deliveries });
+    const sweeper = confirm.startSweeper();
+    confirmations = { ...confirm, stopSweeper: () => sweeper.stop() };
     const commandLog = logger.child({ component: 'commands' });
-    run = (input) => runCommand({ ...base, logger: commandLog, executions: ex }, input);
-    app = createApp({ ...base, executions: ex, readiness: deps.readiness, runtime: deps.runtime, redis });
-    const ingressDeps: IngressDeps = { ...base, executions: ex, redis, runCommand: run, now: () => Date.now() };
+    run = (input) => runCommand({ ...base, logger: commandLog, executions: ex, confirmations: confirm }, input);
+    app = createApp({ ...base, executions: ex, readiness: deps.readiness, runtime: deps.runtime, redis, confirmations: confirm, ...(deps.sessionSecret && { sessionSecret: deps.sessionSecret }) });
+    const ingressDeps: IngressDeps = { ...base, executions: ex, redis, runCommand: run, confirmations: confirm, now: () => Date.now() };
     for (const ingress of httpIngresses) app.route('/ingress', ingress.routes(ingressDeps));
   }
-  return { config, matcher, deliveries, runCommand: run, ...(executions && { executions }), ...(app && { app }), ...(execWorker && { execWorker }), ...(deliveryWorker && { deliveryWorker }) };
+  return { config, matcher, deliveries, runCommand: run, ...(executions && { executions }), ...(confirmations && { confirmations }), ...(app && { app }), ...(execWorker && { execWorker }), ...(deliveryWorker && { deliveryWorker }) };
 }
 
 /**
@@ -99,7 +109,8 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
  * `executions.shutdown_grace`), then, after `drainMs` for requests still in its HTTP app, its queues.
  */
 export async function retireGeneration(gen: SwitchboardGeneration, drainMs: number): Promise<void> {
+  gen.confirmations?.stopSweeper();
   await Promise.all([gen.execWorker?.close(), gen.deliveryWorker?.close()]);
   if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs).unref());
-  await Promise.all([gen.executions?.close(), gen.deliveries.close()]);
+  await Promise.all([gen.executions?.close(), gen.deliveries.close(), gen.confirmations?.close()]);
 }

@@ -1,7 +1,11 @@
 /**
  * `github` sink: one issue per fingerprint through @octokit/rest (`baseUrl` = `api_url`). The
  * fingerprint is a hidden HTML comment in the issue body; the open issue is found with the list
- * endpoint (consistent, unlike search) filtered by the channel's labels, newest first.
+ * endpoint (consistent, unlike search) filtered by the channel's labels, newest first, and only
+ * among the issues the token's own user opened (`GET /user`, once): anyone else who can open issues
+ * could copy the marker into theirs (finding #21). When that user cannot be learnt (a token without
+ * `/user` access), no issue is reused from the list; the channel's own record of the issues it
+ * opened (SinkState) still is.
  */
 import { Octokit } from '@octokit/rest';
 import { redactText } from '../log.ts';
@@ -56,6 +60,24 @@ export const githubSink = defineSink({
       log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     });
 
+    // the login of the token's user, asked once (a failure is asked again on the next delivery)
+    let me: Promise<string | undefined> | undefined;
+    const whoAmI = (signal: AbortSignal): Promise<string | undefined> => {
+      me ??= octokit.users.getAuthenticated({ request: { signal } }).then(
+        (r) => r.data.login,
+        (err: { status?: number; response?: { headers?: Record<string, string | undefined> } }) => {
+          // a token that may not read /user (403/404): reuse no listed issue; anything else, a rate
+          // limit's 403 included (it carries retry-after or x-ratelimit-remaining: 0), is asked again
+          const h = err.response?.headers ?? {};
+          const limited = h['retry-after'] !== undefined || h['x-ratelimit-remaining'] === '0';
+          if ((err.status === 403 && !limited) || err.status === 404) return undefined;
+          me = undefined;
+          throw err;
+        },
+      );
+      return me;
+    };
+
     const apiFor = (signal: AbortSignal): TrackerApi => {
       const request = () => ({ signal });
       const toIssue = (i: { number: number; state: string; body?: string | null }) => ({
@@ -65,13 +87,15 @@ export const githubSink = defineSink({
       });
       return {
         async findOpen(_fp, marker) {
+          const login = await whoAmI(signal);
+          if (login === undefined) return undefined;
           for (let page = 1; page <= SCAN_PAGES; page++) {
             const { data } = await octokit.issues.listForRepo({
               owner, repo, state: 'open', per_page: 100, page, sort: 'created', direction: 'desc',
               ...(settings.labels.length ? { labels: settings.labels.join(',') } : {}),
               request: request(),
             });
-            const hit = data.find((i) => !i.pull_request && (i.body ?? '').includes(marker));
+            const hit = data.find((i) => !i.pull_request && i.user?.login === login && (i.body ?? '').includes(marker));
             if (hit) return toIssue(hit);
             if (data.length < 100) return undefined;
           }

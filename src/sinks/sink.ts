@@ -20,6 +20,11 @@ export interface OutboundMessage {
   subject: string;
   /** the rendered message (may contain StackStorm's `{~}` split and Markdown code fences) */
   text: string;
+  /**
+   * the message for Slack, when it differs from `text`: the values it shows (what a sender typed,
+   * outputs, errors) escaped (`&`, `<`, `>`), the template's own mrkdwn as written
+   */
+  mrkdwn?: string;
   /** the notification's rendered `data` */
   data: Record<string, unknown>;
   /** the execution the notification is about, when there is one */

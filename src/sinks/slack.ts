@@ -85,7 +85,7 @@ export const slackSink = defineSink({
         const probe: Probe = { status: 0, retryAfter: null };
         const deadline = startDeadline(signal, timeoutMs);
         const client = clientFor(deadline, probe);
-        const post = formatSlackMessage({ id: m.id, subject: m.subject, text: m.text, status: m.execution?.status });
+        const post = formatSlackMessage({ id: m.id, subject: m.subject, text: m.mrkdwn ?? m.text, status: m.execution?.status });
         const threadTs = m.replyTo?.thread_ts;
         try {
           // A retry after a failed upload must not post the message twice.

@@ -4,6 +4,9 @@
  * by @hono/node-server's serveStatic. Job data passes a formatter that hides the action
  * parameters marked `secret` and every config secret. Built on the first request, so a gateway
  * nobody looks at opens no extra connection.
+ *
+ * It shows every job of everyone, so it needs the permission `queues` (src/auth/permissions.ts);
+ * a signed-in user without it gets 403 and the board is not even built.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -11,8 +14,10 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { BULL_BOARD_CSP } from './headers.ts';
 import { Hono, type Handler } from 'hono';
+import { resolveUser } from '../auth/authorize.ts';
+import { actorOf, allows } from '../auth/permissions.ts';
 import type { Config } from '../config/types.ts';
-import { redactDeep } from '../log.ts';
+import { redactDeep, redactText } from '../log.ts';
 import type { QueueHandles } from './queues.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -29,6 +34,20 @@ export function jobDataFormatter(config: Pick<Config, 'actions' | 'secrets'>): (
     }
     return redactDeep(out, config.secrets);
   };
+}
+
+/** A JSON answer with every config secret (in any escaped form) redacted from its strings. */
+export async function redactedJson(res: Response, secrets: readonly string[]): Promise<Response> {
+  const text = await res.text();
+  let body: string;
+  try {
+    body = JSON.stringify(redactDeep(JSON.parse(text), secrets));
+  } catch {
+    body = redactText(text, secrets);
+  }
+  const out = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  out.headers.delete('content-length');
+  return out;
 }
 
 /** A handler serving Bull Board under {@link BULL_BOARD_PATH}; `queues()` is called on the first request. */
@@ -49,7 +68,15 @@ export function bullBoardHandler(config: Config, queues: () => QueueHandles): Ha
     return new Hono().route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
   };
   return async (c) => {
+    // behind requireLogin: the session is set
+    const session = c.get('session' as never) as { user: string } | undefined;
+    if (!allows('dashboard', 'queues', actorOf(config, resolveUser(config, session?.user)))) {
+      return c.json({ error: { code: 'forbidden', message: 'Bull Board needs the permission queues (switchboard.yaml roles)' } }, 403);
+    }
     const res = await (board ??= build()).fetch(c.req.raw, c.env);
+    // its API answers carry job fields no formatter reaches (failedReason, stacktrace, opts, logs):
+    // every JSON answer passes the redaction the log lines pass
+    if ((res.headers.get('content-type') ?? '').includes('json')) return redactedJson(res, config.secrets);
     if (!(res.headers.get('content-type') ?? '').startsWith('text/html')) return res;
     // its page asks for Google Fonts: the policy keeps every request on this host
     const page = new Response(res.body, res);

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { resolveUser } from '../auth/authorize.ts';
 import type { Config } from '../config/types.ts';
-import type { Session, SessionCodec } from './session.ts';
+import type { Session, SessionStore } from './session.ts';
 
 export const SESSION_COOKIE = 'sb_session';
 
@@ -52,10 +52,11 @@ export function requireSameOrigin(config: Pick<Config, 'main'>): MiddlewareHandl
 }
 
 /**
- * The session behind the cookie, when it is valid and its user still exists in the config.
+ * The session behind the cookie, when it is valid (signed, still in Redis, opened with the
+ * credential the config holds now) and its user still exists in the config.
  */
-export function readSession(c: Context, codec: SessionCodec, config: Pick<Config, 'main'>): Session | undefined {
-  const session = codec.verify(getCookie(c, SESSION_COOKIE));
+export async function readSession(c: Context, sessions: SessionStore, config: Pick<Config, 'main'>): Promise<Session | undefined> {
+  const session = await sessions.read(getCookie(c, SESSION_COOKIE));
   return session && resolveUser(config, session.user) ? session : undefined;
 }
 
@@ -63,10 +64,10 @@ export function readSession(c: Context, codec: SessionCodec, config: Pick<Config
  * Requires a login. Pages (`mode: 'page'`) send the browser to `/login?next=...`; JSON endpoints
  * and everything a script fetches (`mode: 'api'`) answer 401.
  */
-export function requireLogin(options: { codec: SessionCodec; config: Pick<Config, 'main'>; mode: 'page' | 'api' }): MiddlewareHandler<WebEnv> {
+export function requireLogin(options: { codec: SessionStore; config: Pick<Config, 'main'>; mode: 'page' | 'api' }): MiddlewareHandler<WebEnv> {
   const { codec, config, mode } = options;
   return async function requireLogin(c, next) {
-    const session = readSession(c, codec, config);
+    const session = await readSession(c, codec, config);
     if (!session) {
       if (mode === 'page' && c.req.method === 'GET') {
         const path = new URL(c.req.url).pathname;

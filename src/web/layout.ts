@@ -18,6 +18,8 @@ export interface PageShell {
   body: Markup;
   /** extra data attributes on <main> that app.js reads (live updates) */
   live?: string | undefined;
+  /** nav entries the user may not open (permissions `config.read`, `queues`): not linked */
+  hidden?: readonly NavKey[] | undefined;
 }
 
 export type NavKey = 'executions' | 'playground' | 'aliases' | 'rules' | 'channels' | 'queues';
@@ -54,8 +56,10 @@ export function page(shell: PageShell): Markup {
 <body>
 <header class="top">
   <a class="brand" href="/">Switchboard</a>
-  <nav>${nav.map(([key, href, label]) => html`<a href="${href}"${key === shell.active ? html` aria-current="page"` : ''}>${label}</a>`)}
-    <a href="/admin/queues">Bull Board</a></nav>
+  <nav>${nav
+    .filter(([key]) => !shell.hidden?.includes(key))
+    .map(([key, href, label]) => html`<a href="${href}"${key === shell.active ? html` aria-current="page"` : ''}>${label}</a>`)}
+    ${shell.hidden?.includes('queues') ? '' : html`<a href="/admin/queues">Bull Board</a>`}</nav>
   <form class="who" method="post" action="/logout">
     <span title="${shell.session.via}">${shell.session.user}</span>
     <button type="submit" class="link">Log out</button>

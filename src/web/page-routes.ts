@@ -2,12 +2,18 @@
  * The dashboard's pages (`/`, `/executions/:id`, `/playground`, `/aliases`, `/rules`, `/channels`,
  * `/queues`) and the fragments app.js swaps in (`/ui/fragments/...`). Every route here sits behind
  * the login; commands are matched with the same `matchAsUser` the API and every ingress use.
+ *
+ * What a user sees is decided by src/auth/permissions.ts, as on the API: the list and the
+ * execution pages hold their own executions unless they have `executions.read_all`; another
+ * person's execution is "not found"; the Cancel button appears only where they may cancel; the
+ * rules and channels pages need `config.read`, the queues page (and Bull Board) `queues`.
  */
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { normalizeText } from '../aliases/index.ts';
 import { createExecutionView } from '../api/execution-view.ts';
 import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
+import { actorOf, allows, isOwner, listScope, type Action, type Actor } from '../auth/permissions.ts';
 import { helpEntries } from '../commands/help.ts';
 import { matchAsUser } from '../commands/match-as-user.ts';
 import type { ExecutionRecord, ExecutionStatus } from '../executions/types.ts';
@@ -39,13 +45,30 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const pageGuard = requireLogin({ codec: ctx.codec, config, mode: 'page' });
   const fragmentGuard = requireLogin({ codec: ctx.codec, config, mode: 'api' });
 
-  const row = (rec: ExecutionRecord): ExecutionRow => ({ ...view(rec), text: rec.text === undefined ? null : redactText(rec.text, secrets) });
+  const actor = (c: Context<WebEnv>): Actor | undefined => actorOf(config, resolveUser(config, c.get('session').user));
+  const row = (rec: ExecutionRecord, who: Actor | undefined): ExecutionRow => ({
+    ...view(rec, { origin: allows('dashboard', 'execution.origin', who, rec) }),
+    text: rec.text === undefined ? null : redactText(rec.text, secrets),
+    cancelable: allows('dashboard', 'execution.cancel', who, rec),
+    confirmable: rec.status === 'pending' && isOwner(who, rec),
+  });
   const statusOf = (c: Context) => statusFilters.find((s) => s === c.req.query('status')) as ExecutionStatus | undefined;
-  const listRows = async (status: ExecutionStatus | undefined) =>
-    (await executions.list({ limit: LIST_LIMIT, ...(status && { status }) })).items.map(row);
-  const findRow = async (id: string) => {
+  const listRows = async (status: ExecutionStatus | undefined, who: Actor | undefined) => {
+    const scope = listScope('dashboard', who);
+    if (!scope) return [];
+    return (await executions.list({ limit: LIST_LIMIT, ...scope, ...(status && { status }) })).items.map((rec) => row(rec, who));
+  };
+  /** the execution, when the user may read it: another person's is "not found", like an unknown id */
+  const findRow = async (id: string, who: Actor | undefined) => {
     const rec = id.length <= ID_MAX ? await executions.get(id) : undefined;
-    return rec && row(rec);
+    return rec && allows('dashboard', 'execution.read', who, rec) ? row(rec, who) : undefined;
+  };
+  /** nav entries this user may not open */
+  const hiddenFor = (who: Actor | undefined): NavKey[] => {
+    const out: NavKey[] = [];
+    if (!allows('dashboard', 'config.read', who)) out.push('rules', 'channels');
+    if (!allows('dashboard', 'queues', who)) out.push('queues');
+    return out;
   };
   const healthOf = () =>
     readHealth(config, ctx.queues()).catch((err: Error) => ({ error: `Queue counts unavailable: ${redactText(err.message, secrets)}` }));
@@ -62,19 +85,24 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     return { text: raw, result, allowed, previews, secrets };
   };
 
-  const render = (c: Context<WebEnv>, active: NavKey, title: string, body: Markup, status: 200 | 404 = 200) =>
-    c.html(page({ title, active, session: c.get('session'), reload: ctx.runtime?.status(), secrets, body }), status);
+  const render = (c: Context<WebEnv>, active: NavKey, title: string, body: Markup, status: 200 | 403 | 404 = 200) =>
+    c.html(page({ title, active, session: c.get('session'), reload: ctx.runtime?.status(), secrets, body, hidden: hiddenFor(actor(c)) }), status);
+  /** a 403 page naming the permission, or `undefined` when the user has it */
+  const refuse = (c: Context<WebEnv>, active: NavKey, action: Action, permission: string) =>
+    allows('dashboard', action, actor(c))
+      ? undefined
+      : render(c, active, 'Not allowed', html`<p>This page needs the permission <span class="mono">${permission}</span> (switchboard.yaml <span class="mono">roles</span>).</p>`, 403);
 
   for (const path of ['/', '/executions/:id', '/playground', '/aliases', '/rules', '/channels', '/queues']) app.use(path, pageGuard, pageHeaders);
   app.use('/ui/fragments/*', fragmentGuard, pageHeaders);
 
   app.get('/', async (c) => {
     const status = statusOf(c);
-    return render(c, 'executions', 'Executions', executionsBody(await listRows(status), status));
+    return render(c, 'executions', 'Executions', executionsBody(await listRows(status, actor(c)), status));
   });
   app.get('/executions/:id', async (c) => {
     const id = c.req.param('id');
-    const e = await findRow(id);
+    const e = await findRow(id, actor(c));
     if (!e) return render(c, 'executions', 'Not found', html`<p>No execution <span class="mono">${id}</span>.</p>`, 404);
     const body = html`<div data-fragment="/ui/fragments/executions/${encodeURIComponent(e.id)}">${executionBody(e, secrets)}</div>`;
     return render(c, 'executions', `Execution ${e.id}`, body);
@@ -87,18 +115,20 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     const user = c.get('session').user;
     return render(c, 'aliases', 'Aliases', aliasesBody(helpEntries({ config, matcher }, user), user));
   });
-  app.get('/rules', (c) => render(c, 'rules', 'Rules', rulesBody(config.rules, secrets)));
-  app.get('/channels', (c) => render(c, 'channels', 'Channels', channelsBody([...config.channels.values()], secrets)));
-  app.get('/queues', async (c) => render(c, 'queues', 'Queues', queuesBody(await healthOf())));
+  app.get('/rules', (c) => refuse(c, 'rules', 'config.read', 'config.read') ?? render(c, 'rules', 'Rules', rulesBody(config.rules, secrets)));
+  app.get('/channels', (c) => refuse(c, 'channels', 'config.read', 'config.read') ?? render(c, 'channels', 'Channels', channelsBody([...config.channels.values()], secrets)));
+  app.get('/queues', async (c) => refuse(c, 'queues', 'queues', 'queues') ?? render(c, 'queues', 'Queues', queuesBody(await healthOf())));
 
-  app.get('/ui/fragments/executions', async (c) => c.html(executionRows(await listRows(statusOf(c)))));
+  app.get('/ui/fragments/executions', async (c) => c.html(executionRows(await listRows(statusOf(c), actor(c)))));
   app.get('/ui/fragments/executions/:id', async (c) => {
-    const e = await findRow(c.req.param('id'));
+    const e = await findRow(c.req.param('id'), actor(c));
     if (!e) return c.html(html`<p class="error">This execution no longer exists.</p>`, 200, { 'x-live': 'done' });
     return c.html(executionBody(e, secrets), 200, stillMoving(e) ? {} : { 'x-live': 'done' });
   });
   app.get('/ui/fragments/preview', (c) => c.html(previewFragment(preview(c.get('session').user, c.req.query('text') ?? ''))));
-  app.get('/ui/fragments/queues', async (c) => c.html(queuesFragment(await healthOf())));
+  app.get('/ui/fragments/queues', async (c) =>
+    allows('dashboard', 'queues', actor(c)) ? c.html(queuesFragment(await healthOf())) : c.json({ error: { code: 'forbidden', message: 'needs the permission queues' } }, 403),
+  );
 
   return app;
 }

@@ -14,6 +14,8 @@ export interface GithubIssue {
   labels: string[];
   comments: { id: number; body: string }[];
   repo: string;
+  /** who opened it (default: the token's user, `switchboard-bot`) */
+  author?: string;
 }
 
 export interface GithubFake extends FakeServer {
@@ -36,7 +38,7 @@ export async function startGithubFake(opts: { token?: string } = {}): Promise<Gi
     node_id: 'MDA6RW50aXR5MQ==',
     number: i.number,
     title: i.title,
-    user: { login: 'switchboard-bot', id: 1000 },
+    user: { login: i.author ?? 'switchboard-bot', id: i.author ? 2000 : 1000 },
     labels: i.labels.map((name, n) => ({ id: n + 1, name, color: 'ededed', default: false })),
     state: i.state,
     state_reason: i.state_reason,
@@ -53,6 +55,8 @@ export async function startGithubFake(opts: { token?: string } = {}): Promise<Gi
     if (opts.token && auth !== `token ${opts.token}` && auth !== `Bearer ${opts.token}`) return ghError(401, 'Bad credentials');
     const p = (req.parsed ?? {}) as Record<string, unknown>;
     const base = fake.url;
+    // the token's user (GET /user)
+    if (req.method === 'GET' && req.path === '/user') return { status: 200, body: { login: 'switchboard-bot', id: 1000, type: 'User' } };
     if (req.method === 'GET' && req.path === '/search/issues') {
       const q = req.query.get('q') ?? '';
       const phrase = /"([^"]+)"/.exec(q)?.[1] ?? '';

@@ -35,7 +35,7 @@ users:
   alice: { roles: [ops], phone: "${ALICE_PHONE}", slack: ${ALICE_SLACK}, email: "${ALICE_EMAIL}" }
 api_keys:
   - { name: test, key: "${API_KEY}", user: alice }
-limits: { per_sender_per_minute: 100000 }
+limits: { per_sender_per_minute: 100000, per_key_per_minute: 100000 }
 executions: { concurrency: 4, stalled_interval: 1, shutdown_grace: 1 }
 logging: { level: info }
 `,
@@ -185,7 +185,9 @@ export function mailgunForm(text: string, o: { timestamp?: string; token?: strin
   const token = o.token ?? randomBytes(25).toString('hex');
   return new URLSearchParams({
     recipient: INBOX, sender: ALICE_EMAIL, from: `Alice <${ALICE_EMAIL}>`, subject: text, 'body-plain': text, 'stripped-text': text,
-    'Message-Id': `<${token}@example.test>`, 'message-headers': JSON.stringify([['From', `Alice <${ALICE_EMAIL}>`], ['To', INBOX], ['Subject', text], ['Message-Id', `<${token}@example.test>`]]),
+    // Mailgun's own SPF verdict for the envelope sender: a genuine mail from alice's domain (verified)
+    'X-Mailgun-Spf': 'Pass',
+    'Message-Id': `<${token}@example.test>`, 'message-headers': JSON.stringify([['From', `Alice <${ALICE_EMAIL}>`], ['To', INBOX], ['Subject', text], ['Message-Id', `<${token}@example.test>`], ['X-Mailgun-Spf', 'Pass']]),
     timestamp, token, signature: o.signature ?? signMailgun(o.key ?? MAILGUN_KEY, timestamp, token),
   }).toString();
 }

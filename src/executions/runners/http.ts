@@ -1,9 +1,9 @@
 /**
  * `http` runner: method, url, headers and body are templates (a body object has each string leaf
- * rendered once and is sent as JSON). 2xx succeeds; the result is `{status_code, headers, body}`
+ * rendered once and is sent as JSON); values rendered into the url are percent-encoded. 2xx succeeds; the result is `{status_code, headers, body}`
  * with `body` parsed when the response is JSON. Timeout and cancel abort the request.
  */
-import { buildContext, renderDeep, renderTemplate } from '../../templates/render.ts';
+import { buildContext, renderDeep, renderTemplate, renderUrl } from '../../templates/render.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { defineRunner, type RunnerDeps } from './runner.ts';
 
@@ -15,7 +15,8 @@ export const httpRunner = defineRunner({
       async run(action, params, ctx) {
         if (!action.url) return { status: 'failed', error: `action ${action.ref} has no url` };
         const tctx = buildContext({ ...ctx.execution, params });
-        const url = renderTemplate(action.url, tctx);
+        // values percent-encoded: a parameter cannot leave its path segment or query value
+        const url = renderUrl(action.url, tctx);
         const method = renderTemplate(action.method ?? (action.body === undefined ? 'GET' : 'POST'), tctx).toUpperCase();
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(action.headers ?? {})) headers[k] = renderTemplate(v, tctx);

@@ -9,6 +9,8 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { NO_DASH } from '../../aliases/cast-params.ts';
+import type { ParameterSpec } from '../../config/schema.ts';
 import { buildContext, renderTemplate } from '../../templates/render.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { defineRunner, type RunnerDeps, type RunOutcome } from './runner.ts';
@@ -32,6 +34,12 @@ export const shellRunner = defineRunner({
         if (!action.command?.length) return { status: 'failed', error: `action ${action.ref} has no command` };
         const tctx = buildContext({ ...ctx.execution, params });
         const [file, ...args] = action.command.map((el) => renderTemplate(el, tctx));
+        // the last line of defence (the matcher refuses such values first): an element that
+        // starts with `-` only because of a parameter value is refused unless it allows a dash
+        const alias = deps.config.aliases.find((a) => a.id === ctx.execution.alias);
+        const fromConfig = (k: string, v: string) => action.parameters?.[k]?.default === v || alias?.immutable_parameters[k] === v;
+        const dashed = optionFromValue(action.command, [file!, ...args], params, action.parameters ?? {}, fromConfig);
+        if (dashed) return { status: 'failed', error: `bad value for ${dashed}: expected ${NO_DASH}` };
         const env: Record<string, string> = {};
         for (const name of action.env_allow ?? []) {
           const v = deps.env[name];
@@ -45,6 +53,29 @@ export const shellRunner = defineRunner({
     };
   },
 });
+
+/**
+ * The parameter that turned an argv element into an option: the element starts with `-`, its
+ * template does not, and it begins with that parameter's string value, which is not allowed a dash
+ * (the same rule the matcher applies to typed values; numbers stay numbers, and a schema default or
+ * an alias's immutable value is config, not typed).
+ */
+export function optionFromValue(
+  templates: readonly string[],
+  argv: readonly string[],
+  params: Record<string, unknown>,
+  specs: Record<string, ParameterSpec>,
+  fromConfig: (name: string, value: string) => boolean = () => false,
+): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    const el = argv[i]!;
+    if (!el.startsWith('-') || templates[i]!.trimStart().startsWith('-')) continue;
+    for (const [k, v] of Object.entries(params)) {
+      if (typeof v === 'string' && v.startsWith('-') && el.startsWith(v) && specs[k]?.allow_dash !== true && !fromConfig(k, v)) return k;
+    }
+  }
+  return undefined;
+}
 
 interface ProcessOptions {
   env: Record<string, string>;

@@ -159,6 +159,25 @@
     }).then(function (res) { if (res.status === 401) toLogin(); });
   });
 
+  // a pending execution's code, confirmed as the signed-in user (POST /ui/api/executions/:id/confirm)
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target && ev.target.closest ? ev.target.closest('[data-confirm]') : null;
+    if (!form) return;
+    ev.preventDefault();
+    var answer = form.querySelector('[data-confirm-answer]');
+    fetch('/ui/api/executions/' + encodeURIComponent(form.getAttribute('data-confirm')) + '/confirm', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ code: form.elements.code.value.trim() }),
+    }).then(function (res) {
+      if (res.status === 401) return toLogin();
+      return res.json().then(function (body) {
+        if (answer) answer.textContent = res.ok ? 'Confirmed.' : (body.error && body.error.message) || 'Not confirmed.';
+      });
+    });
+  });
+
   document.addEventListener('DOMContentLoaded', function () {
     Array.prototype.forEach.call(document.querySelectorAll('[data-fragment]'), live);
     var form = document.querySelector('[data-playground]');

@@ -27,6 +27,18 @@ ${result.stderr ? html`<h3>stderr</h3><pre class="out">${text(result.stderr)}</p
   return html`<pre class="out">${prettyJson(result, secrets)}</pre>`;
 }
 
+/** A pending execution's code field and Confirm button, for the person who sent it (app.js posts it to `/confirm`). */
+function confirmForm(id: string): Markup {
+  return html`<dt>Confirm</dt><dd><form class="confirm" data-confirm="${id}"><label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{4,12}" required size="8"></label> <button type="submit" class="small">Confirm</button> <span class="muted" data-confirm-answer></span></form></dd>`;
+}
+
+/** How sure the ingress was of the sender (DESIGN.md section 6); records older than the field have none. */
+function proofCell(proof: 'verified' | 'unverified' | undefined): Markup {
+  if (proof === 'verified') return html`<span data-proof="verified">verified</span>`;
+  if (proof === 'unverified') return html`<strong data-proof="unverified">unverified</strong> <span class="muted">(the medium did not prove who sent it)</span>`;
+  return html`<span class="muted">not recorded</span>`;
+}
+
 /** Whether the page may still change: not terminal, or deliveries still pending. */
 export function stillMoving(e: ExecutionRow): boolean {
   return !isTerminal(e.status) || e.deliveries.some((d) => d.status === 'pending');
@@ -35,10 +47,12 @@ export function stillMoving(e: ExecutionRow): boolean {
 export function executionBody(e: ExecutionRow, secrets: readonly string[]): Markup {
   const params = Object.entries(e.params);
   return html`<dl class="facts">
-  <dt>Status</dt><dd>${statusBadge(e.status)}${isTerminal(e.status) ? '' : html` <button type="button" class="secondary small" data-cancel="${e.id}">Cancel</button>`}</dd>
+  <dt>Status</dt><dd>${statusBadge(e.status)}${isTerminal(e.status) || e.cancelable !== true ? '' : html` <button type="button" class="secondary small" data-cancel="${e.id}">Cancel</button>`}</dd>
+  ${e.confirmable === true ? confirmForm(e.id) : ''}
   <dt>Alias</dt><dd>${e.alias ?? html`<span class="muted">—</span>`} <span class="muted">→ ${e.action}</span></dd>
   <dt>Command</dt><dd class="text">${e.text ?? ''}</dd>
   <dt>User</dt><dd>${e.user ?? '—'} <span class="muted">via ${e.origin?.source ?? '—'} ${e.origin?.sender ?? ''}</span></dd>
+  <dt>Sender</dt><dd>${proofCell(e.origin?.proof)}</dd>
   <dt>Created</dt><dd>${timeCell(e.created_at)}</dd>
   <dt>Started</dt><dd>${timeCell(e.started_at)}</dd>
   <dt>Finished</dt><dd>${timeCell(e.finished_at)} <span class="muted">${duration(e.started_at, e.finished_at)}</span></dd>

@@ -4,12 +4,17 @@
  */
 import { html } from 'hono/html';
 import type { ExecutionView } from '../../api/execution-view.ts';
+import { executionStatuses } from '../../executions/types.ts';
 import { duration, statusBadge, timeCell, type Markup } from '../format.ts';
 
-/** An execution as the list shows it: the API view plus the command text. */
-export type ExecutionRow = ExecutionView & { text: string | null };
+/**
+ * An execution as the list shows it: the API view plus the command text, and whether the signed-in
+ * user may cancel it (src/auth/permissions.ts; absent = no).
+ */
+/** `confirmable`: pending, and the viewer is the person who sent it (they alone may confirm it) */
+export type ExecutionRow = ExecutionView & { text: string | null; cancelable?: boolean; confirmable?: boolean };
 
-export const statusFilters = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled'] as const;
+export const statusFilters = executionStatuses;
 
 export function executionRows(rows: readonly ExecutionRow[]): Markup {
   if (rows.length === 0) return html`<tr><td colspan="6" class="muted">No executions yet. Try the <a href="/playground">playground</a>.</td></tr>`;

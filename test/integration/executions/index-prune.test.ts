@@ -55,6 +55,25 @@ describe('execution index pruning', () => {
   });
 });
 
+describe('per-user index', () => {
+  it('indexes each execution under its user, drops that user’s entries past the retention on each add, and expires with them', async () => {
+    prefix = `prune-${randomUUID().slice(0, 8)}`;
+    const keys = executionKeys(prefix);
+    const store = createRecordStore(redis, keys, 3600);
+    const now = Date.now();
+    await redis.zadd(keys.userIndex('bob'), String((now - 7_200_000) * 1000), 'gone', String((now - 60_000) * 1000), 'recent');
+    await store.create('b1', { action: 'core.noop', params: {}, user: 'bob' }, new Date(now));
+    await store.create('a1', { action: 'core.noop', params: {}, user: 'alice' }, new Date(now));
+    await store.create('n1', { action: 'core.noop', params: {} }, new Date(now));
+    expect(await redis.zrevrange(keys.userIndex('bob'), '0', '-1')).toEqual(['b1', 'recent']);
+    expect(await redis.zrange(keys.userIndex('alice'), '0', '-1')).toEqual(['a1']);
+    const ttl = await redis.ttl(keys.userIndex('bob'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3600);
+    expect((await store.pageOfUser('bob', '+inf', 10)).map((p) => p.id)).toEqual(['b1', 'recent']);
+  });
+});
+
 describe('record create sent twice', () => {
   it('is one record when the same write arrives again (a reply lost and the command resent), a collision otherwise', async () => {
     prefix = `prune-${randomUUID().slice(0, 8)}`;

@@ -115,7 +115,7 @@ describe('builtin runner', () => {
     expect((await run('core.echo', { a: [1, 2] })).result).toEqual({ a: [1, 2] });
     const noop = await run('core.noop', {});
     expect(noop.status).toBe('succeeded');
-    expect((await run('core.status', { id: noop.id })).result).toMatchObject({ id: noop.id, status: 'succeeded' });
+    expect((await run('core.status', { id: noop.id })).result).toMatchObject({ id: noop.id, status: 'succeeded', text: `${noop.id} core.noop: succeeded (alice)` });
     expect((await run('core.help', { filter: 'dep' })).result).toEqual({ user: 'alice', filter: 'dep', page: 1 });
     expect((await run('core.status', { id: 'zzzzzzzz' })).status).toBe('failed');
   });
@@ -123,9 +123,13 @@ describe('builtin runner', () => {
   it('cancels another execution with core.cancel', async () => {
     h = harness([action('t.sleep', { runner: 'shell', command: ['sleep', '300'] })], { executions: { concurrency: 2 } });
     await h.startWorker();
-    const target = (await h.service.submit({ action: 't.sleep', params: {} })).execution;
+    const target = (await h.service.submit({ action: 't.sleep', params: {}, user: 'alice' })).execution;
     await waitForStatus(h.service, target.id, ['running']);
-    const { execution } = await h.service.submit({ action: 'core.cancel', params: { id: target.id } });
+    // someone else's: answered like an unknown id, and it keeps running
+    const bobs = (await h.service.submit({ action: 'core.cancel', params: { id: target.id }, user: 'bob' })).execution;
+    expect(await waitForStatus(h.service, bobs.id, ['succeeded', 'failed'])).toMatchObject({ status: 'failed', error: `no execution ${target.id}` });
+    expect((await h.service.get(target.id))?.status).toBe('running');
+    const { execution } = await h.service.submit({ action: 'core.cancel', params: { id: target.id }, user: 'alice' });
     const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed']);
     expect(done.result).toMatchObject({ id: target.id, status: 'canceled' });
   });

@@ -39,7 +39,12 @@ describe('shell runner', () => {
   it.each(['web; rm -rf /', '$(id)', '`id`', 'a b "c" \'d\'', '{{ 7*7 }}', '--help'])(
     'passes the value %j as one literal argument',
     async (value) => {
-      h = harness([action('t.args', { runner: 'shell', command: ['node', PRINT_ARGV, '{{ service }}'] })]);
+      // allow_dash: the value `--help` is meant to reach the program as written (without it, the
+      // runner refuses it as an option: test/integration/executions/argument-safety.test.ts)
+      h = harness([action('t.args', {
+        runner: 'shell', command: ['node', PRINT_ARGV, '{{ service }}'],
+        parameters: { service: { type: 'string', allow_dash: true } },
+      })]);
       await h.startWorker();
       const { execution } = await h.service.submit({ action: 't.args', params: { service: value } });
       const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed']);

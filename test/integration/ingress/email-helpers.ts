@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dkimSign } from 'mailauth';
 import nodemailer from 'nodemailer';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { startSmtpCapture, type CapturedMail, type SmtpCapture } from '../../fakes/smtp-capture.ts';
@@ -30,7 +31,10 @@ export const DNS_RECORDS: Record<string, string[]> = {
 };
 
 export interface EmailWorldOptions {
+  /** absent: the default (`[dmarc]`) */
   verify?: ('dkim' | 'spf' | 'dmarc')[];
+  /** `listen.unverified` */
+  unverified?: 'confirm' | 'refuse';
   maxSize?: number;
   /** extra channel lines (webhook, signing_key) */
   channelExtra?: string;
@@ -38,7 +42,7 @@ export interface EmailWorldOptions {
   /** key and certificate files for STARTTLS */
   tls?: { key: string; cert: string };
   /** more config files (e.g. webhook channels) */
-  extraFiles?: (smtp: SmtpCapture) => Record<string, string>;
+  extraFiles?: (smtp: SmtpCapture, dns: DnsFake) => Record<string, string>;
 }
 
 const files = (smtp: SmtpCapture, dns: DnsFake, o: EmailWorldOptions): Record<string, string> => ({
@@ -49,6 +53,9 @@ users:
   alice: { roles: [ops], email: "Alice <${ALICE}>" }
   bob:   { roles: [viewer], email: "${BOB.toUpperCase()}" }
   james: { roles: [ops], email: james@opennorth.ca }
+roles:
+  ops: { permissions: [executions.read_all, executions.cancel_all] }
+  viewer: { permissions: [] }
 api_keys:
   - { name: test, key: "${API_KEY}", user: alice }
 limits: { per_sender_per_minute: ${o.perMinute ?? 30} }
@@ -64,7 +71,8 @@ listen:
   host: 127.0.0.1
   port: 0
   max_size: ${o.maxSize ?? 65536}
-  verify: [${(o.verify ?? []).join(', ')}]
+${o.verify ? `  verify: [${o.verify.join(', ')}]` : ''}
+${o.unverified ? `  unverified: ${o.unverified}` : ''}
   resolvers: ["${dns.server}"]
 ${o.tls ? `  tls: { key: "${o.tls.key}", cert: "${o.tls.cert}" }` : ''}
 ${o.channelExtra ?? ''}
@@ -123,7 +131,7 @@ export function listenerPort(t: TestSwitchboard, channel = 'email'): number {
 export async function startEmailWorld(o: EmailWorldOptions = {}): Promise<EmailWorld> {
   const smtp = await startSmtpCapture();
   const dns = await startDnsFake(DNS_RECORDS);
-  const t = await startTestSwitchboard({ files: { ...files(smtp, dns, o), ...o.extraFiles?.(smtp) } });
+  const t = await startTestSwitchboard({ files: { ...files(smtp, dns, o), ...o.extraFiles?.(smtp, dns) } });
   return {
     t,
     smtp,
@@ -147,9 +155,40 @@ export interface Outgoing {
   html?: string;
   messageId: string;
   references?: string[];
-  dkim?: boolean;
+  /** DKIM-sign as example.test (default true: the users' domain, so DMARC passes for them), or as the domain given */
+  dkim?: boolean | string;
+  /** raw From header value, written as is (nodemailer would re-encode it) */
+  rawFrom?: string;
   /** insist on STARTTLS (any certificate accepted) */
   requireTLS?: boolean;
+}
+
+/**
+ * The message with its From header replaced by `rawFrom` as written (nodemailer never writes an
+ * odd From itself), then DKIM-signed with mailauth's signer.
+ */
+async function withRawFrom(m: Outgoing & { rawFrom: string }): Promise<Buffer> {
+  const build = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const info = await build.sendMail({
+    from: m.from,
+    to: m.to ?? OPS_ADDRESS,
+    subject: m.subject ?? 'command',
+    ...(m.text !== undefined && { text: m.text }),
+    ...(m.html !== undefined && { html: m.html }),
+    messageId: m.messageId,
+  });
+  const text = (info.message as Buffer).toString('utf8').replace(/^From: .*(\r\n[ \t].*)*/m, `From: ${m.rawFrom}`);
+  const raw = Buffer.from(text);
+  if (m.dkim === false) return raw;
+  return signDkim(raw, typeof m.dkim === 'string' ? m.dkim : 'example.test');
+}
+
+/** `raw` with a DKIM-Signature of `domain` (mailauth's signer, the test key, selector `sel`) prepended. */
+export async function signDkim(raw: Buffer, domain: string): Promise<Buffer> {
+  const one = { signingDomain: domain, selector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY };
+  // mailauth reads `signatureData` (its typings ask for the top-level fields)
+  const signed = await dkimSign(raw, { ...one, signatureData: [one] } as Parameters<typeof dkimSign>[1]);
+  return Buffer.concat([Buffer.from(signed.signatures), raw]);
 }
 
 /** Sends one mail to the listener over SMTP; resolves with the server's reply or rejects with nodemailer's error. */
@@ -159,9 +198,13 @@ export async function sendMail(port: number, m: Outgoing): Promise<{ response: s
     port,
     secure: false,
     ...(m.requireTLS ? { requireTLS: true, tls: { rejectUnauthorized: false } } : { ignoreTLS: true }),
-    ...(m.dkim && { dkim: { domainName: 'example.test', keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY } }),
+    ...(m.dkim !== false && m.rawFrom === undefined && { dkim: { domainName: typeof m.dkim === 'string' ? m.dkim : 'example.test', keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY } }),
   });
   try {
+    if (m.rawFrom !== undefined) {
+      const raw = await withRawFrom({ ...m, rawFrom: m.rawFrom });
+      return await transport.sendMail({ envelope: { from: m.envelopeFrom ?? m.from, to: m.to ?? OPS_ADDRESS }, raw });
+    }
     return await transport.sendMail({
       from: m.from,
       to: m.to ?? OPS_ADDRESS,
@@ -183,7 +226,7 @@ export interface ExecutionJson {
   alias?: string;
   user?: string;
   text?: string;
-  origin?: { source: string; sender: string; reply?: Record<string, string>; message_id?: string };
+  origin?: { source: string; sender: string; reply?: Record<string, string>; message_id?: string; proof?: 'verified' | 'unverified' };
 }
 
 export async function listExecutions(t: TestSwitchboard): Promise<ExecutionJson[]> {

@@ -2,15 +2,19 @@
  * `POST /ingress/email/{mailgun,postmark,sendgrid}` with the corpus captures: Mailgun re-signed
  * with the test key (fresh timestamp and token), Postmark and SendGrid behind basic auth. A valid
  * request runs its command and the answer arrives by email; a bad signature, a replayed token, a
- * missing password or spam runs nothing.
+ * missing password, spam or another recipient than the channel's `from` runs nothing. The
+ * sender's proof comes from the provider's SPF/DKIM verdicts or from mailauth on the raw MIME:
+ * an unverified sender's command waits as `pending` and its code goes to the real address.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMailgun } from '../../../src/ingress/email-webhook-auth.ts';
+import nodemailer from 'nodemailer';
+import type { DnsFake } from '../../fakes/dns-server.ts';
 import type { SmtpCapture } from '../../fakes/smtp-capture.ts';
-import { corpusCapture, eventually, listExecutions, replaceBytes, startEmailWorld, type EmailWorld } from './email-helpers.ts';
+import { ALICE, corpusCapture, eventually, listExecutions, replaceBytes, signDkim, startEmailWorld, type EmailWorld } from './email-helpers.ts';
 import { payloadsDir } from '../../corpus.ts';
 
 const MAILGUN_KEY = 'key-mailgun-test-signing-0001';
@@ -19,22 +23,27 @@ const SENDGRID_AUTH = 'sendgrid:sg-secret-0001';
 const JAMES = 'james@opennorth.ca';
 const CORPUS = payloadsDir;
 
-const channel = (smtp: SmtpCapture, name: string, from: string, webhook: string, key: string) => `
+const MAILGUN_TO = 'foo+bar@multimail.mailgun.org';
+const POSTMARK_TO = '4354473e2e6ab001fa836f627a54004e+bar@inbound.postmarkapp.com';
+const SENDGRID_TO = 'foo+bar@parolecitoyenne.com';
+
+const channel = (smtp: SmtpCapture, dns: DnsFake, name: string, from: string, webhook: string, key: string) => `
 name: ${name}
 kind: email
 from: "${from}"
 smtp: { host: ${smtp.host}, port: ${smtp.port}, ignore_tls: true }
 webhook: ${webhook}
 signing_key: "${key}"
+resolvers: ["${dns.server}"]
 `;
 
 let w: EmailWorld;
 beforeAll(async () => {
   w = await startEmailWorld({
-    extraFiles: (smtp) => ({
-      'channels/mailgun.yaml': channel(smtp, 'email-mailgun', 'foo+bar@multimail.mailgun.org', 'mailgun', MAILGUN_KEY),
-      'channels/postmark.yaml': channel(smtp, 'email-postmark', 'inbox@pm.example.test', 'postmark', POSTMARK_AUTH),
-      'channels/sendgrid.yaml': channel(smtp, 'email-sendgrid', 'inbox@sg.example.test', 'sendgrid', SENDGRID_AUTH),
+    extraFiles: (smtp, dns) => ({
+      'channels/mailgun.yaml': channel(smtp, dns, 'email-mailgun', MAILGUN_TO, 'mailgun', MAILGUN_KEY),
+      'channels/postmark.yaml': channel(smtp, dns, 'email-postmark', POSTMARK_TO, 'postmark', POSTMARK_AUTH),
+      'channels/sendgrid.yaml': channel(smtp, dns, 'email-sendgrid', SENDGRID_TO, 'sendgrid', SENDGRID_AUTH),
     }),
   });
 });
@@ -50,13 +59,24 @@ async function post(path: string, c: { contentType: string; body: Buffer }, auth
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-/** The corpus capture with a fresh timestamp and token, signed with the test key. */
-function resigned(file: string, original: { timestamp: string; token: string; signature: string }) {
+/** The corpus capture with a fresh timestamp and token, signed with the test key (and `swaps` made). */
+function resigned(file: string, original: { timestamp: string; token: string; signature: string }, swaps: Record<string, string> = {}) {
   const c = corpusCapture(file);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const token = randomBytes(25).toString('hex');
-  const body = replaceBytes(c.body, { [original.timestamp]: timestamp, [original.token]: token, [original.signature]: signMailgun(MAILGUN_KEY, timestamp, token) });
+  const body = replaceBytes(c.body, { ...swaps, [original.timestamp]: timestamp, [original.token]: token, [original.signature]: signMailgun(MAILGUN_KEY, timestamp, token) });
   return { ...c, body };
+}
+
+/** A Mailgun "forward MIME" post (`body-mime`) of a fresh mail, DKIM-signed by `signer` unless undefined. */
+async function mailgunMime(from: string, messageId: string, signer: string | undefined) {
+  const build = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const raw = (await build.sendMail({ from, to: MAILGUN_TO, subject: 'ping', text: 'ping', messageId })).message as Buffer;
+  const signed = signer ? await signDkim(raw, signer) : raw;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const token = randomBytes(25).toString('hex');
+  const form = new URLSearchParams({ timestamp, token, signature: signMailgun(MAILGUN_KEY, timestamp, token), recipient: MAILGUN_TO, sender: from, 'body-mime': signed.toString('utf8') });
+  return { contentType: 'application/x-www-form-urlencoded', body: Buffer.from(form.toString()) };
 }
 
 const PARSED_VALID = { timestamp: '1366071615', token: '5o56tmpwd3dnwthehwclemd-i-7u2gv9vb3u745ywj67d0mc87', signature: 'bc2ab6c1080d52f2a06928b93f21e86c2d28c548e2ef64354f8ba1a95bb53cd6' };
@@ -96,10 +116,35 @@ describe('POST /ingress/email/mailgun', () => {
     expect((await post('mailgun', corpusCapture('mailgun-inbound-multimail-raw-valid.form.http'))).status).toBe(403);
   });
 
-  it('runs the raw MIME form (body-mime)', async () => {
+  it('holds the raw MIME form (body-mime) with SPF Neutral and no signature as unverified', async () => {
     const res = await post('mailgun', resigned('mailgun-inbound-multimail-raw-valid.form.http', PARSED_VALID));
-    expect(res.json).toEqual({ status: 'handled', outcome: 'queued' });
-    expect(await executionsBy((e) => e.origin?.message_id === '<99CF7D8C-FCD4-443F-8E04-69C4E470D18F@opennorth.ca>')).toHaveLength(1);
+    expect(res.json).toEqual({ status: 'handled', outcome: 'pending' });
+    expect(await executionsBy((e) => e.origin?.message_id === '<99CF7D8C-FCD4-443F-8E04-69C4E470D18F@opennorth.ca>')).toMatchObject([{ status: 'pending', origin: { proof: 'unverified' } }]);
+  });
+
+  it('runs raw MIME DKIM-signed by the From domain as verified (mailauth on body-mime)', async () => {
+    const id = `<mg-mime-${randomBytes(6).toString('hex')}@example.test>`;
+    expect((await post('mailgun', await mailgunMime(ALICE, id, 'example.test'))).json).toEqual({ status: 'handled', outcome: 'queued' });
+    expect(await executionsBy((e) => e.origin?.message_id === id)).toMatchObject([{ user: 'alice', origin: { proof: 'verified' } }]);
+    const unsigned = `<mg-mime-${randomBytes(6).toString('hex')}@example.test>`;
+    expect((await post('mailgun', await mailgunMime(ALICE, unsigned, undefined))).json).toEqual({ status: 'handled', outcome: 'pending' });
+  });
+
+  it('holds a post whose X-Mailgun-Spf says Fail as unverified, and sends the code to the real address', async () => {
+    const messageId = 'E102015D-0000-4316-81FA-SPFFAIL00001';
+    const res = await post('mailgun', resigned('mailgun-inbound-multimail-parsed-valid.http', PARSED_VALID, { Pass: 'Fail', 'E102015D-F580-4316-81FA-7324838A3AE8': messageId }));
+    expect(res.json).toEqual({ status: 'handled', outcome: 'pending' });
+    const id = `<${messageId}@opennorth.ca>`;
+    expect(await executionsBy((e) => e.origin?.message_id === id)).toMatchObject([{ status: 'pending', user: 'james', origin: { proof: 'unverified' } }]);
+    const prompt = await eventually(() => answered(id, 'Reply YES'), 'the code mail');
+    expect(prompt.envelope.to).toEqual([JAMES]);
+  });
+
+  it('refuses mail for another recipient than the channel\'s from (406) and runs nothing', async () => {
+    const messageId = 'E102015D-0000-4316-81FA-RECIPIENT001';
+    const res = await post('mailgun', resigned('mailgun-inbound-multimail-parsed-valid.http', PARSED_VALID, { [MAILGUN_TO]: 'other@multimail.mailgun.org', 'E102015D-F580-4316-81FA-7324838A3AE8': messageId }));
+    expect(res).toEqual({ status: 406, json: { status: 'refused', reason: 'recipient' } });
+    expect(await executionsBy((e) => e.origin?.message_id === `<${messageId}@opennorth.ca>`)).toHaveLength(0);
   });
 
   it('acknowledges spam and runs nothing', async () => {
@@ -110,7 +155,11 @@ describe('POST /ingress/email/mailgun', () => {
 });
 
 describe('POST /ingress/email/postmark', () => {
-  const json = (file: string) => ({ contentType: 'application/json', body: file.endsWith('.json') ? readFileSync(join(CORPUS, file)) : corpusCapture(file).body });
+  /** The capture as JSON, sent to the channel's address (`swaps` made). */
+  const json = (file: string, swaps: Record<string, string> = {}) => {
+    const body = file.endsWith('.json') ? readFileSync(join(CORPUS, file)) : corpusCapture(file).body;
+    return { contentType: 'application/json', body: replaceBytes(body, { '4354473e2e6ab001fa836f627a54004e@inbound.postmarkapp.com': POSTMARK_TO, 'api-hash@inbound.postmarkapp.com': POSTMARK_TO, ...swaps }) };
+  };
   const byPostmark = (e: { origin?: { reply?: Record<string, string> } }) => e.origin?.reply?.channel === 'email-postmark';
 
   it('refuses a request without the configured credentials', async () => {
@@ -133,6 +182,17 @@ describe('POST /ingress/email/postmark', () => {
   it('ignores an unknown sender', async () => {
     expect((await post('postmark', json('postmark-inbound-2012.json'), basic(POSTMARK_AUTH))).json).toEqual({ status: 'ignored', reason: 'unknown_sender' });
   });
+
+  it('holds a mail whose Received-SPF (Postmark\'s own) says fail as unverified', async () => {
+    const c = json('postmark-inbound-multimail-valid.http', { 'Pass (sender SPF authorized)': 'Fail (sender not authorized)', '26ECCA85-47DE-4E66-827A-B35E34874F26': '26ECCA85-0000-SPF-FAIL' });
+    expect((await post('postmark', c, basic(POSTMARK_AUTH))).json).toEqual({ status: 'handled', outcome: 'pending' });
+    expect(await executionsBy((e) => e.origin?.message_id === '<26ECCA85-0000-SPF-FAIL@opennorth.ca>')).toMatchObject([{ status: 'pending', origin: { proof: 'unverified' } }]);
+  });
+
+  it('refuses another recipient (403: Postmark stops retrying)', async () => {
+    const c = json('postmark-inbound-multimail-valid.http', { [POSTMARK_TO]: 'someone-else@inbound.postmarkapp.com' });
+    expect(await post('postmark', c, basic(POSTMARK_AUTH))).toEqual({ status: 403, json: { status: 'refused', reason: 'recipient' } });
+  });
 });
 
 describe('POST /ingress/email/sendgrid', () => {
@@ -146,7 +206,8 @@ describe('POST /ingress/email/sendgrid', () => {
     const res = await post('sendgrid', corpusCapture('sendgrid-inbound-multimail-valid.http'), basic(SENDGRID_AUTH));
     expect(res.json).toEqual({ status: 'handled', outcome: 'queued' });
     const answer = await eventually(() => answered(id, 'bold ok'), 'the result by email');
-    expect(answer.parsed.from?.value[0]?.address).toBe('inbox@sg.example.test');
+    expect(answer.parsed.from?.value[0]?.address).toBe(SENDGRID_TO);
+    expect(await executionsBy((e) => e.origin?.message_id === id)).toMatchObject([{ origin: { proof: 'verified' } }]);
   });
 
   it('decodes a windows-1252 body (the answer quotes it)', async () => {
@@ -156,6 +217,8 @@ describe('POST /ingress/email/sendgrid', () => {
   });
 
   it('ignores an unknown sender (raw MIME form)', async () => {
-    expect((await post('sendgrid', corpusCapture('sendgrid-inbound-raw.multipart'), basic(SENDGRID_AUTH))).json).toEqual({ status: 'ignored', reason: 'unknown_sender' });
+    const c = corpusCapture('sendgrid-inbound-raw.multipart');
+    const res = await post('sendgrid', { ...c, body: replaceBytes(c.body, { 'inbound@inbound.inbound.com': SENDGRID_TO }) }, basic(SENDGRID_AUTH));
+    expect(res.json).toEqual({ status: 'ignored', reason: 'unknown_sender' });
   });
 });

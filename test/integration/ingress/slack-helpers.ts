@@ -45,6 +45,9 @@ users:
   dave:  { roles: [ops], slack: U061F7AUR }
   erin:  { roles: [ops], slack: U043H11ES4V }
   bob:   { roles: [viewer], slack: U0BOB }
+roles:
+  ops: { permissions: [executions.read_all, executions.cancel_all] }
+  viewer: { permissions: [] }
 api_keys:
   - { name: test, key: "\${SB_API_KEY}", user: alice }
 executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 2 }

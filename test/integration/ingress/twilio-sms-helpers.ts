@@ -32,6 +32,9 @@ redis: { prefix: "\${SB_TEST_PREFIX}", start_local: false }
 users:
   alice: { roles: [ops], phone: "${ALICE}" }
   bob:   { roles: [viewer], phone: "+1 (555) 123-0002" }
+roles:
+  ops: { permissions: [executions.read_all, executions.cancel_all] }
+  viewer: { permissions: [] }
 api_keys:
   - { name: test, key: "${API_KEY}", user: alice }
 limits: { per_sender_per_minute: ${perMinute} }

@@ -46,7 +46,7 @@ describe('POST /ingress/twilio/sms', () => {
 
     const done = await terminal(id!);
     expect(done).toMatchObject({ status: 'succeeded', alias: 'ops.restart', user: 'alice' });
-    expect(done.origin).toEqual({ source: 'sms', sender: ALICE, reply: { to: ALICE, from: OUR_NUMBER, channel: 'sms' }, message_id: sid });
+    expect(done.origin).toEqual({ source: 'sms', sender: ALICE, reply: { to: ALICE, from: OUR_NUMBER, channel: 'sms' }, message_id: sid, proof: 'verified' });
     const sent = await eventually(() => w.twilio.messages.find((m) => m.to === ALICE), 'the result SMS');
     expect(sent).toMatchObject({ to: ALICE, from: OUR_NUMBER, body: 'restarted web' });
     expect(done.deliveries).toEqual([expect.objectContaining({ channel: 'sms', target: ALICE, status: 'sent' })]);

@@ -12,6 +12,8 @@ server: { port: 0 }
 redis: { prefix: "\${SB_TEST_PREFIX}", start_local: false }
 users:
   alice: { roles: [ops], phone: "+15551230001", email: alice@example.com }
+roles:
+  ops: { permissions: [executions.read_all, notify] }
 api_keys:
   - { name: test, key: "${API_KEY}", user: alice }
 executions: { stalled_interval: 5, shutdown_grace: 2 }

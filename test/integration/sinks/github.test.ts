@@ -48,6 +48,20 @@ describe('githubSink', () => {
     expect(gh.issues[0]?.comments).toHaveLength(1);
   });
 
+  it('never reuses an issue someone else opened with our marker copied into it (finding #21)', async () => {
+    // with no labels, anyone who can open issues could plant the predictable marker
+    await make({ labels: [] }).send(failure(), signal());
+    const marker = /<!-- (switchboard-fingerprint:[^ ]+) -->/.exec(gh.issues[0]!.body)?.[1];
+    expect(marker).toBeDefined();
+    gh.issues.length = 0;
+    gh.issues.push({ number: 7, title: 'planted', body: `mine\n<!-- ${marker} -->`, state: 'open', state_reason: null, labels: [], comments: [], repo: 'acme/ops', author: 'mallory' });
+    // lost state (another worker): the list finds only mallory's issue, which is not ours
+    await make({ labels: [] }, testDeps()).send(failure(), signal());
+    expect(gh.issues.find((i) => i.number === 7)?.comments).toEqual([]);
+    expect(gh.issues.filter((i) => i.author === undefined)).toHaveLength(1);
+    expect(gh.requests.some((r) => r.method === 'GET' && r.path === '/user')).toBe(true);
+  });
+
   it('creates one issue for the same delivery sent twice', async () => {
     const sink = make();
     const m = failure();

@@ -21,6 +21,9 @@ redis: { prefix: "\${SB_TEST_PREFIX}", start_local: false }
 users:
   alice: { roles: [ops], password: "\${ALICE_PASSWORD}" }
   bob: { roles: [viewer], password: "${BOB_PASSWORD}" }
+roles:
+  ops: { permissions: [executions.read_all, executions.cancel_all, notify, queues, config.read] }
+  viewer: { permissions: [] }
 api_keys:
   - { name: web, key: "\${WEB_API_KEY}", user: alice }
 executions: { stalled_interval: 5, shutdown_grace: 2 }

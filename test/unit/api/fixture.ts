@@ -12,6 +12,7 @@ export const KEYS = {
   alice: 'alice-api-key-000000000001',
   bob: 'bob-api-key-00000000000002',
   bridge: 'bridge-api-key-0000000003',
+  rita: 'rita-api-key-0000000000004',
 } as const;
 
 export const auth = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -41,11 +42,20 @@ export function buildConfig(options: FixtureOptions = {}): Config {
       alice: { roles: ['ops'] },
       bob: { roles: ['viewer'] },
       svc: { roles: [] },
+      rita: { roles: ['auditor'] },
+    },
+    // alice reads, lists and cancels everyone's executions and notifies; bob only his own
+    // rita reads everyone's (origin included) but cancels only her own
+    roles: {
+      ops: { permissions: ['executions.read_all', 'executions.cancel_all', 'notify'] },
+      viewer: { permissions: [] },
+      auditor: { permissions: ['executions.read_all'] },
     },
     api_keys: [
       { name: 'alice-key', key: KEYS.alice, user: 'alice' },
       { name: 'bob-key', key: KEYS.bob, user: 'bob' },
       { name: 'bridge', key: KEYS.bridge, user: 'svc', act_as_others: true },
+      { name: 'rita-key', key: KEYS.rita, user: 'rita' },
     ],
     executions: { concurrency: 2, stalled_interval: 5, shutdown_grace: 5 },
     limits: { command_length: options.commandLength ?? 200 },
@@ -102,6 +112,6 @@ export function buildConfig(options: FixtureOptions = {}): Config {
     aliases,
     channels: new Map(),
     rules: [],
-    secrets: [KEYS.alice, KEYS.bob, KEYS.bridge],
+    secrets: [KEYS.alice, KEYS.bob, KEYS.bridge, KEYS.rita],
   };
 }

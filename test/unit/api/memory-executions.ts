@@ -44,7 +44,7 @@ export function createMemoryExecutions(): MemoryExecutions {
     },
     async list(query: ListQuery = {}) {
       const limit = query.limit ?? 50;
-      const newest = [...records].reverse().filter((r) => !query.status || r.status === query.status);
+      const newest = [...records].reverse().filter((r) => (!query.status || r.status === query.status) && (query.user === undefined || r.user === query.user));
       const start = query.cursor ? newest.findIndex((r) => r.id === query.cursor) + 1 : 0;
       const items = newest.slice(start, start + limit);
       const last = items[items.length - 1];

@@ -52,6 +52,7 @@ async function newSlot(base: string, n: number): Promise<Slot> {
   await mkdir(join(dir, 'rules'), { recursive: true });
   await mkdir(join(dir, 'actions'), { recursive: true });
   await writeFile(join(dir, 'channels', 'log.yaml'), 'name: log\nkind: log\n');
+  await writeFile(join(dir, 'switchboard.yaml'), 'server: { port: 8080 }\n');
   await writeFile(join(dir, 'rules', 'stackstorm.yaml'), rules);
   return { dir, ids: new Set(), actions: new Map() };
 }

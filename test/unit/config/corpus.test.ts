@@ -1,6 +1,8 @@
 /**
  * Every one of the 231 real StackStorm alias files in ../shared/corpus loads unchanged, with its
- * action metadata; the known-broken ones get exactly the diagnostics they deserve.
+ * action metadata, under strict keys (every key real packs use is known); the known-broken ones get
+ * exactly the diagnostics they deserve: duo enroll_status's key typos are errors, as StackStorm's
+ * own schema (`additionalProperties: false`) refuses them too.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, inspectConfig } from '../../../src/config/index.ts';
@@ -19,6 +21,8 @@ beforeAll(async () => {
 });
 
 const all = () => [...loaded.values()].flatMap((l) => l.diagnostics);
+/** the corpus's one alias file with misspelt keys (`formations`, `formaat`) */
+const typoAlias = 'duo/enroll_status.yaml';
 const of = (file: string) => all().filter((d) => d.file === file).map(formatDiagnostic);
 
 describe('StackStorm alias corpus', () => {
@@ -28,8 +32,8 @@ describe('StackStorm alias corpus', () => {
     expect(stubs).toHaveLength(18);
   });
 
-  it('loads every alias with its PACK.name id', () => {
-    for (const alias of aliases) {
+  it('loads every alias with its PACK.name id, but the one with key typos', () => {
+    for (const alias of aliases.filter((a) => a.corpusPath !== typoAlias)) {
       const config = loaded.get(alias.dir)?.config;
       const found = config?.aliases.find((a) => a.file === `aliases/${alias.corpusPath}`);
       expect(found?.id, alias.corpusPath).toBe(alias.expectedId);
@@ -42,20 +46,26 @@ describe('StackStorm alias corpus', () => {
     expect(undefinedAction.map(formatDiagnostic)).toEqual([]);
   });
 
-  it('reports the repeated placeholders of vyatta cfg_ebgp and cfg_interface as the only errors', () => {
+  it('reports the repeated placeholders of vyatta cfg_ebgp and cfg_interface and the key typos of duo enroll_status as the only errors', () => {
     const errors = all().filter((d) => d.severity === 'error').map(formatDiagnostic);
-    expect(errors).toEqual([
+    expect(errors.sort()).toEqual([
+      'aliases/duo/enroll_status.yaml:13:3  result.formaat: unknown key "formaat" (did you mean "format"?)',
+      'aliases/duo/enroll_status.yaml:6:1  formations: unknown key "formations" (did you mean "formats"?)',
       'aliases/vyatta/cfg_ebgp.yaml:6:5  formats.0: parameter "eastDeviceIP" appears more than once in the format',
       'aliases/vyatta/cfg_interface.yaml:6:5  formats.0: parameter "intfType" appears more than once in the format',
     ]);
   });
 
-  it('warns about the formations and formaat typos of duo enroll_status', () => {
-    expect(of('aliases/duo/enroll_status.yaml')).toEqual([
-      'aliases/duo/enroll_status.yaml:2:1  formats: warning: no formats: this alias never matches',
-      'aliases/duo/enroll_status.yaml:6:1  formations: warning: unknown key "formations" (did you mean "formats"?)',
-      'aliases/duo/enroll_status.yaml:13:3  result.formaat: warning: unknown key "formaat" (did you mean "format"?)',
+  it('reports the formations and formaat typos of duo enroll_status as errors with the key to write', () => {
+    expect(of(`aliases/${typoAlias}`)).toEqual([
+      'aliases/duo/enroll_status.yaml:6:1  formations: unknown key "formations" (did you mean "formats"?)',
+      'aliases/duo/enroll_status.yaml:13:3  result.formaat: unknown key "formaat" (did you mean "format"?)',
     ]);
+  });
+
+  it('knows every key the corpus aliases and action metadata use: no other unknown key', () => {
+    const unknown = all().filter((d) => d.message.startsWith('unknown key') && d.file !== `aliases/${typoAlias}`);
+    expect(unknown.map(formatDiagnostic)).toEqual([]);
   });
 
   it('keeps disabled aliases loaded but disabled', () => {

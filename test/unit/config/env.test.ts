@@ -38,6 +38,7 @@ describe('loadConfig env expansion', () => {
     '  bot_names:',
     '    - sb',
     '    - ${BOT_NAME}',
+    'roles: { ops: { permissions: [notify] }, viewer: { permissions: [] } }',
     '',
   ].join('\n');
 
@@ -71,7 +72,7 @@ describe('loadConfig env expansion', () => {
   });
 
   it('reads only the env it is given', async () => {
-    const dir = await writeConfig({ 'channels/log.yaml': 'name: ${CHANNEL_NAME:-log}\nkind: log\n' });
+    const dir = await writeConfig({ 'switchboard.yaml': 'server: { port: 8080 }\n', 'channels/log.yaml': 'name: ${CHANNEL_NAME:-log}\nkind: log\n' });
     const { config } = await loadConfig(dir, { env: { CHANNEL_NAME: 'audit' } });
     expect([...(config?.channels.keys() ?? [])]).toEqual(['audit']);
   });
@@ -84,6 +85,7 @@ describe('loadConfig YAML features', () => {
       '  base: &user { roles: [ops], email: "${OPS_USER:-ops}@example.com" }',
       '  alice: { <<: *user, phone: "+15551230001" }',
       '  bob: *user',
+      'roles: { ops: { permissions: [notify] } }',
       '',
     ].join('\n');
     const { config, diagnostics } = await loadConfig(await writeConfig({ 'switchboard.yaml': main }), { env: {} });

@@ -79,6 +79,8 @@ describe('toAliasSpecs', () => {
       formats: ['restart {{service}}'],
       immutableParameters: {},
       parameters: { service: { type: 'string', required: true, enum: ['web', 'api'] } },
+      // a shell action: typed values may not start with `-` (allow_dash)
+      argv: true,
       description: 'Restart a service',
     });
   });

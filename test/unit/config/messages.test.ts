@@ -4,8 +4,9 @@ import { formatDiagnostic, inspectConfig } from '../../../src/config/index.ts';
 import { suggest } from '../../../src/config/did-you-mean.ts';
 import { writeConfig } from './temp-config.ts';
 
+/** every config folder needs a switchboard.yaml: a minimal one unless the case brings its own */
 async function lines(files: Record<string, string>): Promise<string[]> {
-  const { diagnostics } = await inspectConfig(await writeConfig(files), { env: {} });
+  const { diagnostics } = await inspectConfig(await writeConfig({ 'switchboard.yaml': 'server: { port: 8080 }\n', ...files }), { env: {} });
   return diagnostics.map(formatDiagnostic);
 }
 
@@ -49,9 +50,9 @@ describe('diagnostic messages', () => {
       ['actions/core/noop.yaml:1:7  name: warning: action "core.noop" is built in; this file is ignored'],
     ],
     [
-      'an unknown action key, as a warning',
+      'an unknown action key, as an error',
       { 'actions/a.yaml': 'name: a\nrunner: builtin\nbuiltin: noop\ntimout: 5\n' },
-      ['actions/a.yaml:4:1  timout: warning: unknown key "timout" (did you mean "timeout"?)'],
+      ['actions/a.yaml:4:1  timout: unknown key "timout" (did you mean "timeout"?)'],
     ],
     [
       'an unknown channel key, as an error, suggesting among that kind\'s keys',

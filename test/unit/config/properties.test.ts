@@ -21,7 +21,7 @@ describe('expandEnv properties', () => {
     fc.assert(
       fc.property(name, fc.string(), fc.string().filter((s) => !s.includes('$')), (n, value, around) => {
         const result = expandEnv(`${around}\${${n}}${around}`, { [n]: value });
-        expect(result).toEqual({ ok: true, value: `${around}${value}${around}`, changed: true });
+        expect(result).toEqual({ ok: true, value: `${around}${value}${around}`, changed: true, ...(value !== '' && { substituted: [value] }) });
       }),
     );
   });

@@ -35,6 +35,24 @@ describe('runValidate', () => {
     });
   });
 
+  it('exits 1 for a folder without switchboard.yaml rather than report 0 aliases', async () => {
+    expect(await validate('no-switchboard-yaml')).toEqual({
+      code: 1,
+      out: [`switchboard.yaml:1:1  switchboard.yaml not found in ${fixture('no-switchboard-yaml')} (is --config the right folder?)`, '1 error, 0 warnings'],
+      err: [],
+    });
+  });
+
+  it.each([
+    ['alias-allow-typo', 'aliases/restart.yaml:5:1  alow: unknown key "alow" (did you mean "allow"?)'],
+    ['rule-when-typo', 'rules/failures.yaml:5:7  rules.0.when.stauts: unknown key "stauts" (did you mean "status"?)'],
+  ])('refuses the %s typo that "config OK" used to accept', async (name, first) => {
+    const { code, out } = await validate(name);
+    expect(code).toBe(1);
+    expect(out[0]).toBe(first);
+    expect(out.some((l) => l.startsWith('config OK'))).toBe(false);
+  });
+
   it('exits 1 for a folder that does not exist', async () => {
     const { code, out } = await validate('no-such-folder');
     expect(code).toBe(1);

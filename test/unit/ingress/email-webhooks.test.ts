@@ -5,6 +5,9 @@ import { extractEmailCommand } from '../../../src/ingress/email-command.ts';
 import { parseWebhookForm } from '../../../src/ingress/email-form.ts';
 import { headerFromBlock, mailgunMail, postmarkMail, sendgridMail } from '../../../src/ingress/email-providers.ts';
 import { checkBasicAuth, signMailgun, verifyMailgunSignature } from '../../../src/ingress/email-webhook-auth.ts';
+import { forChannel } from '../../../src/ingress/email-webhooks.ts';
+import { headerFrom } from '../../../src/ingress/email-sender.ts';
+import { judgeProviderAuth } from '../../../src/ingress/email-verify.ts';
 import { payloadsDir } from '../../corpus.ts';
 
 const CORPUS = payloadsDir;
@@ -143,4 +146,71 @@ describe('sendgridMail (corpus)', () => {
   it('reads headers from the header block', () => {
     expect(headerFromBlock('Subject: a\r\nMessage-Id:\r\n <x@y>\r\n', 'message-id')).toBe('<x@y>');
   });
+});
+
+describe("providers' sender verdicts (corpus captures)", () => {
+  const urlencoded = (fields: [string, string][]) => parseWebhookForm(Buffer.from(new URLSearchParams(fields).toString()), 'application/x-www-form-urlencoded');
+  const mailgunPost = (spf: string[], headerSpf: string[]) =>
+    mailgunMail(
+      urlencoded([
+        ['recipient', 'ops@sb.test'],
+        ['sender', 'alice@example.test'],
+        ['from', 'Alice <alice@example.test>'],
+        ...spf.map((v): [string, string] => ['X-Mailgun-Spf', v]),
+        ['message-headers', JSON.stringify([['From', 'Alice <alice@example.test>'], ...headerSpf.map((v) => ['X-Mailgun-Spf', v])])],
+      ]),
+    );
+
+  it('reads Mailgun, Postmark and SendGrid verdicts of a genuine mail as verified', () => {
+    for (const m of [mailgunMail(form('mailgun-inbound-multimail-parsed-valid.http')), postmarkMail(JSON.parse(capture('postmark-inbound-multimail-valid.http').body.toString('utf8'))), sendgridMail(form('sendgrid-inbound-multimail-valid.http'))]) {
+      expect(m.from).toEqual({ address: 'james@opennorth.ca', ambiguous: false });
+      expect(judgeProviderAuth(m.auth, m.from).proof).toBe('verified');
+    }
+  });
+
+  it('takes Postmark DKIM_VALID_AU and Received-SPF from its own leading block', () => {
+    const m = postmarkMail(JSON.parse(readFileSync(join(CORPUS, 'postmark-inbound-2012.json'), 'utf8')));
+    // From bob@bob.com; SPF passed for the envelope sender myUser@theirDomain.com, which does not align
+    expect(m.auth.passes).toEqual([
+      { method: 'dkim', domains: ['bob.com'] },
+      { method: 'spf', domains: ['theirdomain.com'] },
+    ]);
+    expect(judgeProviderAuth(m.auth, m.from).proof).toBe('verified');
+    expect(judgeProviderAuth({ ...m.auth, passes: m.auth.passes.filter((p) => p.method === 'spf') }, m.from).proof).toBe('unverified');
+  });
+
+  it('ignores verdict headers a sender wrote below the provider block', () => {
+    const forged = postmarkMail({
+      From: 'alice@example.test',
+      Headers: [
+        { Name: 'X-Spam-Status', Value: 'No' },
+        { Name: 'Received-SPF', Value: 'Fail (sender not authorized) envelope-from=eve@evil.test' },
+        { Name: 'Authentication-Results', Value: 'mx.example; dmarc=pass header.from=example.test; dkim=pass header.d=example.test' },
+      ],
+    });
+    expect(judgeProviderAuth(forged.auth, forged.from).proof).toBe('unverified');
+  });
+
+  it("lets no copy of X-Mailgun-Spf a sender wrote outvote Mailgun's Fail", () => {
+    expect(judgeProviderAuth(mailgunPost(['Pass'], ['Pass']).auth, headerFrom(['alice@example.test'])).proof).toBe('verified');
+    expect(mailgunPost(['Pass'], ['Pass', 'Fail']).auth.passes).toEqual([]);
+    expect(mailgunPost(['Fail'], []).auth.passes).toEqual([]);
+  });
+
+  it('reads each SendGrid dkim result with its domain', () => {
+    const m = sendgridMail(urlencoded([['from', 'alice@example.test'], ['dkim', '{@evil.test : pass, @example.test : fail}'], ['SPF', 'softfail'], ['envelope', '{"to":["ops@sb.test"],"from":"alice@example.test"}']]));
+    expect(m.auth.passes).toEqual([{ method: 'dkim', domains: ['evil.test'] }]);
+    expect(judgeProviderAuth(m.auth, m.from).proof).toBe('unverified');
+  });
+});
+
+describe('forChannel (the recipient check)', () => {
+  const channel = { from: 'Switchboard <ops@sb.test>' };
+  it.each([
+    [['ops@sb.test'], true],
+    [['OPS@sb.test'], true],
+    [['ops@sb.test', 'other@sb.test'], false],
+    [['other@sb.test'], false],
+    [[], false],
+  ])('%j -> %s', (recipients, ok) => expect(forChannel({ recipients }, channel)).toBe(ok));
 });

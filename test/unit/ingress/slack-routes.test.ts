@@ -24,6 +24,7 @@ const NOW_MS = 1_600_000_000_000;
 function memoryRedis(): Redis & { keys: Map<string, string> } {
   const keys = new Map<string, string>();
   const counters = new Map<string, number>();
+  const sets = new Map<string, Set<string>>();
   const redis = {
     status: 'ready',
     keys,
@@ -42,6 +43,17 @@ function memoryRedis(): Redis & { keys: Map<string, string> } {
       if (count + 1 > limit) return [0, 0, count];
       counters.set(curr, count + 1);
       return [1, 0, count];
+    },
+    // the seen-ids scripts (src/auth/seen-ids.ts): one set per day key
+    async sbSeenIds(n: number, ...args: string[]) {
+      const [member, claim] = args.slice(n);
+      if (args.slice(0, n).some((k) => sets.get(k)?.has(member!))) return 1;
+      if (claim === '1') sets.set(args[0]!, (sets.get(args[0]!) ?? new Set()).add(member!));
+      return 0;
+    },
+    async sbSeenAdd(key: string, member: string) {
+      sets.set(key, (sets.get(key) ?? new Set()).add(member));
+      return 1;
     },
   };
   return redis as never;
@@ -133,7 +145,7 @@ describe('slackEventsIngress', () => {
       text: 'echo a <b> https://x.example/?a=1&b=2',
       source: 'slack',
       user: 'alice',
-      origin: { source: 'slack', sender: 'U0ALICE', reply: { channel: 'D0ALICE', thread_ts: '1600000000.000100', channel_name: 'slack-ops' }, message_id: 'Ev0UNIT1' },
+      origin: { source: 'slack', sender: 'U0ALICE', reply: { channel: 'D0ALICE', thread_ts: '1600000000.000100', channel_name: 'slack-ops' }, message_id: 'Ev0UNIT1', proof: 'verified' },
       idempotencyKey: 'slack:event:Ev0UNIT1',
       botUserId: 'U0BOTUSER',
     });

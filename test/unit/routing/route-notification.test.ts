@@ -69,7 +69,7 @@ describe('routeNotification: rules', () => {
   it('sends identical (channel, target) deliveries once, target absent = default_target', () => {
     const dup = makeRules([
       { name: 'a', channel: 'ops', to: [{ channel: 'slack-ops' }, { channel: 'slack-ops', target: '#ops' }] },
-      { name: 'b', channel: 'ops', to: [{ channel: 'slack-ops', target: '#ops', extra: 1 }, { channel: 'slack-ops', target: '#dev' }] },
+      { name: 'b', channel: 'ops', to: [{ channel: 'slack-ops', target: '#ops', labels: ['x'] }, { channel: 'slack-ops', target: '#dev' }] },
     ]);
     const plan = routeNotification(notification(), dup, channels);
     expect(targets(plan)).toEqual(['slack-ops>#ops@a', 'slack-ops>#dev@b']);
@@ -82,16 +82,16 @@ describe('routeNotification: rules', () => {
       {
         name: 'gh',
         channel: 'ops',
-        to: [{ channel: 'github-ops', labels: ['incident'], assignees: ['alice'] }, { channel: 'slack-ops' }],
-        fallback: [{ channel: 'email-ops', target: 'oncall@example.com' }, { channel: 'email-ops', target: 'oncall@example.com' }, { channel: 'outbox', priority: 'high' }],
+        to: [{ channel: 'github-ops', labels: ['incident'] }, { channel: 'slack-ops' }],
+        fallback: [{ channel: 'email-ops', target: 'oncall@example.com' }, { channel: 'email-ops', target: 'oncall@example.com' }, { channel: 'outbox', labels: ['high'] }],
       },
     ]);
     const plan = routeNotification(notification(), r, channels);
     const [gh, slack] = plan.deliveries;
-    expect(gh).toMatchObject({ channel: 'github-ops', kind: 'github', rule: 'gh', options: { labels: ['incident'], assignees: ['alice'] } });
+    expect(gh).toMatchObject({ channel: 'github-ops', kind: 'github', rule: 'gh', options: { labels: ['incident'] } });
     expect(gh?.target).toBeUndefined();
     expect(gh?.fallback.map((f) => `${f.channel}>${f.target ?? '-'}`)).toEqual(['email-ops>oncall@example.com', 'outbox>-']);
-    expect(gh?.fallback[1]).toMatchObject({ kind: 'file', rule: 'gh', options: { priority: 'high' } });
+    expect(gh?.fallback[1]).toMatchObject({ kind: 'file', rule: 'gh', options: { labels: ['high'] } });
     expect(slack?.fallback.map((f) => f.id)).toEqual(gh?.fallback.map((f) => f.id));
     expect(gh?.fallback[0]?.id).not.toBe(gh?.id);
   });
