@@ -1,12 +1,13 @@
 # syntax=docker/dockerfile:1
+# Node 26, the Active LTS line (LTS since 2026-10-28); the code also runs on Node 20.18+, 22 and 24.
 # Stage 1: production dependencies only.
-FROM node:20-bookworm-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # Stage 2: the runtime image, as the unprivileged `node` user, config mounted read-only at /config.
-FROM node:20-bookworm-slim
+FROM node:26-trixie-slim
 # SB_HOST=0.0.0.0: reachable through the published port. Off loopback `serve` refuses to start with the
 # example's development key, a key shorter than 32 characters or a clear-text password (exit 4).
 ENV NODE_ENV=production SWITCHBOARD_CONFIG=/config SWITCHBOARD_DATA=/data SB_HOST=0.0.0.0

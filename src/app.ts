@@ -1,5 +1,5 @@
 /**
- * The HTTP app (DESIGN.md section 4). Routes per resource live in src/api/; this file only mounts
+ * The HTTP app (docs/contracts.md section 4). Routes per resource live in src/api/; this file only mounts
  * them, sets the body limit and bearer-key check, and translates errors in one place (`onError`).
  * Tests drive it with `app.request()`; `serve` hands it to @hono/node-server.
  */

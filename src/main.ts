@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { healthRoutes, type Readiness } from './api/health.ts';
 import { errorBody } from './api/errors.ts';
 import { loadConfigOrThrow } from './config/load.ts';
@@ -25,6 +26,7 @@ import { createRuntime, type Runtime } from './runtime/runtime.ts';
 import type { ReloadStatus } from './runtime/status.ts';
 import { watchConfig } from './runtime/watch-config.ts';
 import { checkExposure, UnsafeExposureError } from './runtime/exposure.ts';
+import { checkConfigFolder, listenError } from './runtime/startup-errors.ts';
 import { dataDir, lazySessionSecret } from './web/session-secret.ts';
 
 export type { Role } from './runtime/generation.ts';
@@ -40,6 +42,11 @@ export interface Switchboard {
   reload(reason?: string): Promise<ReloadStatus>;
   /** the hot-reload status (also `GET /api/v1/config/status`) */
   status(): ReloadStatus;
+  /** the shared producer connection every generation's services use (diagnostics: listeners, state) */
+  readonly redis: Redis;
+  /** the config folder's watch (when watching): the folders it holds a watch on */
+  watchedFolders(): string[];
+  /** stops intake, then the workers (up to `executions.shutdown_grace`), then the connections */
   stop(): Promise<void>;
 }
 
@@ -66,8 +73,10 @@ const forgedSource = (path: string) =>
  * process.on('SIGTERM', () => sb.stop());
  */
 export async function startSwitchboard(opts: StartOptions): Promise<Switchboard> {
+  // a missing or unreadable folder, or no switchboard.yaml: one line each, before the loader's report
+  await checkConfigFolder(opts.configDir);
   const config = await loadConfigOrThrow(opts.configDir, { env: opts.env, overlaps: false });
-  // safe defaults (DESIGN.md section 6): off loopback, no published key, short key or clear password
+  // safe defaults (docs/contracts.md section 6): off loopback, no published key, short key or clear password
   const exposure = checkExposure(config.main);
   if (exposure.refusals.length > 0) throw new UnsafeExposureError(config.main.server.host, exposure.refusals);
   // secrets of every config loaded so far: an old generation's workers may still be logging
@@ -86,7 +95,8 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   });
   const redis = producerConnection(config.main.redis.url);
   redis.on('error', () => {});
-  // every generation's services and queues listen on it; retired ones remove theirs on close
+  // every generation's queues listen on it and remove theirs on close; the services add none to a
+  // connection they are given (test/integration/lifecycle/reload-leaks.test.ts: 50 reloads, flat counts)
   redis.setMaxListeners(0);
   await whenReady(redis, 5000).catch(() => log.warn('Redis is not answering yet; ingresses will answer 503 until it does'));
   const queues = [
@@ -132,77 +142,105 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   // stopped in this order: intake first, then the generations (workers, then queues), then connections
   const intake: (() => Promise<void>)[] = [];
   const retiring = new Set<Promise<void>>();
-  const initial = await buildGeneration(config, deps);
-  runtime = createRuntime({
-    dir: opts.configDir,
-    env: opts.env,
-    logger: logger.child({ component: 'reload' }),
-    metrics,
-    initial,
-    async build(next) {
-      const unsafe = checkExposure(next.main);
-      if (unsafe.refusals.length > 0) throw new UnsafeExposureError(next.main.server.host, unsafe.refusals);
-      for (const w of unsafe.warnings) log.warn(`${w} (accepted on loopback only)`);
-      for (const s of next.secrets) secrets.add(s);
-      const gen = await buildGeneration(next, deps);
-      logger.level = next.main.logging.level;
-      return gen;
-    },
-    retire(old) {
-      const p = retireGeneration(old, 2000).finally(() => retiring.delete(p));
-      retiring.add(p);
-      return p;
-    },
-  });
-
-  let port: number | undefined;
+  const stopAll = async (gen: SwitchboardGeneration | undefined) => {
+    const steps = [
+      ...intake,
+      async () => void (gen && (await retireGeneration(gen, 0))),
+      async () => void (await Promise.all(retiring)),
+      async () => void (await Promise.all(queues.map((q) => q.close()))),
+      async () => void redis.disconnect(),
+      () => localRedis.stop(),
+    ];
+    for (const stop of steps) {
+      try {
+        await stop();
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'error while stopping');
+      }
+    }
+  };
   const listenPort = opts.port ?? config.main.server.port;
   const host = config.main.server.host;
-  let fetch: (req: Request, env: unknown) => Response | Promise<Response>;
-  if (opts.role !== 'worker') {
-    // listeners (SMTP, Slack Socket Mode) keep their sockets across reloads and read the current generation per command
-    const live: IngressDeps = {
-      get config() { return current().config; },
-      get matcher() { return current().matcher; },
-      get executions() { return current().executions!; },
-      get deliveries() { return current().deliveries; },
-      logger,
-      redis,
+  let initial: SwitchboardGeneration | undefined;
+  let server: ServerType;
+  try {
+    initial = await buildGeneration(config, deps);
+    runtime = createRuntime({
+      dir: opts.configDir,
+      env: opts.env,
+      logger: logger.child({ component: 'reload' }),
       metrics,
-      runCommand: (input) => current().runCommand(input),
-      now: () => Date.now(),
-    };
-    for (const ingress of listenerIngresses) {
-      const running = await ingress.start(live);
-      if (running) intake.push(() => running.stop());
-    }
-    fetch = async (req, env) => {
-      const res = await current().app!.fetch(req, env);
-      if (res.status === 401 || res.status === 403) {
-        const source = forgedSource(new URL(req.url).pathname);
-        if (source) metrics.commandReceived(source, 'forged');
+      initial,
+      async build(next) {
+        const unsafe = checkExposure(next.main);
+        if (unsafe.refusals.length > 0) throw new UnsafeExposureError(next.main.server.host, unsafe.refusals);
+        for (const w of unsafe.warnings) log.warn(`${w} (accepted on loopback only)`);
+        for (const s of next.secrets) secrets.add(s);
+        const gen = await buildGeneration(next, deps);
+        logger.level = next.main.logging.level;
+        return gen;
+      },
+      retire(old) {
+        const p = retireGeneration(old, 2000).finally(() => retiring.delete(p));
+        retiring.add(p);
+        return p;
+      },
+    });
+
+    let fetch: (req: Request, env: unknown) => Response | Promise<Response>;
+    if (opts.role !== 'worker') {
+      // listeners (SMTP, Slack Socket Mode) keep their sockets across reloads and read the current generation per command
+      const live: IngressDeps = {
+        get config() { return current().config; },
+        get matcher() { return current().matcher; },
+        get executions() { return current().executions!; },
+        get deliveries() { return current().deliveries; },
+        logger,
+        redis,
+        metrics,
+        runCommand: (input) => current().runCommand(input),
+        now: () => Date.now(),
+      };
+      for (const ingress of listenerIngresses) {
+        const running = await ingress.start(live).catch((e: unknown) => {
+          throw listenError(e, `the ${ingress.name} listener`, "the channel's listen.port");
+        });
+        if (running) intake.push(() => running.stop());
       }
-      return res;
-    };
-  } else {
-    // a worker has no gateway: a small listener on server.port for probes and scrapes
-    const probes = new Hono();
-    probes.route('/', healthRoutes({ readiness, metrics, metricsToken: () => current().config.main.server.metrics_token }));
-    probes.notFound((c) => c.json(errorBody('not_found', 'a worker answers /healthz, /readyz and /metrics only'), 404));
-    fetch = (req, env) => probes.fetch(req, env);
+      fetch = async (req, env) => {
+        const res = await current().app!.fetch(req, env);
+        if (res.status === 401 || res.status === 403) {
+          const source = forgedSource(new URL(req.url).pathname);
+          if (source) metrics.commandReceived(source, 'forged');
+        }
+        return res;
+      };
+    } else {
+      // a worker has no gateway: a small listener on server.port for probes and scrapes
+      const probes = new Hono();
+      probes.route('/', healthRoutes({ readiness, metrics, metricsToken: () => current().config.main.server.metrics_token }));
+      probes.notFound((c) => c.json(errorBody('not_found', 'a worker answers /healthz, /readyz and /metrics only'), 404));
+      fetch = (req, env) => probes.fetch(req, env);
+    }
+    server = await new Promise((resolve, reject) => {
+      const s = serve({ fetch, port: listenPort, hostname: host }, () => resolve(s));
+      s.once('error', (e) => reject(listenError(e, 'the HTTP server', 'server.port')));
+    });
+  } catch (e) {
+    // nothing started may keep the process alive: the CLI prints one line and exits
+    await stopAll(runtime?.current() ?? initial);
+    throw e;
   }
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch, port: listenPort, hostname: host }, () => resolve(s));
-    s.once('error', reject);
-  });
   const address = server.address();
-  port = typeof address === 'object' && address ? address.port : undefined;
+  const port = typeof address === 'object' && address ? address.port : undefined;
   intake.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
   if (opts.role !== 'worker') log.info({ port, host, role: opts.role }, `switchboard listening on http://${host}:${port}`);
   else log.info({ port, host, role: opts.role }, `switchboard worker running; probes on http://${host}:${port}/readyz`);
 
   const rt = runtime;
   const watcher = opts.watch === false ? undefined : watchConfig(config.dir, () => void rt.reload('config folder changed'));
+  // a change saved right after start is seen
+  await watcher?.ready;
 
   let stopping: Promise<void> | undefined;
   return {
@@ -214,24 +252,12 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     metrics,
     reload: (reason = 'requested') => rt.reload(reason),
     status: () => rt.status(),
+    redis,
+    watchedFolders: () => watcher?.watched() ?? [],
     stop: () =>
       (stopping ??= (async () => {
         watcher?.close();
-        const steps = [
-          ...intake,
-          () => retireGeneration(rt.current(), 0),
-          async () => void (await Promise.all(retiring)),
-          async () => void (await Promise.all(queues.map((q) => q.close()))),
-          async () => void redis.disconnect(),
-          () => localRedis.stop(),
-        ];
-        for (const stop of steps) {
-          try {
-            await stop();
-          } catch (e) {
-            log.error({ err: (e as Error).message }, 'error while stopping');
-          }
-        }
+        await stopAll(rt.current());
       })()),
   };
 }

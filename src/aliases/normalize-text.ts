@@ -1,5 +1,5 @@
 /**
- * Per-ingress normalisation of a command before matching (DESIGN.md section 3).
+ * Per-ingress normalisation of a command before matching (docs/contracts.md section 3).
  */
 import type { Source } from './types.ts';
 

@@ -12,7 +12,7 @@ import { readBody } from './body.ts';
 import { commandBodySchema } from './commands.ts';
 import type { ApiEnv, AppDeps } from './types.ts';
 
-/** The dry-run answer: `switchboard match --json`'s shape (DESIGN.md section 5), plus `forbidden`. */
+/** The dry-run answer: `switchboard match --json`'s shape (docs/contracts.md section 5), plus `forbidden`. */
 export function dryRunJson(r: MatchResult, allowed: boolean): Record<string, unknown> {
   const none = { suggestions: [] as string[], candidates: [] as unknown[] };
   if (!allowed && (r.kind === 'matched' || r.kind === 'invalid')) {

@@ -25,8 +25,8 @@ export function commandBodySchema(commandLength: number) {
   });
 }
 
-/** Maps a pipeline outcome that ran nothing to its HTTP answer. */
-function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' }>) {
+/** Maps a pipeline outcome that ran nothing to its HTTP answer (also `POST /api/v1/executions/:id/rerun`'s). */
+export function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' }>) {
   switch (outcome.kind) {
     case 'none':
       return {

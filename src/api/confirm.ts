@@ -1,5 +1,5 @@
 /**
- * `POST /api/v1/executions/:id/confirm {code}`: confirm a `pending` execution (DESIGN.md section 6)
+ * `POST /api/v1/executions/:id/confirm {code}`: confirm a `pending` execution (docs/contracts.md section 6)
  * as the person who sent it. Anyone else gets 404, as for an id that does not exist (ids cannot be
  * probed). 200 `{execution}` once queued; 422 `wrong_code` (with the tries left), `code_required`;
  * 409 `canceled` when that code was the third wrong one or the time was up; 429 `locked` after too

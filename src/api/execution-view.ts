@@ -1,5 +1,5 @@
 /**
- * The execution record as the API shows it (DESIGN.md section 4): every contract field present
+ * The execution record as the API shows it (docs/contracts.md section 4): every contract field present
  * (`null` when unset), parameters the action marks `secret` masked, and config secrets redacted.
  *
  * What a view never shows, whoever asks (src/auth/permissions.ts decides who sees a view at all):
@@ -11,7 +11,7 @@
  *   an upstream's session cookie is not anyone's to read through Switchboard.
  */
 import type { Config } from '../config/types.ts';
-import type { ExecutionRecord, ExecutionStatus, Origin } from '../executions/types.ts';
+import type { ExecutionRecord, ExecutionStatus, Origin, RenderedMessage } from '../executions/types.ts';
 import { redactDeep } from '../log.ts';
 
 export interface ExecutionView {
@@ -27,7 +27,14 @@ export interface ExecutionView {
   finished_at: string | null;
   result: unknown;
   error: string | null;
-  deliveries: { channel: string; target: string | null; status: string; attempts: number; last_error: string | null }[];
+  /**
+   * While it runs: what the action has printed so far (each stream cut at `executions.output_limit`,
+   * config secrets redacted like `result`); `null` otherwise, and in listings. When the run ends,
+   * `result` holds the output instead.
+   */
+  output: { stdout: string; stderr: string; updated_at: string } | null;
+  /** `message`: what the sink sent or tried to send (text, subject, target), `null` before the first try */
+  deliveries: { channel: string; target: string | null; status: string; attempts: number; last_error: string | null; message: RenderedMessage | null }[];
 }
 
 const MASK = '[redacted]';
@@ -82,12 +89,14 @@ export function createExecutionView(
       finished_at: rec.finished_at ?? null,
       result: resultView(rec.result ?? null),
       error: rec.error ?? null,
+      output: rec.status === 'running' && rec.output ? { stdout: rec.output.stdout, stderr: rec.output.stderr, updated_at: rec.output.updated_at } : null,
       deliveries: rec.deliveries.map((d) => ({
         channel: d.channel,
         target: d.target ?? null,
         status: d.status,
         attempts: d.attempts,
         last_error: d.last_error ?? null,
+        message: d.message ?? null,
       })),
     };
     return redactDeep(view, secrets) as ExecutionView;

@@ -1,6 +1,9 @@
 /**
- * `GET /api/v1/executions/:id`, `GET /api/v1/executions?status=&limit=&cursor=` (newest first,
- * `{items, next_cursor}`) and `POST /api/v1/executions/:id/cancel`.
+ * `GET /api/v1/executions/:id`, `GET /api/v1/executions?status=&user=&alias=&source=&q=&from=&to=&limit=&cursor=`
+ * (newest first, `{items, next_cursor}`; filters in execution-query.ts; a filtered page reads at
+ * most `LIST_SCAN_MAX` records and may come back short with a `next_cursor` to go on),
+ * `POST /api/v1/executions/:id/cancel` and `POST /api/v1/executions/:id/rerun` (the same alias and
+ * parameters again, as the caller, through the command pipeline: their `allow`, `confirm` rules).
  *
  * Each answers only what the caller may read (src/auth/permissions.ts): the list holds the caller's
  * own executions unless they have `executions.read_all` (or `cancel_all`); an execution they may
@@ -8,19 +11,15 @@
  * is a 403 on cancel. `origin` is shown to its owner and to `executions.read_all` only.
  */
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import { actorOf, allows, authorize, listScope, type Actor } from '../auth/permissions.ts';
+import { runCommand } from '../commands/run-command.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { executionStatuses, type ExecutionRecord } from '../executions/types.ts';
+import type { ExecutionRecord } from '../executions/types.ts';
+import { refusal } from './commands.ts';
 import { describeZodError, RequestError } from './errors.ts';
+import { listQuerySchema, scopedQuery } from './execution-query.ts';
 import { createExecutionView } from './execution-view.ts';
 import type { ApiEnv, AppDeps } from './types.ts';
-
-const listQuerySchema = z.object({
-  status: z.enum(executionStatuses).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().min(1).max(500).optional(),
-});
 
 const ID_MAX = 200;
 
@@ -44,13 +43,9 @@ export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
     const q = parsed.data;
     const who = actor(c);
     const scope = listScope('api', who);
-    if (!scope) return c.json({ items: [], next_cursor: null });
-    const page = await executions.list({
-      ...scope,
-      ...(q.status !== undefined && { status: q.status }),
-      ...(q.limit !== undefined && { limit: q.limit }),
-      ...(q.cursor !== undefined && { cursor: q.cursor }),
-    });
+    const query = scope && scopedQuery(q, scope);
+    if (!query) return c.json({ items: [], next_cursor: null });
+    const page = await executions.list(query);
     return c.json({ items: page.items.map((rec) => show(rec, who)), next_cursor: page.next_cursor ?? null });
   });
 
@@ -67,6 +62,27 @@ export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
       throw new ForbiddenError(`you may not cancel ${rec.id}: it is ${rec.user ?? 'nobody'}'s (permission executions.cancel_all)`);
     }
     return c.json({ execution: show(await executions.cancel(rec.id), who) });
+  });
+
+  // a new execution of the same alias and parameters, as the caller: never for one they may not read
+  app.post('/:id/rerun', async (c) => {
+    const who = actor(c);
+    const rec = await readable(c.req.param('id'), who);
+    if (rec.alias === undefined) throw new RequestError(422, 'not_rerunnable', `${rec.id} ran ${rec.action} without an alias (a notification or the CLI): only a command can be re-run`);
+    const key = c.get('apiKey');
+    const outcome = await runCommand(deps, {
+      text: rec.text ?? rec.alias,
+      source: 'api',
+      user: key.user,
+      origin: { source: 'api', sender: key.name, proof: 'verified' },
+      rerun: { alias: rec.alias, action: rec.action, params: rec.params },
+    });
+    if (outcome.kind === 'queued' || outcome.kind === 'pending') {
+      const confirmation = outcome.kind === 'pending' && outcome.confirmation && { code: outcome.confirmation.code, expires_at: outcome.confirmation.expiresAt };
+      return c.json({ execution: view(outcome.execution, { origin: true }), created: outcome.created, rerun_of: rec.id, ...(confirmation && { confirmation }) }, 202);
+    }
+    const { status, body } = refusal(outcome);
+    return c.json(body, status);
   });
 
   return app;

@@ -1,5 +1,5 @@
 /**
- * Stripe's rule for `Idempotency-Key` (DESIGN.md section 4): the first request with a key binds
+ * Stripe's rule for `Idempotency-Key` (docs/contracts.md section 4): the first request with a key binds
  * the key to a hash of its body; the same key with the same body gets the same outcome (the same
  * execution), with a different body it is 422 `idempotency_key_reused` and nothing runs. The hash
  * lives in Redis as long as executions do (`executions.retention_days`), scoped per route and API

@@ -17,7 +17,7 @@ const notifySchema = z
   .object({
     channels: z.array(z.string().min(1).max(200)).min(1).max(50),
     message: z.string().min(1).max(100_000),
-    // bounded (DESIGN.md section 6 "Abuse"): 422, never a stack overflow further down
+    // bounded (docs/contracts.md section 6 "Abuse"): 422, never a stack overflow further down
     data: z
       .record(z.string(), z.unknown())
       .superRefine((d, ctx) => {

@@ -1,5 +1,5 @@
 /**
- * Per-API-key rate limit on `/api/v1` (DESIGN.md section 4): at most `limits.per_key_per_minute`
+ * Per-API-key rate limit on `/api/v1` (docs/contracts.md section 4): at most `limits.per_key_per_minute`
  * requests that write (every method but GET and HEAD) per key in any sliding minute, counted in
  * Redis so every gateway shares one budget. Over it: 429 `rate_limited` with `Retry-After`, and the
  * request is not run. Reads are not counted: they create nothing, and clients poll executions.

@@ -1,5 +1,5 @@
 /**
- * API bearer keys (DESIGN.md section 3): the presented key is compared with every configured key in
+ * API bearer keys (docs/contracts.md section 3): the presented key is compared with every configured key in
  * constant time, so neither the timing nor the answer tells which key, or which part of it, differed.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

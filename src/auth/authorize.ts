@@ -1,5 +1,5 @@
 /**
- * Per-alias authorization (DESIGN.md section 3): an alias's `allow` roles are checked against the
+ * Per-alias authorization (docs/contracts.md section 3): an alias's `allow` roles are checked against the
  * roles of the *person* who sent the text, never the bot or API key. Pure: no I/O.
  */
 import type { Config } from '../config/types.ts';

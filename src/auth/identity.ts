@@ -58,7 +58,7 @@ export function identifySender(config: Pick<Config, 'main'>, medium: SenderMediu
 }
 
 /**
- * A phone number or email address shortened for logs (DESIGN.md: addresses are masked).
+ * A phone number or email address shortened for logs (README "Operating it": addresses are masked).
  *
  * @example
  * maskAddress('+15551230001') // '+1555***01'

@@ -1,6 +1,6 @@
 /**
  * Who may read, list and cancel which executions, and who may use the features that are not
- * running a command (DESIGN.md section 6 "Trust"). Every surface asks {@link authorize}: the HTTP
+ * running a command (docs/contracts.md section 6 "Trust"). Every surface asks {@link authorize}: the HTTP
  * API, the dashboard (pages, its `/ui/api`, Bull Board, the rules and channels pages) and the
  * `core.status` / `core.cancel` builtins run from any ingress. Pure: no I/O.
  *
@@ -44,7 +44,7 @@ export type Action =
   | 'execution.cancel'
   /** see an execution's `origin` (phone number, address, reply data) */
   | 'execution.origin'
-  /** confirm a pending execution: its owner only (DESIGN.md section 6) */
+  /** confirm a pending execution: its owner only (docs/contracts.md section 6) */
   | 'execution.confirm'
   /** list everyone's executions rather than one's own */
   | 'executions.list_all'

@@ -1,5 +1,5 @@
 /**
- * `X-Twilio-Signature` (PROTOCOLS.md 1.2), the algorithm of twilio-node's `validateRequest`. Pure.
+ * `X-Twilio-Signature` (docs/providers/twilio.md, "How requests are verified"), the algorithm of twilio-node's `validateRequest`. Pure.
  *
  * Twilio signs the URL it was configured with, so the caller passes the *public* URL
  * (`server.public_url` + path + the query string received), never the URL the request arrived at

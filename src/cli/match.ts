@@ -1,6 +1,8 @@
 /**
  * `switchboard match`: what an execution would receive for a command, without running anything.
- * Exit 0 on a match, 1 on none / ambiguity / bad value, 2 on a config error.
+ * Exit 0 on a match, 1 on none / ambiguity / bad value, 2 on a config error. Batch mode (no
+ * COMMAND) answers every stdin line with one line, a blank line with an `empty` result that does not
+ * change the exit code.
  */
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config/load.ts';
@@ -17,7 +19,10 @@ export interface MatchArgs {
   command: string | undefined;
 }
 
-/** The `--json` shape of DESIGN.md section 5. */
+/** The answer to a blank line (batch mode) or an empty COMMAND: there is nothing to match. */
+export const EMPTY_COMMAND = { matched: false, reason: 'empty', error: 'no command on this line', suggestions: [], candidates: [] } as const;
+
+/** The `--json` shape of docs/contracts.md section 5. */
 export function matchResultToJson(r: MatchResult): Record<string, unknown> {
   switch (r.kind) {
     case 'matched':
@@ -57,6 +62,24 @@ function describe(text: string, r: MatchResult): string {
   }
 }
 
+/** One line for one result (batch mode: as many output lines as input lines). */
+export function describeLine(text: string, r: MatchResult): string {
+  const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  switch (r.kind) {
+    case 'matched': {
+      const sets = r.multiple ?? [r.params];
+      const shown = sets.length > 1 ? sets.map((p, i) => `hit ${i + 1}: ${params(p)}`).join('; ') : params(sets[0] ?? {});
+      return `matched ${r.alias} -> ${r.action}${shown ? `  ${shown}` : ''}`;
+    }
+    case 'none':
+      return `no match for "${text}"${r.suggestions.length ? `  (did you mean: ${r.suggestions.join(' | ')})` : ''}`;
+    case 'ambiguous':
+      return `ambiguous: "${text}" matches ${r.candidates.map((c) => c.alias).join(', ')}`;
+    case 'invalid':
+      return `${r.alias ? `${r.alias}: ` : ''}${r.error}`.replace(/\s*\n\s*/g, ' ');
+  }
+}
+
 export async function runMatch(args: MatchArgs, io: CliIo): Promise<number> {
   const { config, diagnostics } = await loadConfig(args.config, { overlaps: false });
   if (!config) {
@@ -69,9 +92,15 @@ export async function runMatch(args: MatchArgs, io: CliIo): Promise<number> {
     const text = normalizeText(raw, args.source, { botNames });
     return args.format ? matchFormat(args.format, text) : matcher.match(text);
   };
-  const print = (raw: string, r: MatchResult) => io.out(args.json ? JSON.stringify(matchResultToJson(r)) : describe(raw, r));
+  const batch = args.command === undefined;
+  const print = (raw: string, r: MatchResult) => io.out(args.json ? JSON.stringify(matchResultToJson(r)) : batch ? describeLine(raw, r) : describe(raw, r));
+  const printEmpty = () => io.out(args.json ? JSON.stringify(EMPTY_COMMAND) : '(no command)');
 
   if (args.command !== undefined) {
+    if (!args.command.trim()) {
+      printEmpty();
+      return 1;
+    }
     const r = matchOne(args.command);
     print(args.command, r);
     return r.kind === 'matched' ? 0 : 1;
@@ -79,7 +108,10 @@ export async function runMatch(args: MatchArgs, io: CliIo): Promise<number> {
   let allMatched = true;
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (!line.trim()) continue;
+    if (!line.trim()) {
+      printEmpty();
+      continue;
+    }
     const r = matchOne(line);
     if (r.kind !== 'matched') allMatched = false;
     print(line, r);

@@ -5,6 +5,8 @@
 import { ConfigError } from '../errors.ts';
 import { RedisUnavailableError } from '../redis/local.ts';
 import { UNSAFE_EXPOSURE_EXIT, UnsafeExposureError } from '../runtime/exposure.ts';
+import { runUntilSignal } from '../runtime/lifecycle.ts';
+import { StartupError } from '../runtime/startup-errors.ts';
 import { SessionSecretError } from '../web/session-secret.ts';
 import { startSwitchboard, type Role } from '../main.ts';
 import type { CliIo } from './index.ts';
@@ -15,6 +17,11 @@ export async function runServe(args: { config: string; role: Role; env: Record<s
     // SWITCHBOARD_WATCH=false: reload on SIGHUP only, not on changes in the config folder
     sb = await startSwitchboard({ configDir: args.config, role: args.role, env: args.env, watch: args.env.SWITCHBOARD_WATCH !== 'false' });
   } catch (e) {
+    // busy port, unreadable config folder, no switchboard.yaml: one line and its exit code
+    if (e instanceof StartupError) {
+      io.err(e.message);
+      return e.exitCode;
+    }
     if (e instanceof ConfigError) {
       for (const d of e.diagnostics) io.err(`${d.file}:${d.line}:${d.col}  ${d.path}: ${d.message}`);
       io.err(e.message);
@@ -37,17 +44,6 @@ export async function runServe(args: { config: string; role: Role; env: Record<s
   }
   // a library's stray rejection (e.g. a Socket Mode reconnect that gave up) is logged, not fatal
   process.on('unhandledRejection', (reason) => sb.logger.error({ err: String((reason as Error)?.message ?? reason) }, 'unhandled rejection'));
-  const onHup = () => void sb.reload('SIGHUP');
-  process.on('SIGHUP', onHup);
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      sb.logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
-  process.off('SIGHUP', onHup);
-  await sb.stop();
-  return 0;
+  // SIGHUP reloads; SIGTERM/SIGINT stop within executions.shutdown_grace (src/runtime/lifecycle.ts)
+  return runUntilSignal(sb);
 }

@@ -13,7 +13,7 @@ import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { matchAsUser } from './match-as-user.ts';
+import { matchAsUser, type UserMatch } from './match-as-user.ts';
 
 /** What the pipeline needs of the alias engine's matcher (src/aliases/index.ts). */
 export type CommandMatcher = Pick<AliasMatcher, 'match'>;
@@ -28,7 +28,7 @@ export interface CommandDeps {
   /** counts each outcome by source (`switchboard_commands_total`); absent = not counted */
   metrics?: Pick<Metrics, 'commandReceived'>;
   /**
-   * confirmation by reply (DESIGN.md section 6); absent = a command that must be confirmed is
+   * confirmation by reply (docs/contracts.md section 6); absent = a command that must be confirmed is
    * refused (`invalid`), never run unconfirmed
    */
   confirmations?: Pick<ConfirmationService, 'open' | 'reply' | 'isOpen'>;
@@ -47,6 +47,12 @@ export interface CommandInput {
   botUserId?: string;
   /** false when the ingress answers with the ack itself (SMS: the TwiML reply), so none is queued */
   sendAck?: boolean;
+  /**
+   * a re-run: this alias with these parameters instead of matching `text` (which is only recorded).
+   * Everything after matching is as for a typed command: the alias's `allow` for `user`, its
+   * `confirm`, a new execution as `user`.
+   */
+  rerun?: { alias: string; action: string; params: Params };
 }
 
 export interface Submitted {
@@ -113,14 +119,15 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
   }
 
   // a reply to this person's own confirmation prompt on this medium (`YES 482113`, `NO`)
-  if (deps.confirmations) {
+  if (deps.confirmations && input.rerun === undefined) {
     const r = await deps.confirmations.reply({ source: input.source, user: user.name, text });
     if (r?.answer === 'confirmed') return confirmedOutcome(deps, input, text, r.executions);
     if (r) return { kind: 'confirmation', text, result: r };
   }
 
   const allowOf = allowFromConfig(config);
-  const { result: match, allowed } = matchAsUser(matcher, text, (id) => mayRun(user, allowOf(id)));
+  const mayRunAlias = (id: string) => mayRun(user, allowOf(id));
+  const { result: match, allowed } = input.rerun ? rerunMatch(config, input.rerun, mayRunAlias) : matchAsUser(matcher, text, mayRunAlias);
   if (!allowed && (match.kind === 'matched' || match.kind === 'invalid') && match.alias !== undefined) {
     logger.info({ user: user.name, alias: match.alias, source: input.source }, 'command forbidden');
     return { kind: 'forbidden', text, alias: match.alias, ...(match.action !== undefined && { action: match.action }) };
@@ -142,7 +149,7 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
       break;
   }
 
-  // 5. confirmation first when the sender is unverified or the alias asks for it (DESIGN.md section 6)
+  // 5. confirmation first when the sender is unverified or the alias asks for it (docs/contracts.md section 6)
   const ttl = confirmationTtl(config.aliases.find((a) => a.id === match.alias), input.source, input.origin.proof);
   if (ttl !== undefined && !deps.confirmations) {
     return { kind: 'invalid', text, alias: match.alias, error: 'this command must be confirmed, which this gateway cannot ask for; nothing was run' };
@@ -191,6 +198,19 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
     first.created ? 'command queued' : 'command repeated',
   );
   return { kind: 'queued', alias: match.alias, action: match.action, text, executions: submitted, ...first };
+}
+
+/**
+ * A re-run as a match result: the alias as it is configured now must still exist, be enabled and
+ * run the same action; whether this person may run it is the alias's `allow`, as for typed text.
+ */
+function rerunMatch(config: Config, rerun: NonNullable<CommandInput['rerun']>, mayRunAlias: (id: string) => boolean): UserMatch {
+  const alias = config.aliases.find((a) => a.id === rerun.alias);
+  const invalid = (error: string): UserMatch => ({ result: { kind: 'invalid', alias: rerun.alias, action: rerun.action, error }, allowed: alias === undefined || mayRunAlias(rerun.alias) });
+  if (!alias) return invalid(`the alias ${rerun.alias} no longer exists; nothing was run`);
+  if (alias.enabled === false) return invalid(`the alias ${rerun.alias} is disabled; nothing was run`);
+  if (alias.action_ref !== rerun.action) return invalid(`the alias ${rerun.alias} now runs ${alias.action_ref}, not ${rerun.action}; nothing was run`);
+  return { result: { kind: 'matched', alias: rerun.alias, action: rerun.action, format: '', params: rerun.params }, allowed: mayRunAlias(rerun.alias) };
 }
 
 /** A confirmation reply queued its executions: answered like a command just queued (the ack follows). */

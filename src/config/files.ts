@@ -1,4 +1,4 @@
-/** Finds the config files of a config folder (DESIGN.md section 2). */
+/** Finds the config files of a config folder (docs/contracts.md section 2). */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 

@@ -1,5 +1,5 @@
 /**
- * Loads a config folder (DESIGN.md section 2): every file parsed, env-expanded, validated and
+ * Loads a config folder (docs/contracts.md section 2): every file parsed, env-expanded, validated and
  * cross-checked, with every problem reported at once as a {@link Diagnostic}.
  */
 import { stat } from 'node:fs/promises';

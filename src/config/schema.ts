@@ -1,5 +1,5 @@
 /**
- * zod schemas for the five kinds of config file (DESIGN.md section 2). These are the contract
+ * zod schemas for the five kinds of config file (docs/contracts.md section 2, docs/config.md). These are the contract
  * between what users write and what runtime code may trust. Secret fields are marked with
  * {@link secret} so redaction and JSON Schema generation need no hand-kept list.
  */
@@ -20,9 +20,9 @@ const duration = z.number().positive();
 
 export const userSchema = z
   .object({
-    roles: z.array(z.string()).default([]),
+    roles: z.array(z.string()).default([]).describe('roles of this person: the aliases (`allow`) and permissions (`roles:`) that apply'),
     phone: z.string().optional().describe('E.164 phone number, e.g. +15551230001'),
-    email: z.string().optional(),
+    email: z.string().optional().describe('email address: identifies a mail\'s sender and receives confirmation codes'),
     slack: z.string().optional().describe('Slack user id, e.g. U0ALICE'),
     password: secret().optional().describe('dashboard login password in clear text: refused off loopback, use password_hash'),
     password_hash: z
@@ -49,9 +49,9 @@ export const roleSchema = z
 
 export const apiKeySchema = z
   .object({
-    name: z.string(),
-    key: secret(),
-    user: z.string(),
+    name: z.string().describe('a label for the key (unique); the key itself is never shown'),
+    key: secret().describe('the bearer key (`Authorization: Bearer <key>`), unique; at least 32 characters off loopback'),
+    user: z.string().describe('the user (a key of `users`) the key acts as'),
     act_as_others: z.boolean().default(false).describe('may pass `user` on POST /api/v1/commands'),
   })
   .strict();
@@ -60,10 +60,10 @@ export const mainSchema = z
   .object({
     server: z
       .object({
-        port: z.number().int().min(0).max(65535).default(8080),
-        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080).describe('TCP port of the dashboard, API and webhooks (restart needed to change)'),
+        host: z.string().default('127.0.0.1').describe('address to listen on; off loopback an unsafe config is refused (exit 4); restart needed to change'),
         public_url: z.string().url().optional().describe('the URL providers call; Twilio signs it'),
-        body_limit: z.number().int().positive().default(1_048_576).describe('bytes'),
+        body_limit: z.number().int().positive().default(1_048_576).describe('largest request body accepted, in bytes'),
         session_secret: secret().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional().describe('signs dashboard session cookies; default: generated once into the data folder'),
         metrics_token: secret().optional().describe('when set, GET /metrics needs `Authorization: Bearer <token>`'),
         trusted_proxies: z
@@ -72,35 +72,38 @@ export const mainSchema = z
           .describe('reverse proxies whose X-Forwarded-For is believed (login throttle)'),
       })
       .strict()
-      .default({ port: 8080, host: '127.0.0.1', body_limit: 1_048_576, trusted_proxies: [] }),
+      .default({ port: 8080, host: '127.0.0.1', body_limit: 1_048_576, trusted_proxies: [] })
+      .describe('the HTTP server: dashboard, API and provider webhooks'),
     redis: z
       .object({
-        url: z.string().default('redis://127.0.0.1:6379'),
-        prefix: z.string().regex(/^[A-Za-z0-9_{}.-]+$/).default('sb'),
+        url: z.string().default('redis://127.0.0.1:6379').describe('redis:// or rediss:// URL (restart needed to change)'),
+        prefix: z.string().regex(/^[A-Za-z0-9_{}.-]+$/).default('sb').describe('key prefix, used as a Redis Cluster hash tag ({sb}); restart needed to change'),
         start_local: z.boolean().default(true).describe('start redis-server when none answers (serve only)'),
       })
       .strict()
-      .default({ url: 'redis://127.0.0.1:6379', prefix: 'sb', start_local: true }),
-    users: z.record(z.string(), userSchema).default({}),
+      .default({ url: 'redis://127.0.0.1:6379', prefix: 'sb', start_local: true })
+      .describe('the Redis holding queues, records and sessions: the only shared state'),
+    users: z.record(z.string(), userSchema).default({}).describe('people by name: how each is recognised (phone, email, Slack id) and logs in'),
     roles: z
       .record(z.string(), roleSchema)
       .default({})
-      .describe('what a role may do beyond running the aliases that allow it (DESIGN.md section 6)'),
-    api_keys: z.array(apiKeySchema).default([]),
+      .describe('what a role may do beyond running the aliases that allow it (README: Who sees and cancels what)'),
+    api_keys: z.array(apiKeySchema).default([]).describe('keys for the HTTP API and the dashboard login'),
     executions: z
       .object({
-        concurrency: z.number().int().positive().default(4),
-        retention_days: z.number().positive().default(30),
+        concurrency: z.number().int().positive().default(4).describe('executions run at once by each worker process'),
+        retention_days: z.number().positive().default(30).describe('days an execution record is kept'),
         output_limit: z.number().int().positive().default(65_536).describe('bytes of stdout/stderr kept'),
         shutdown_grace: duration.default(30).describe('seconds running jobs may finish on SIGTERM'),
         stalled_interval: duration.default(30).describe('seconds between stalled-job checks'),
       })
       .strict()
-      .default({ concurrency: 4, retention_days: 30, output_limit: 65_536, shutdown_grace: 30, stalled_interval: 30 }),
+      .default({ concurrency: 4, retention_days: 30, output_limit: 65_536, shutdown_grace: 30, stalled_interval: 30 })
+      .describe('how executions run and are kept'),
     limits: z
       .object({
-        command_length: z.number().int().positive().default(4096),
-        per_sender_per_minute: z.number().int().positive().default(30),
+        command_length: z.number().int().positive().default(4096).describe('longest command accepted, in characters, whatever brought it'),
+        per_sender_per_minute: z.number().int().positive().default(30).describe('commands each sender may send in any 60 seconds (a sliding window)'),
         per_key_per_minute: z
           .number()
           .int()
@@ -109,11 +112,12 @@ export const mainSchema = z
           .describe('API requests that write (POST...) per API key in any minute; over it: 429 with Retry-After'),
       })
       .strict()
-      .default({ command_length: 4096, per_sender_per_minute: 30, per_key_per_minute: 120 }),
+      .default({ command_length: 4096, per_sender_per_minute: 30, per_key_per_minute: 120 })
+      .describe('input bounds and rate limits'),
     ingress: z
       .object({
-        unknown_sender_reply: z.string().nullable().default(null),
-        bot_names: z.array(z.string()).default(['switchboard', 'sb']),
+        unknown_sender_reply: z.string().nullable().default(null).describe('answer to a sender who is no known user; null: no answer'),
+        bot_names: z.array(z.string()).default(['switchboard', 'sb']).describe('bot names removed from the start of a command: `@sb restart web`, `@switchboard: restart web`, `/sb restart web`'),
         seen_ids_days: z
           .number()
           .positive()
@@ -121,11 +125,13 @@ export const mainSchema = z
           .describe('days a Twilio MessageSid or Slack event/trigger id is remembered (replays refused), whatever executions.retention_days says'),
       })
       .strict()
-      .default({ unknown_sender_reply: null, bot_names: ['switchboard', 'sb'], seen_ids_days: 90 }),
+      .default({ unknown_sender_reply: null, bot_names: ['switchboard', 'sb'], seen_ids_days: 90 })
+      .describe('inbound commands by SMS, email and Slack'),
     logging: z
-      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('lowest level written') })
       .strict()
-      .default({ level: 'info' }),
+      .default({ level: 'info' })
+      .describe('logs: JSON lines on stdout'),
   })
   .strict();
 
@@ -133,9 +139,9 @@ export const mainSchema = z
 
 const notifyEntrySchema = z
   .object({
-    message: z.string().optional(),
-    data: z.record(z.string(), z.unknown()).optional(),
-    channels: z.array(z.string()).optional(),
+    message: z.string().optional().describe('the message (a template)'),
+    data: z.record(z.string(), z.unknown()).optional().describe('values for rules (`when: {data.KEY}`) and sinks; each a template'),
+    channels: z.array(z.string()).optional().describe('notify channel names, routed by rules; `origin` answers where the command came from'),
     routes: z.array(z.string()).optional().describe('StackStorm synonym of channels'),
   })
   .strict();
@@ -143,9 +149,9 @@ const notifyEntrySchema = z
 /** `on-success` spellings are accepted and normalised by the loader to `on_success`. */
 export const notifySchema = z
   .object({
-    on_success: notifyEntrySchema.optional(),
-    on_failure: notifyEntrySchema.optional(),
-    on_complete: notifyEntrySchema.optional(),
+    on_success: notifyEntrySchema.optional().describe('when the execution succeeded'),
+    on_failure: notifyEntrySchema.optional().describe('when it failed or timed out (not when canceled)'),
+    on_complete: notifyEntrySchema.optional().describe('whatever the end'),
   })
   .strict();
 
@@ -154,20 +160,20 @@ export const notifySchema = z
 /** One parameter of an action (JSON-Schema-like, StackStorm's action metadata shape). */
 export const parameterSchema = z
   .object({
-    type: z.enum(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null']).optional(),
-    description: z.string().optional(),
-    required: z.boolean().optional(),
-    default: z.unknown().optional(),
-    enum: z.array(z.unknown()).optional(),
-    pattern: z.string().optional(),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
-    minLength: z.number().int().optional(),
-    maxLength: z.number().int().optional(),
-    items: z.record(z.string(), z.unknown()).optional(),
-    immutable: z.boolean().optional(),
-    secret: z.boolean().optional(),
-    position: z.number().int().optional(),
+    type: z.enum(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null']).optional().describe('the type a typed value is cast to (array: split on commas, or JSON)'),
+    description: z.string().optional().describe('help text'),
+    required: z.boolean().optional().describe('a command without it is refused before anything is queued'),
+    default: z.unknown().optional().describe('the value when the command gives none'),
+    enum: z.array(z.unknown()).optional().describe('the values allowed'),
+    pattern: z.string().optional().describe('regular expression a string value must match'),
+    minimum: z.number().optional().describe('smallest number allowed'),
+    maximum: z.number().optional().describe('largest number allowed'),
+    minLength: z.number().int().optional().describe('shortest string allowed'),
+    maxLength: z.number().int().optional().describe('longest string allowed'),
+    items: z.record(z.string(), z.unknown()).optional().describe('array parameters: the schema of each item (its `type` casts them)'),
+    immutable: z.boolean().optional().describe('StackStorm field; not used (see the alias\'s immutable_parameters)'),
+    secret: z.boolean().optional().describe('StackStorm field; not used'),
+    position: z.number().int().optional().describe('StackStorm field; not used'),
     allow_dash: z
       .boolean()
       .optional()
@@ -181,33 +187,33 @@ export const builtinNames = ['help', 'status', 'cancel', 'ping', 'echo', 'noop']
 export const actionSchema = z
   .object({
     name: z.string().min(1).describe('the ref aliases use: PACK.name, or name with `pack`'),
-    pack: z.string().optional(),
-    description: z.string().optional(),
-    enabled: z.boolean().default(true),
-    runner: z.enum(runnerKinds).optional(),
+    pack: z.string().optional().describe('pack of the action: its ref is then PACK.name'),
+    description: z.string().optional().describe('help text'),
+    enabled: z.boolean().default(true).describe('StackStorm field; not used'),
+    runner: z.enum(runnerKinds).optional().describe('how it runs: shell (argv), http (one request), module (a JS/TS function), builtin'),
     /** StackStorm metadata: kept so st2 action files load; runnable only when `runner` is also set. */
-    runner_type: z.string().optional(),
-    entry_point: z.string().optional(),
+    runner_type: z.string().optional().describe('StackStorm metadata, kept so st2 action files load; runnable only when `runner` is also set'),
+    entry_point: z.string().optional().describe('StackStorm metadata; not used'),
     // shell
     command: z.array(z.string()).optional().describe('argv; every element rendered alone; never a shell'),
-    cwd: z.string().optional(),
+    cwd: z.string().optional().describe('shell: working directory (a template; relative to the config folder); default the config folder'),
     env: z.record(z.string(), z.string()).meta(envSecrets).optional().describe('extra environment (templates); `${VAR}` values in it are secrets'),
-    env_allow: z.array(z.string()).default(['PATH', 'HOME', 'LANG', 'TZ']),
+    env_allow: z.array(z.string()).default(['PATH', 'HOME', 'LANG', 'TZ']).describe('shell: variables of Switchboard\'s own environment passed to the command'),
     // http
-    method: z.string().optional(),
-    url: z.string().meta(envSecrets).optional(),
-    headers: z.record(z.string(), z.string()).meta(envSecrets).optional(),
-    body: z.unknown().optional(),
+    method: z.string().optional().describe('http: the method (a template); default GET, or POST with a body'),
+    url: z.string().meta(envSecrets).optional().describe('http: the URL (a template; values rendered into it are percent-encoded)'),
+    headers: z.record(z.string(), z.string()).meta(envSecrets).optional().describe('http: request headers (templates)'),
+    body: z.unknown().optional().describe('http: a string template, or an object of templates sent as JSON'),
     // module
-    module: z.string().optional(),
-    export: z.string().optional(),
+    module: z.string().optional().describe('module: path of a JS/TS file (relative to the config folder)'),
+    export: z.string().optional().describe('module: the exported function, called with (params, context); default `default`'),
     // builtin
-    builtin: z.enum(builtinNames).optional(),
-    parameters: z.record(z.string(), parameterSchema).default({}),
-    timeout: duration.default(60),
-    retries: z.number().int().min(0).default(0),
-    notify: notifySchema.optional(),
-    tags: z.array(z.unknown()).optional(),
+    builtin: z.enum(builtinNames).optional().describe('builtin: which built-in action'),
+    parameters: z.record(z.string(), parameterSchema).default({}).describe('the parameters (StackStorm\'s shape): typed values are checked and cast before anything is queued'),
+    timeout: duration.default(60).describe('seconds a run may take; then it is stopped and ends `timeout`'),
+    retries: z.number().int().min(0).default(0).describe('re-runs after a failure or a lost worker; only for idempotent actions'),
+    notify: notifySchema.optional().describe('notifications of its executions (an alias\'s notify overrides them per trigger)'),
+    tags: z.array(z.unknown()).optional().describe('StackStorm field; not used'),
   })
   .strict();
 
@@ -217,19 +223,19 @@ export const formatSchema = z.union([
   z.string(),
   z
     .object({
-      display: z.string().optional(),
-      representation: z.array(z.string()).optional(),
-      match_multiple: z.boolean().optional(),
+      display: z.string().optional().describe('help text only; never matched'),
+      representation: z.array(z.string()).optional().describe('the formats matched for this entry'),
+      match_multiple: z.boolean().optional().describe('one execution per match in the text'),
     })
     .strict(),
 ]);
 
 const replySchema = z
   .object({
-    enabled: z.boolean().default(true),
-    format: z.string().optional(),
-    append_url: z.boolean().optional(),
-    extra: z.record(z.string(), z.unknown()).optional(),
+    enabled: z.boolean().default(true).describe('false: no such reply'),
+    format: z.string().optional().describe('the reply (a template)'),
+    append_url: z.boolean().optional().describe('StackStorm field; not used'),
+    extra: z.record(z.string(), z.unknown()).optional().describe('StackStorm\'s chat extras (each value a template), passed with the reply'),
   })
   .strict();
 
@@ -246,19 +252,19 @@ const confirmSchema = z.union([
 
 export const aliasSchema = z
   .object({
-    name: z.string().min(1),
-    pack: z.string().optional(),
-    action_ref: z.string().min(1),
-    description: z.string().optional(),
-    enabled: z.boolean().default(true),
-    formats: z.array(formatSchema).default([]),
-    ack: replySchema.optional(),
-    result: replySchema.optional(),
-    extra: z.record(z.string(), z.unknown()).optional(),
-    immutable_parameters: z.record(z.string(), z.unknown()).default({}),
+    name: z.string().min(1).describe('the alias name; its id is PACK.name'),
+    pack: z.string().optional().describe('its pack; default: its folder under aliases/'),
+    action_ref: z.string().min(1).describe('the action it runs: an action\'s name, or core.help, core.status...'),
+    description: z.string().optional().describe('help text'),
+    enabled: z.boolean().default(true).describe('false: it matches nothing'),
+    formats: z.array(formatSchema).default([]).describe('command formats: `{{param}}` and `{{param=default}}` are parameters; a string, or { display, representation }'),
+    ack: replySchema.optional().describe('the reply when the command is queued'),
+    result: replySchema.optional().describe('the reply to the sender when the execution ends'),
+    extra: z.record(z.string(), z.unknown()).optional().describe('StackStorm field; not used'),
+    immutable_parameters: z.record(z.string(), z.unknown()).default({}).describe('parameters the alias sets; a command may not give them'),
     allow: z.array(z.string()).optional().describe('roles that may run it; absent = any known user'),
-    confirm: confirmSchema.optional().describe('ask the sender to confirm by reply before it runs (DESIGN.md section 6): true, or { sources, ttl }'),
-    notify: notifySchema.optional(),
+    confirm: confirmSchema.optional().describe('ask the sender to confirm by reply before it runs (README: Confirmation by reply): true, or { sources, ttl }'),
+    notify: notifySchema.optional().describe('notifications; each trigger given overrides the action\'s'),
     // fields StackStorm alias files (and its API's exports) carry: accepted, not used
     tags: z.array(z.unknown()).optional().describe('StackStorm field; not used'),
     uid: z.string().optional().describe('StackStorm field; not used'),
@@ -273,25 +279,26 @@ export const aliasSchema = z
 export const channelKinds = ['slack', 'email', 'sms', 'github', 'gitlab', 'jira', 'webhook', 'log', 'file'] as const;
 
 const channelBase = {
-  name: z.string().min(1),
-  description: z.string().optional(),
-  default_target: z.string().optional(),
-  api_url: z.string().url().optional(),
+  name: z.string().min(1).describe('the name rules use (`to: [{ channel: NAME }]`)'),
+  description: z.string().optional().describe('shown on the channels page'),
+  default_target: z.string().optional().describe('where a delivery goes when its rule names no target: Slack channel, phone number, address...'),
+  api_url: z.string().url().optional().describe('the provider API\'s base URL: enterprise hosts, proxies, tests; required for jira (the site)'),
   rate_limit: z
-    .object({ max: z.number().int().positive(), per_seconds: z.number().positive() })
+    .object({ max: z.number().int().positive().describe('deliveries per period'), per_seconds: z.number().positive().describe('the period, in seconds') })
     .strict()
-    .optional(),
+    .optional()
+    .describe('deliveries sent per period; default per kind (slack: 1 a second per target, sms: 1 a second)'),
 };
 
 export const channelSchema = z.discriminatedUnion('kind', [
   z.object({ ...channelBase, kind: z.literal('log') }).strict(),
-  z.object({ ...channelBase, kind: z.literal('file'), path: z.string().default('outbox/deliveries.jsonl') }).strict(),
+  z.object({ ...channelBase, kind: z.literal('file'), path: z.string().default('outbox/deliveries.jsonl').describe('the file appended to (relative to the config folder)') }).strict(),
   z
     .object({
       ...channelBase,
       kind: z.literal('slack'),
-      token: secret(),
-      signing_secret: secret().optional(),
+      token: secret().describe('bot token (xoxb-): sends messages'),
+      signing_secret: secret().optional().describe('verifies Slack\'s requests: enables slash commands, events and buttons over HTTP'),
       app_token: secret().optional().describe('xapp- token: enables Socket Mode'),
     })
     .strict(),
@@ -301,21 +308,22 @@ export const channelSchema = z.discriminatedUnion('kind', [
       kind: z.literal('email'),
       smtp: z
         .object({
-          host: z.string(),
-          port: z.number().int().default(587),
-          secure: z.boolean().default(false),
-          auth: z.object({ user: z.string(), pass: secret() }).strict().optional(),
-          ignore_tls: z.boolean().optional(),
+          host: z.string().describe('SMTP server'),
+          port: z.number().int().default(587).describe('SMTP port'),
+          secure: z.boolean().default(false).describe('TLS from the first byte (port 465); false: STARTTLS when offered'),
+          auth: z.object({ user: z.string().describe('SMTP user'), pass: secret().describe('SMTP password') }).strict().optional().describe('SMTP login'),
+          ignore_tls: z.boolean().optional().describe('never STARTTLS (local relays, tests)'),
         })
         .strict()
-        .optional(),
-      from: z.string(),
+        .optional()
+        .describe('the server mail is sent through (a nodemailer transport)'),
+      from: z.string().describe('sender of the mail sent, and the only address that accepts commands'),
       listen: z
         .object({
-          host: z.string().default('127.0.0.1'),
-          port: z.number().int().min(0).max(65535),
-          max_size: z.number().int().positive().default(1_048_576),
-          tls: z.object({ key: z.string(), cert: z.string() }).strict().optional(),
+          host: z.string().default('127.0.0.1').describe('address the SMTP listener binds'),
+          port: z.number().int().min(0).max(65535).describe('its port (25 when it is the MX itself)'),
+          max_size: z.number().int().positive().default(1_048_576).describe('largest mail accepted, in bytes; beyond: 552, dropped'),
+          tls: z.object({ key: z.string().describe('private key: a PEM file path (relative to the config folder) or the PEM text'), cert: z.string().describe('certificate: a PEM file path or the PEM text') }).strict().optional().describe('offers STARTTLS with this certificate'),
           verify: z
             .array(z.enum(['dkim', 'spf', 'dmarc']))
             .default(['dmarc'])
@@ -327,9 +335,10 @@ export const channelSchema = z.discriminatedUnion('kind', [
           resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for DKIM/SPF/DMARC lookups; default: the system resolver'),
         })
         .strict()
-        .optional(),
-      webhook: z.enum(['mailgun', 'postmark', 'sendgrid']).optional(),
-      signing_key: secret().optional(),
+        .optional()
+        .describe('the built-in SMTP listener for commands (restart needed to change)'),
+      webhook: z.enum(['mailgun', 'postmark', 'sendgrid']).optional().describe('commands from a provider\'s inbound webhook, POST /ingress/email/PROVIDER'),
+      signing_key: secret().optional().describe('mailgun: the HTTP webhook signing key; postmark, sendgrid: `user:pass`, the basic-auth credentials in the webhook URL'),
       resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for checking raw MIME forwarded by a webhook; default: the system resolver'),
     })
     .strict(),
@@ -337,11 +346,11 @@ export const channelSchema = z.discriminatedUnion('kind', [
     .object({
       ...channelBase,
       kind: z.literal('sms'),
-      account_sid: z.string(),
-      auth_token: secret(),
-      from: z.string().optional(),
-      messaging_service_sid: z.string().optional(),
-      segment_budget: z.number().int().positive().default(3),
+      account_sid: z.string().describe('Twilio Account SID (AC...)'),
+      auth_token: secret().describe('Twilio auth token: sends, and verifies X-Twilio-Signature'),
+      from: z.string().optional().describe('the Twilio number (E.164) texts are sent from and commands are texted to'),
+      messaging_service_sid: z.string().optional().describe('a Messaging Service (MG...) to send through instead of `from`'),
+      segment_budget: z.number().int().positive().default(3).describe('most SMS segments one message may use; a longer text is cut at a word'),
     })
     .strict()
     .superRefine((c, ctx) => {
@@ -353,34 +362,34 @@ export const channelSchema = z.discriminatedUnion('kind', [
     .object({
       ...channelBase,
       kind: z.literal('github'),
-      token: secret(),
-      repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name'),
-      labels: z.array(z.string()).default([]),
-      close_on_success: z.boolean().default(false),
-      fingerprint: z.string().optional(),
+      token: secret().describe('token with read and write access to the repository\'s issues'),
+      repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').describe('owner/name'),
+      labels: z.array(z.string()).default([]).describe('labels put on the issues created'),
+      close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
+      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
     })
     .strict(),
   z
     .object({
       ...channelBase,
       kind: z.literal('gitlab'),
-      token: secret(),
-      project: z.string(),
-      labels: z.array(z.string()).default([]),
-      close_on_success: z.boolean().default(false),
-      fingerprint: z.string().optional(),
+      token: secret().describe('access token with the api scope'),
+      project: z.string().describe('project id or path (group/project)'),
+      labels: z.array(z.string()).default([]).describe('labels put on the issues created'),
+      close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
+      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
     })
     .strict(),
   z
     .object({
       ...channelBase,
       kind: z.literal('jira'),
-      token: secret(),
-      email: z.string().optional(),
-      project: z.string(),
-      issue_type: z.string().default('Task'),
-      close_on_success: z.boolean().default(false),
-      fingerprint: z.string().optional(),
+      token: secret().describe('an Atlassian API token (with `email`: Basic auth); without `email` it is sent as a Bearer token'),
+      email: z.string().optional().describe('the Atlassian account the API token belongs to'),
+      project: z.string().describe('project key'),
+      issue_type: z.string().default('Task').describe('issue type of the issues created'),
+      close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
+      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
     })
     .strict()
     .superRefine((c, ctx) => {
@@ -391,9 +400,9 @@ export const channelSchema = z.discriminatedUnion('kind', [
       ...channelBase,
       kind: z.literal('webhook'),
       // often a credential itself (Slack, Discord, Teams incoming webhooks): redacted like one
-      url: z.string().url().meta({ secret: true, writeOnly: true }),
-      secret: secret().optional(),
-      headers: z.record(z.string(), z.string()).meta(envSecrets).default({}),
+      url: z.string().url().meta({ secret: true, writeOnly: true }).describe('the URL each delivery is POSTed to'),
+      secret: secret().optional().describe('signs each POST: X-Switchboard-Timestamp and X-Switchboard-Signature'),
+      headers: z.record(z.string(), z.string()).meta(envSecrets).default({}).describe('extra request headers'),
     })
     .strict(),
 ]);
@@ -411,28 +420,28 @@ const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 export const deliveryTargetSchema = z
   .object({
-    channel: z.string(),
-    target: z.string().optional(),
+    channel: z.string().describe('a channel\'s name (channels/*.yaml)'),
+    target: z.string().optional().describe('where in that channel: Slack channel, phone number, address...; default its default_target'),
     labels: z.array(z.string()).optional().describe('passed to the delivery with the target'),
   })
   .strict();
 
 export const ruleSchema = z
   .object({
-    name: z.string().min(1),
+    name: z.string().min(1).describe('shown by `switchboard routes` and on the rules page'),
     channel: oneOrMany(z.string()).describe('notify channel names this rule handles'),
     when: z
       .record(z.string(), z.unknown())
       .superRefine(checkWhenKeys)
       .optional()
       .describe('status, action, alias, user, trigger, source, data.* (lists = any of)'),
-    to: z.array(deliveryTargetSchema).min(1),
-    fallback: z.array(deliveryTargetSchema).default([]),
-    stop: z.boolean().default(false),
+    to: z.array(deliveryTargetSchema).min(1).describe('the deliveries made when the rule matches'),
+    fallback: z.array(deliveryTargetSchema).default([]).describe('the deliveries made when one of `to` fails for good'),
+    stop: z.boolean().default(false).describe('true: later rules are not tried for this notification'),
   })
   .strict();
 
-export const rulesFileSchema = z.object({ rules: z.array(ruleSchema) }).strict();
+export const rulesFileSchema = z.object({ rules: z.array(ruleSchema).describe('the rules; every one that matches fires') }).strict();
 
 // ---------------------------------------------------------------- inferred types
 

@@ -1,5 +1,5 @@
 /**
- * Confirmation by reply, the pure half (DESIGN.md section 6): who must confirm, the code, its
+ * Confirmation by reply, the pure half (docs/contracts.md section 6): who must confirm, the code, its
  * digest, the words of the prompt, and what a reply says. No I/O; the Redis half is store.ts.
  */
 import { createHash, randomInt } from 'node:crypto';
@@ -14,7 +14,7 @@ export const DEFAULT_TTL_SECONDS = 300;
 
 /**
  * Seconds the sender has to confirm, or undefined when the command runs at once.
- * An `unverified` sender always confirms (DESIGN.md section 6); an alias with `confirm: true`
+ * An `unverified` sender always confirms (docs/contracts.md section 6); an alias with `confirm: true`
  * asks every source, `{ sources, ttl }` the sources listed.
  *
  * @example

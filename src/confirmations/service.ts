@@ -1,5 +1,5 @@
 /**
- * Confirmation by reply (DESIGN.md section 6), the I/O half: open a confirmation for pending
+ * Confirmation by reply (docs/contracts.md section 6), the I/O half: open a confirmation for pending
  * executions (a fresh code, stored as a digest), take a person's reply (`YES 482113`, `NO`) or an
  * API/dashboard/button confirm, queue the executions once confirmed, and cancel them, with a reply
  * saying so, when refused, after three wrong codes, or when the time is up (a sweep over Redis, so

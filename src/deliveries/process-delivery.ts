@@ -11,8 +11,9 @@
  * where the provider allows; the ledger and fallback ids make the rest a no-op.
  */
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { RenderedMessage } from '../executions/types.ts';
 import { redactText, type Logger } from '../log.ts';
-import { SinkError, type SendResult } from '../sinks/sink.ts';
+import { SinkError, type OutboundMessage, type SendResult } from '../sinks/sink.ts';
 import type { ChannelSinks } from './channel-sinks.ts';
 import { deliveryJobOptions, fallbackJobData, type DeliveryJobData } from './job.ts';
 import type { Ledger, LedgerEntry } from './ledger.ts';
@@ -39,13 +40,34 @@ export function asSinkError(err: unknown, secrets: readonly string[]): SinkError
   return new SinkError(`internal: ${message}`, 'server_error', true);
 }
 
-const entryOf = (data: DeliveryJobData, status: LedgerEntry['status'], attempts: number, lastError?: string): LedgerEntry => ({
+/** Longest message text kept on a delivery record; the rest is cut with a note. */
+export const RENDERED_TEXT_MAX = 8000;
+
+/**
+ * The message a delivery sent (or tried to), for its record: what the sink reports it sent, else
+ * the rendered subject and text; config secrets redacted, the text bounded.
+ */
+export function renderedMessage(m: OutboundMessage, sent: SendResult['sent'], secrets: readonly string[]): RenderedMessage {
+  // lone surrogates as U+FFFD: the ledger script's cjson refuses their escapes
+  const text = (redactText(sent?.text ?? (m.text || m.subject), secrets) as string & { toWellFormed(): string }).toWellFormed();
+  // a sink that reports what it sent names the subject when its medium has one (email)
+  const subject = sent ? sent.subject : m.subject || undefined;
+  const target = sent?.target ?? m.target;
+  return {
+    text: text.length > RENDERED_TEXT_MAX ? `${text.slice(0, RENDERED_TEXT_MAX)}\n… (${text.length - RENDERED_TEXT_MAX} more characters not kept)` : text,
+    ...(subject !== undefined && { subject: redactText(subject, secrets) }),
+    ...(target !== undefined && { target: redactText(target, secrets) }),
+  };
+}
+
+const entryOf = (data: DeliveryJobData, status: LedgerEntry['status'], attempts: number, lastError?: string, message?: RenderedMessage): LedgerEntry => ({
   id: data.message.id,
   channel: data.message.channel,
   ...(data.message.target !== undefined && { target: data.message.target }),
   status,
   attempts,
   ...(lastError !== undefined && { last_error: lastError }),
+  ...(message !== undefined && { message }),
 });
 
 async function send(data: DeliveryJobData, deps: ProcessDeps): Promise<SendResult> {
@@ -75,14 +97,15 @@ export async function processDelivery(job: Job<DeliveryJobData>, token: string |
     throw new DelayedError();
   }
 
+  const tried = renderedMessage(message, undefined, deps.secrets);
   try {
-    const res = await send(data, deps);
+    const { sent, ...res } = await send(data, deps);
     if (res.skipped !== undefined) {
       log.info({ reason: res.skipped }, 'delivery skipped');
       await deps.ledger.update(data.executionId, entryOf(data, 'skipped', attempt, `skipped: ${res.skipped}`), 'skipped');
     } else {
       log.debug({ external_id: res.externalId }, 'delivery sent');
-      await deps.ledger.update(data.executionId, entryOf(data, 'sent', attempt), 'sent');
+      await deps.ledger.update(data.executionId, entryOf(data, 'sent', attempt, undefined, sent ? renderedMessage(message, sent, deps.secrets) : tried), 'sent');
     }
     return res;
   } catch (err) {
@@ -96,11 +119,11 @@ export async function processDelivery(job: Job<DeliveryJobData>, token: string |
     const final = !e.retryable || attempt >= (job.opts.attempts ?? 1);
     if (!final) {
       log.info({ reason: e.reason, err: e.message, retry_after_ms: e.retryAfterMs }, 'delivery failed; will retry');
-      await deps.ledger.update(data.executionId, entryOf(data, 'pending', attempt, e.message), 'retried');
+      await deps.ledger.update(data.executionId, entryOf(data, 'pending', attempt, e.message, tried), 'retried');
       throw e;
     }
     log.warn({ reason: e.reason, err: e.message }, 'delivery failed for good');
-    await deps.ledger.update(data.executionId, entryOf(data, 'failed', attempt, e.message), 'failed');
+    await deps.ledger.update(data.executionId, entryOf(data, 'failed', attempt, e.message, tried), 'failed');
     await enqueueFallbacks(data, e.message, deps);
     throw new UnrecoverableError(e.message);
   }

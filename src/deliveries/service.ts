@@ -34,7 +34,8 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
   const { config } = opts;
   const logger = opts.logger.child({ component: 'deliveries' });
   const redis = opts.connection ?? producerConnection(config.main.redis.url);
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  // a connection given is its owner's to watch: a listener added to it here would outlive this service
+  if (!opts.connection) redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const keys = deliveryKeys(config.main.redis.prefix);
   const ledger = createLedger(redis, keys);
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redis, prefix: keys.prefix });

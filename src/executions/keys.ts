@@ -14,6 +14,8 @@
  * - `{sb}:exec-seq`              counter that makes scores unique
  * - `{sb}:exec-cancel`           pub/sub channel: ids whose running execution must stop
  * - `{sb}:exec-hook-pending`     sorted set: terminal hooks owed (the notification outbox)
+ * - `{sb}:exec-out:<id>`         live output of a running execution (hash: stdout, stderr, dropped
+ *                                 counts, updated_at, attempt), deleted when the run ends or starts again
  * - `{sb}:confirm*`              confirmations of `pending` executions (src/confirmations/store.ts)
  */
 import type { ExecutionStatus } from './types.ts';
@@ -37,6 +39,8 @@ export interface ExecutionKeys {
   cancelChannel: string;
   /** sorted set: executions whose terminal hook (notifications) is owed, scored by when */
   hookPending: string;
+  /** hash: the output a running execution has printed so far (scripts.ts derives it from the record key) */
+  liveOutput(id: string): string;
 }
 
 export function executionKeys(redisPrefix: string): ExecutionKeys {
@@ -51,5 +55,6 @@ export function executionKeys(redisPrefix: string): ExecutionKeys {
     seq: `${p}:exec-seq`,
     cancelChannel: `${p}:exec-cancel`,
     hookPending: `${p}:exec-hook-pending`,
+    liveOutput: (id) => `${p}:exec-out:${id}`,
   };
 }

@@ -3,13 +3,16 @@
  * result, deliveries), indexes for newest-first listing, all changed through the Lua scripts in
  * scripts.ts so that concurrent gateways and workers never lose an update.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { Redis } from 'ioredis';
 import type { ExecutionKeys } from './keys.ts';
-import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, pruneScript, startScript, sweepHooksScript } from './scripts.ts';
-import type { ExecutionRecord, ExecutionStatus, NewExecution } from './types.ts';
+import type { OutputDelta } from './live-output.ts';
+import { withTruncation } from './runners/output-buffer.ts';
+import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, outputScript, pruneScript, startScript, sweepHooksScript } from './scripts.ts';
+import type { ExecutionRecord, ExecutionStatus, LiveOutput, NewExecution } from './types.ts';
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-const SCRIPTS = { sbCreate: [createScript, 6], sbPrune: [pruneScript, 8], sbStart: [startScript, 9], sbFinish: [finishScript, 9], sbCancel: [cancelScript, 9], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 9], sbSweep: [sweepHooksScript, 1] } as const;
+type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
+const SCRIPTS = { sbCreate: [createScript, 6], sbPrune: [pruneScript, 8], sbStart: [startScript, 9], sbFinish: [finishScript, 9], sbCancel: [cancelScript, 9], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 9], sbSweep: [sweepHooksScript, 1], sbOutput: [outputScript, 2] } as const;
 
 /** Registers the scripts on a client (idempotent) and returns them, callable with keys then args. */
 function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
@@ -17,7 +20,7 @@ function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
   for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
     if (!r[name]) redis.defineCommand(name, { lua, numberOfKeys });
   }
-  return { sbCreate: r.sbCreate!.bind(redis), sbPrune: r.sbPrune!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis), sbSweep: r.sbSweep!.bind(redis) };
+  return { sbCreate: r.sbCreate!.bind(redis), sbPrune: r.sbPrune!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis), sbSweep: r.sbSweep!.bind(redis), sbOutput: r.sbOutput!.bind(redis) };
 }
 
 const JSON_FIELDS = ['params', 'origin', 'result', 'deliveries'] as const;
@@ -55,6 +58,18 @@ export function decodeRecord(raw: Record<string, string> | string[]): ExecutionR
   return rec;
 }
 
+/** The live output hash (keys.ts `liveOutput`) as text; an incomplete UTF-8 sequence at the end waits for its next bytes. */
+export function decodeLiveOutput(h: Record<string, Buffer>): LiveOutput | undefined {
+  if (!h.updated_at) return undefined;
+  const text = (b: Buffer | undefined) => (b ? new StringDecoder('utf8').write(b) : '');
+  const dropped = (b: Buffer | undefined) => Number(b?.toString() ?? 0) || 0;
+  return {
+    stdout: withTruncation(text(h.stdout), dropped(h.stdout_dropped)),
+    stderr: withTruncation(text(h.stderr), dropped(h.stderr_dropped)),
+    updated_at: h.updated_at.toString(),
+  };
+}
+
 export type StartResult =
   | { kind: 'run'; attempts: number; lost: boolean }
   | { kind: 'done'; attempts: number }
@@ -64,7 +79,9 @@ export type StartResult =
 
 export interface RecordStore {
   create(id: string, input: NewExecution, now: Date): Promise<{ created: boolean; id: string } | { collision: true }>;
+  /** the record, with its live `output` while a run has printed something */
   get(id: string): Promise<ExecutionRecord | undefined>;
+  /** records without their live output (listings stay small) */
   getMany(ids: string[]): Promise<(ExecutionRecord | undefined)[]>;
   start(id: string, maxRuns: number): Promise<StartResult>;
   /** final: terminal status, claims the hook; true when this call made it terminal */
@@ -73,6 +90,8 @@ export interface RecordStore {
   complete(id: string, status: ExecutionStatus, fields: { result?: unknown; error?: string }, startedAt: string, finishedAt: string): Promise<StartResult>;
   /** a failed run that will be retried: back to queued, error kept */
   retry(id: string, error: string, result?: unknown): Promise<void>;
+  /** appends to the live output of run `attempt`; false once that run is not the current one (ended, or taken over) */
+  appendOutput(id: string, attempt: number, delta: OutputDelta): Promise<boolean>;
   cancel(id: string): Promise<'pending' | 'queued' | 'running' | 'terminal' | 'missing'>;
   claimHook(id: string): Promise<ExecutionRecord | undefined>;
   /** what the current run spawned (see process-tag.ts), kept on the record, never in the API */
@@ -84,10 +103,11 @@ export interface RecordStore {
   /** ids whose hook has been owed for more than `ageMs` (their worker died), re-stamped for this caller */
   sweepHooks(ageMs: number, limit: number): Promise<string[]>;
   cancelRequested(ids: string[]): Promise<string[]>;
-  page(status: ExecutionStatus | undefined, before: string, limit: number): Promise<{ id: string; score: string }[]>;
+  /** index entries newest first, scores from `before` (inclusive unless `(`-prefixed) down to `min` (default `-inf`) */
+  page(status: ExecutionStatus | undefined, before: string, limit: number, min?: string): Promise<{ id: string; score: string }[]>;
   dropFromIndex(status: ExecutionStatus | undefined, ids: string[]): Promise<void>;
   /** like {@link page} over one user's executions (every status) */
-  pageOfUser(user: string, before: string, limit: number): Promise<{ id: string; score: string }[]>;
+  pageOfUser(user: string, before: string, limit: number, min?: string): Promise<{ id: string; score: string }[]>;
   dropFromUserIndex(user: string, ids: string[]): Promise<void>;
 }
 
@@ -107,8 +127,8 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
   const ttl = String(Math.max(1, Math.round(ttlSeconds)));
   const statusKeys = (id: string) => [keys.record(id), keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st))];
   const iso = () => new Date().toISOString();
-  const pageOf = async (key: string, before: string, limit: number) => {
-    const flat = await redis.zrevrangebyscore(key, before, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+  const pageOf = async (key: string, before: string, limit: number, min = '-inf') => {
+    const flat = await redis.zrevrangebyscore(key, before, min, 'WITHSCORES', 'LIMIT', 0, limit);
     const out: { id: string; score: string }[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, score: flat[i + 1]! });
     return out;
@@ -144,8 +164,18 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       return typeof tag === 'string' ? tag : undefined;
     },
     async get(id) {
-      const h = await redis.hgetall(keys.record(id));
-      return decodeRecord(h);
+      // one round trip; the output hash is dropped by the script that ends the run, so a record read
+      // as running with its output gone, or terminal, simply shows none
+      const [rec, out] = (await redis.pipeline().hgetall(keys.record(id)).hgetallBuffer(keys.liveOutput(id)).exec()) ?? [];
+      if (rec?.[0]) throw rec[0];
+      const record = decodeRecord((rec?.[1] ?? {}) as Record<string, string>);
+      const output = record?.status === 'running' && !out?.[0] ? decodeLiveOutput((out?.[1] ?? {}) as Record<string, Buffer>) : undefined;
+      if (record && output) record.output = output;
+      return record;
+    },
+    async appendOutput(id, attempt, d) {
+      const r = await s.sbOutput(keys.record(id), keys.liveOutput(id), String(attempt), d.stdout, d.stderr, d.stdoutDropped, d.stderrDropped, iso(), ttl);
+      return r === 1;
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
@@ -192,11 +222,11 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       const out = (await p.exec()) ?? [];
       return ids.filter((_, i) => out[i]?.[1] === '1');
     },
-    async page(status, before, limit) {
-      return pageOf(status ? keys.statusIndex(status) : keys.index, before, limit);
+    async page(status, before, limit, min) {
+      return pageOf(status ? keys.statusIndex(status) : keys.index, before, limit, min);
     },
-    async pageOfUser(user, before, limit) {
-      return pageOf(keys.userIndex(user), before, limit);
+    async pageOfUser(user, before, limit, min) {
+      return pageOf(keys.userIndex(user), before, limit, min);
     },
     async dropFromUserIndex(user, ids) {
       if (ids.length === 0) return;

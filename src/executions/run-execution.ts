@@ -8,6 +8,7 @@ import type { ActionConfig, Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { CancelWatcher } from './cancel-watcher.ts';
 import type { ExecutionJobData } from './job-options.ts';
+import { LiveOutput } from './live-output.ts';
 import type { RecordStore } from './records.ts';
 import { stopReasonOf, type Runner, type RunnerKind, type RunOutcome } from './runners/index.ts';
 import { processTag, reapLostRun } from './process-tag.ts';
@@ -72,16 +73,24 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
     if (!runner) return await end(execution, 'failed', { error: `action ${action.ref} has no runnable runner` }, deps);
 
     const timer = setTimeout(() => controller.abort('timeout'), action.timeout * 1000);
+    // what the action prints, on the record while it runs; the end of the run (its result) replaces it
+    const live = new LiveOutput({
+      limit: config.main.executions.output_limit,
+      write: (delta) => store.appendOutput(id, start.attempts, delta),
+      onError: (err) => logger.debug({ err: err.message }, 'live output not recorded'),
+    });
     let outcome: RunOutcome;
     try {
       const onSpawn = (pid: number) => {
         store.setProcess(id, processTag(pid)).catch((err: Error) => logger.debug({ err: err.message }, 'process not recorded'));
       };
-      outcome = await runner.run(action, snapshot.params ?? {}, { signal: controller.signal, logger, execution, onSpawn });
+      const output = (stream: 'stdout' | 'stderr', chunk: Buffer | string) => live.push(stream, chunk);
+      outcome = await runner.run(action, snapshot.params ?? {}, { signal: controller.signal, logger, execution, onSpawn, output });
     } catch (err) {
       outcome = { status: 'failed', error: (err as Error)?.message ?? String(err) };
     } finally {
       clearTimeout(timer);
+      live.close();
     }
     const reason = stopReasonOf(controller.signal);
     if (reason === 'shutdown') throw new RetryRun('worker shut down during the run');

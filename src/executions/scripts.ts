@@ -15,7 +15,14 @@ local function pend()
 end
 `;
 
-const common = `${pendHook}
+/** the live output of a run (keys.ts `liveOutput`) goes when the run ends or starts again */
+const dropLive = `
+local function dropLive()
+  redis.call('DEL', (KEYS[1]:gsub(':exec:([^:]+)$', ':exec-out:%1')))
+end
+`;
+
+const common = `${pendHook}${dropLive}
 local idx = { queued = KEYS[3], running = KEYS[4], succeeded = KEYS[5], failed = KEYS[6], timeout = KEYS[7], canceled = KEYS[8], pending = KEYS[9] }
 local terminal = { succeeded = true, failed = true, timeout = true, canceled = true }
 local function move(from, to, score)
@@ -29,6 +36,7 @@ local function finish(st, to, now, err, score, ttl)
   redis.call('HSET', KEYS[1], 'status', to, 'finished_at', now, 'error', err, 'hooked', '1')
   move(st, to, score)
   redis.call('EXPIRE', KEYS[1], ttl)
+  dropLive()
 end
 `;
 
@@ -108,6 +116,8 @@ end
 attempts = attempts + 1
 redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', attempts)
 move(st, 'running', score)
+-- a run starts with no output (a lost run's is not this one's)
+dropLive()
 local lost = 0
 if st == 'running' then lost = 1 end
 return {'run', attempts, lost}
@@ -127,6 +137,7 @@ if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[3]) end
 if ARGV[6] == 'retry' then
   redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[4])
   move(st, 'queued', score)
+  dropLive()
   return {1}
 end
 finish(st, ARGV[1], ARGV[2], ARGV[4], score, ARGV[5])
@@ -187,7 +198,28 @@ if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[5]) else redis.call('HDEL', KEYS[1], 'error') end
 move(st, ARGV[1], score)
 redis.call('EXPIRE', KEYS[1], ARGV[6])
+dropLive()
 return {'done', attempts}
+`;
+
+/**
+ * append to the live output of a run. KEYS: record, its live output hash. ARGV: the run's attempt,
+ * stdout bytes, stderr bytes (new since the last call, '' = none), stdout and stderr bytes dropped
+ * past the output limit so far, now iso, ttl. Written only while that very run is the record's
+ * current one (status running, same attempt): a late write after the end, or from a lost run,
+ * changes nothing. Returns 1 written | 0 not (the caller stops publishing).
+ */
+export const outputScript = `
+local h = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+if h[1] ~= 'running' or h[2] ~= ARGV[1] then return 0 end
+local cur = redis.call('HMGET', KEYS[2], 'attempt', 'stdout', 'stderr')
+if cur[1] ~= ARGV[1] then cur = { false, false, false } end
+local out, err = cur[2] or '', cur[3] or ''
+if ARGV[2] ~= '' then out = out .. ARGV[2] end
+if ARGV[3] ~= '' then err = err .. ARGV[3] end
+redis.call('HSET', KEYS[2], 'attempt', ARGV[1], 'stdout', out, 'stderr', err, 'stdout_dropped', ARGV[4], 'stderr_dropped', ARGV[5], 'updated_at', ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[7])
+return 1
 `;
 
 /** claim the terminal hook of a terminal record. Returns {1, hash...} or {0}. */

@@ -13,7 +13,8 @@ import { finalizeJobOptions, retentionSecondsOf, runJobOptions, type ExecutionJo
 import { executionKeys, QUEUE_NAME } from './keys.ts';
 import { createRecordStore } from './records.ts';
 import { guarded, producerConnection } from './redis.ts';
-import { terminalStatuses, type ExecutionRecord, type ExecutionService, type ListQuery, type NewExecution } from './types.ts';
+import { redactText } from '../log.ts';
+import { LIST_SCAN_MAX, terminalStatuses, type ExecutionPage, type ExecutionRecord, type ExecutionService, type ListQuery, type NewExecution } from './types.ts';
 
 export interface ExecutionServiceOptions {
   config: Config;
@@ -24,8 +25,8 @@ export interface ExecutionServiceOptions {
   cancelWaitMs?: number;
 }
 
-/** pages of one user's index read per listing when a status filter skips entries */
-const USER_SCAN_ROUNDS = 10;
+/** index entries read per round trip of a filtered listing */
+const SCAN_BATCH = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const encodeCursor = (score: string) => Buffer.from(score).toString('base64url');
 const decodeCursor = (cursor: string) => {
@@ -42,7 +43,8 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
   const { config } = opts;
   const logger = opts.logger.child({ component: 'executions' });
   const redis = opts.connection ?? producerConnection(config.main.redis.url);
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  // a connection given is its owner's to watch: a listener added to it here would outlive this service
+  if (!opts.connection) redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const keys = executionKeys(config.main.redis.prefix);
   const retention = retentionSecondsOf(config.main.executions.retention_days);
   const store = createRecordStore(redis, keys, retention);
@@ -86,41 +88,60 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
     return guarded(redis, () => store.get(id));
   }
 
-  async function list(query: ListQuery = {}) {
+  /**
+   * Newest first from the narrowest index (the user's, else the status's, else all), between the
+   * time bounds (scores are creation times), keeping records that pass every filter. Reads at most
+   * {@link LIST_SCAN_MAX} entries per call: a sparse filter returns what it found with a
+   * `next_cursor` to go on, so one request never walks the whole history.
+   */
+  async function list(query: ListQuery = {}): Promise<ExecutionPage> {
     const limit = Math.min(200, Math.max(1, Math.floor(query.limit ?? 50)));
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-    if (query.user !== undefined) return guarded(redis, () => listOfUser(query.user!, query.status, before, limit));
+    const fromMs = query.from !== undefined ? Date.parse(query.from) : Number.NaN;
+    const toMs = query.to !== undefined ? Date.parse(query.to) : Number.NaN;
+    // score = created ms * 1000 + (seq % 1000): [from, to] covers whole milliseconds
+    const min = Number.isFinite(fromMs) ? String(fromMs * 1000) : '-inf';
+    const toScore = Number.isFinite(toMs) ? (toMs + 1) * 1000 : undefined;
+    let max = before ? `(${before}` : '+inf';
+    if (toScore !== undefined && (before === undefined || toScore <= Number(before))) max = `(${toScore}`;
+    const { user, status } = query;
+    const needle = query.text?.toLowerCase();
+    const keep = (r: ExecutionRecord) =>
+      (user === undefined || r.user === user) &&
+      (!status || r.status === status) &&
+      (query.alias === undefined || r.alias === query.alias) &&
+      (query.source === undefined || r.origin?.source === query.source) &&
+      (needle === undefined || (r.text !== undefined && redactText(r.text, config.secrets).toLowerCase().includes(needle))) &&
+      (!Number.isFinite(fromMs) || Date.parse(r.created_at) >= fromMs) &&
+      (!Number.isFinite(toMs) || Date.parse(r.created_at) <= toMs);
+    const read = (from: string, n: number) => (user !== undefined ? store.pageOfUser(user, from, n, min) : store.page(status, from, n, min));
+    const drop = (ids: string[]) => (user !== undefined ? store.dropFromUserIndex(user, ids) : store.dropFromIndex(status, ids));
     return guarded(redis, async () => {
-      const page = await store.page(query.status, before ? `(${before}` : '+inf', limit + 1);
-      const ids = page.slice(0, limit);
-      const recs = await store.getMany(ids.map((p) => p.id));
-      const gone = ids.filter((_, i) => !recs[i]).map((p) => p.id);
-      if (gone.length) await store.dropFromIndex(query.status, gone);
-      const items = recs.filter((r): r is ExecutionRecord => !!r && (!query.status || r.status === query.status));
-      const last = ids[ids.length - 1];
-      return page.length > limit && last ? { items, next_cursor: encodeCursor(last.score) } : { items };
+      const items: ExecutionRecord[] = [];
+      let scanned = 0;
+      let from = max;
+      for (;;) {
+        const want = Math.min(LIST_SCAN_MAX - scanned, Math.max(limit - items.length, SCAN_BATCH));
+        const page = await read(from, want + 1);
+        const ids = page.slice(0, want);
+        const recs = await store.getMany(ids.map((p) => p.id));
+        const gone = ids.filter((_, i) => !recs[i]).map((p) => p.id);
+        if (gone.length) await drop(gone);
+        for (const [i, entry] of ids.entries()) {
+          scanned++;
+          const rec = recs[i];
+          if (rec && keep(rec)) items.push(rec);
+          if (items.length === limit) {
+            const more = i < ids.length - 1 || page.length > ids.length;
+            return more ? { items, next_cursor: encodeCursor(entry.score), scanned } : { items, scanned };
+          }
+        }
+        const last = ids[ids.length - 1];
+        if (page.length <= ids.length || !last) return { items, scanned };
+        if (scanned >= LIST_SCAN_MAX) return { items, next_cursor: encodeCursor(last.score), scanned };
+        from = `(${last.score}`;
+      }
     });
-  }
-
-  /**
-   * One user's executions, newest first, from their own index; a status filter is applied here,
-   * reading at most {@link USER_SCAN_ROUNDS} pages, then the cursor says where to go on.
-   */
-  async function listOfUser(user: string, status: ListQuery['status'], before: string | undefined, limit: number) {
-    const items: ExecutionRecord[] = [];
-    let from = before ? `(${before}` : '+inf';
-    for (let round = 1; ; round++) {
-      const page = await store.pageOfUser(user, from, limit - items.length + 1);
-      const ids = page.slice(0, limit - items.length);
-      const recs = await store.getMany(ids.map((p) => p.id));
-      const gone = ids.filter((_, i) => !recs[i]).map((p) => p.id);
-      if (gone.length) await store.dropFromUserIndex(user, gone);
-      items.push(...recs.filter((r): r is ExecutionRecord => !!r && r.user === user && (!status || r.status === status)));
-      const last = ids[ids.length - 1];
-      if (page.length <= ids.length || !last) return { items };
-      if (items.length >= limit || round >= USER_SCAN_ROUNDS) return { items, next_cursor: encodeCursor(last.score) };
-      from = `(${last.score}`;
-    }
   }
 
   async function cancel(id: string): Promise<ExecutionRecord> {

@@ -3,7 +3,7 @@
  */
 import type { Params, Source } from '../aliases/types.ts';
 
-/** `pending`: recorded, not queued, waiting for the sender's confirmation (DESIGN.md section 6). */
+/** `pending`: recorded, not queued, waiting for the sender's confirmation (docs/contracts.md section 6). */
 export type ExecutionStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout' | 'canceled';
 /** Every status, in lifecycle order: the one list filters and pages use. */
 export const executionStatuses = ['pending', 'queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled'] as const satisfies readonly ExecutionStatus[];
@@ -19,14 +19,14 @@ export interface Origin {
   /** the provider's message id (idempotency key) */
   message_id?: string;
   /**
-   * How sure the ingress is of the sender (DESIGN.md section 6): `verified` (Twilio signature,
+   * How sure the ingress is of the sender (docs/contracts.md section 6): `verified` (Twilio signature,
    * Slack signature, API key, DMARC-aligned email) or `unverified` (email without aligned DMARC,
    * ambiguous From). Absent on records made before this field existed: treat as `verified`.
    */
   proof?: SenderProof;
 }
 
-/** How sure an ingress is of who sent a command (DESIGN.md section 6 "Proof of sender"). */
+/** How sure an ingress is of who sent a command (docs/contracts.md section 6 "Proof of sender"). */
 export type SenderProof = 'verified' | 'unverified';
 
 export interface DeliveryRecord {
@@ -35,6 +35,16 @@ export interface DeliveryRecord {
   status: 'pending' | 'sent' | 'failed' | 'skipped';
   attempts: number;
   last_error?: string;
+  /** what the sink sent (or tried to send), as rendered, secrets redacted; absent until the first try */
+  message?: RenderedMessage;
+}
+
+/** A delivery's message as the sink rendered it for its medium (SMS: the fitted body; email: its subject). */
+export interface RenderedMessage {
+  text: string;
+  subject?: string;
+  /** where it went: phone number, address, Slack channel... (the channel's default target when the rule named none) */
+  target?: string;
 }
 
 export interface ExecutionRecord {
@@ -54,6 +64,20 @@ export interface ExecutionRecord {
   error?: string;
   attempts: number;
   deliveries: DeliveryRecord[];
+  /**
+   * What the current run has printed so far, while it runs (shell stdout/stderr, a module's
+   * `ctx.stdout`/`ctx.stderr`), each cut at `executions.output_limit`; gone once the run ends
+   * (its `result` then holds the output) or starts again. Read by `get`, not by listings.
+   */
+  output?: LiveOutput;
+}
+
+/** The live output of a running execution (src/executions/live-output.ts writes it). */
+export interface LiveOutput {
+  stdout: string;
+  stderr: string;
+  /** when it last grew */
+  updated_at: string;
 }
 
 export interface NewExecution {
@@ -77,7 +101,28 @@ export interface ListQuery {
   limit?: number;
   /** opaque cursor from a previous page's `next_cursor` */
   cursor?: string;
+  /** only executions of this alias id (`pack.name`) */
+  alias?: string;
+  /** only executions from this source (`origin.source`: api, sms, email, slack, cli) */
+  source?: string;
+  /** only executions whose command text (secrets redacted) contains this, case-insensitively */
+  text?: string;
+  /** created at or after this time (ISO 8601) */
+  from?: string;
+  /** created at or before this time (ISO 8601) */
+  to?: string;
 }
+
+/** A page of executions; `next_cursor` also when a filtered scan stopped at its bound with fewer than `limit` items. */
+export interface ExecutionPage {
+  items: ExecutionRecord[];
+  next_cursor?: string;
+  /** index entries read for this page (a filtered listing reads at most {@link LIST_SCAN_MAX}) */
+  scanned?: number;
+}
+
+/** Index entries one listing request reads at most, whatever its filters: then `next_cursor` says where to go on. */
+export const LIST_SCAN_MAX = 1000;
 
 /**
  * What gateways (HTTP API, ingresses, CLI) use to create and watch executions. Implemented over
@@ -87,7 +132,7 @@ export interface ExecutionService {
   /** Queues an execution; the same idempotency key returns the existing one with `created: false`. */
   submit(input: NewExecution): Promise<{ execution: ExecutionRecord; created: boolean }>;
   get(id: string): Promise<ExecutionRecord | undefined>;
-  list(query?: ListQuery): Promise<{ items: ExecutionRecord[]; next_cursor?: string }>;
+  list(query?: ListQuery): Promise<ExecutionPage>;
   /** Cancels a pending, queued or running execution; NotFoundError when unknown; a terminal one is returned unchanged. */
   cancel(id: string): Promise<ExecutionRecord>;
   /** true when Redis answers */

@@ -8,7 +8,7 @@
  * - a provider's parsed post: the provider's own SPF/DKIM verdicts ({@link ProviderAuth}), a pass
  *   counting only when its domain aligns with the From domain (what DMARC asks).
  *
- * The answer is a {@link SenderProof}: `verified` or `unverified` (DESIGN.md section 6).
+ * The answer is a {@link SenderProof}: `verified` or `unverified` (docs/contracts.md section 6).
  */
 import { promises as dns } from 'node:dns';
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';

@@ -1,6 +1,6 @@
 /**
  * `POST /ingress/slack/interactions`: Slack's interactive payloads, here the Confirm / Cancel
- * buttons of a confirmation prompt (DESIGN.md section 6). Signed like every Slack route (v0, five
+ * buttons of a confirmation prompt (docs/contracts.md section 6). Signed like every Slack route (v0, five
  * minutes); the body is a form with one field, `payload`, holding the JSON of a `block_actions`
  * payload (api.slack.com/reference/interaction-payloads/block-actions).
  *

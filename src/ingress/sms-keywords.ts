@@ -1,5 +1,5 @@
 /**
- * The SMS compliance keywords (PROTOCOLS.md 1.5) and the `help [filter] [page]` command. A keyword
+ * The SMS compliance keywords (docs/providers/twilio.md, "STOP, START and HELP") and the `help [filter] [page]` command. A keyword
  * counts only when it is the whole body (case-insensitive, blanks and trailing punctuation
  * ignored), as carriers and Twilio apply them. Pure.
  */

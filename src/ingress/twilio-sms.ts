@@ -1,5 +1,5 @@
 /**
- * `POST /ingress/twilio/sms`: Twilio's inbound SMS webhook (PROTOCOLS.md 1.1-1.5), answered with
+ * `POST /ingress/twilio/sms`: Twilio's inbound SMS webhook (docs/providers/twilio.md), answered with
  * TwiML right away. The result of a queued command follows later through the `origin` delivery.
  *
  * 1. Pick the sms channel the text was sent to (`To` = its `from`, or its messaging service, or

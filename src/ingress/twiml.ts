@@ -1,5 +1,5 @@
 /**
- * TwiML messaging replies (PROTOCOLS.md 1.1): `<Response><Message>…</Message></Response>`, or an
+ * TwiML messaging replies (docs/providers/twilio.md, "What Twilio sends and what it gets back"): `<Response><Message>…</Message></Response>`, or an
  * empty `<Response/>` when nothing should be sent back. Pure.
  */
 

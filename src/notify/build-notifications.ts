@@ -1,5 +1,5 @@
 /**
- * From a finished execution to its notifications (DESIGN.md "Notify"): the firing triggers of the
+ * From a finished execution to its notifications (docs/contracts.md section 3, "Notify"): the firing triggers of the
  * effective notify block, one notification per channel name, then the one reply to the origin.
  */
 import type { ActionConfig, AliasConfig } from '../config/types.ts';

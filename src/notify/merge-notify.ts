@@ -1,6 +1,6 @@
 /**
  * The effective notify block of an execution: the alias's `notify` overrides the action's per key
- * (on_success / on_failure / on_complete), as DESIGN.md says.
+ * (on_success / on_failure / on_complete), as docs/contracts.md section 3 says.
  */
 import type { NotifyConfig, NotifyEntry } from '../config/schema.ts';
 import { notifyKeys, originName, originSynonyms, type NotifyKey } from './types.ts';

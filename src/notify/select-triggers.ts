@@ -1,4 +1,4 @@
-/** Which notify triggers fire for a status (DESIGN.md "Notify", StackStorm's rule). */
+/** Which notify triggers fire for a status (docs/contracts.md section 3, "Notify", StackStorm's rule). */
 import type { ExecutionStatus } from '../executions/types.ts';
 import type { NotifyKey } from './types.ts';
 

@@ -1,7 +1,8 @@
 /**
  * Makes sure a Redis answers at the configured URL before `switchboard serve` starts. When none
  * answers on a local address and a `redis-server` binary is installed, one is started as a child
- * process (data in the config folder's `.switchboard/redis`), and stopped with the gateway.
+ * process (data in the config folder's `.switchboard/redis`), supervised (restarted when it exits,
+ * with backoff) and stopped with the gateway.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
@@ -17,6 +18,8 @@ export class RedisUnavailableError extends SwitchboardError {
 export interface LocalRedis {
   /** true when this process started the server */
   started: boolean;
+  /** the running server's process id (started ones only; undefined while it is down) */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -77,8 +80,10 @@ export async function ensureRedis(opts: {
   logger: Logger;
   /** PATH to search for redis-server (default: the process's) */
   searchPath: string | undefined;
+  /** how a started server that exits is restarted */
+  restart?: RestartPolicy;
 }): Promise<LocalRedis> {
-  const none: LocalRedis = { started: false, stop: async () => {} };
+  const none: LocalRedis = { started: false, pid: () => undefined, stop: async () => {} };
   if (await redisAnswers(opts.url)) return none;
 
   const url = new URL(opts.url);
@@ -91,31 +96,114 @@ export async function ensureRedis(opts: {
 
   const port = url.port || '6379';
   mkdirSync(opts.dataDir, { recursive: true });
-  const child: ChildProcess = spawn(
-    binary,
-    ['--port', port, '--bind', host === 'localhost' ? '127.0.0.1' : host.replace(/[[\]]/g, ''), '--dir', opts.dataDir,
-      '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const args = [
+    '--port',
+    port,
+    '--bind',
+    host === 'localhost' ? '127.0.0.1' : host.replace(/[[\]]/g, ''),
+    '--dir',
+    opts.dataDir,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+  ];
+  const first = spawnRedis(binary, args);
   opts.logger.info({ port, dir: opts.dataDir }, 'started a local redis-server');
 
   for (let i = 0; i < 50; i++) {
-    if (child.exitCode !== null) break;
-    if (await redisAnswers(opts.url, 500)) {
-      return {
-        started: true,
-        stop: () =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      };
-    }
+    if (first.child.exitCode !== null) break;
+    if (await redisAnswers(opts.url, 500)) return supervise(first, () => spawnRedis(binary, args), { port, logger: opts.logger, ...opts.restart });
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
-  throw new RedisUnavailableError(`redis-server did not start on port ${port}: ${stderr.trim() || 'no answer'}`);
+  first.child.kill('SIGKILL');
+  throw new RedisUnavailableError(`redis-server did not start on port ${port}: ${first.stderr().trim() || 'no answer'}`);
+}
+
+interface Spawned {
+  child: ChildProcess;
+  stderr(): string;
+}
+
+function spawnRedis(binary: string, args: string[]): Spawned {
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  // a spawn failure (binary removed since) is an exit like any other: the supervisor handles it
+  child.on('error', () => undefined);
+  return { child, stderr: () => stderr };
+}
+
+export interface RestartPolicy {
+  /** first wait before a restart, doubled after each quick death (default 500 ms) */
+  initialDelayMs?: number;
+  /** the longest wait (default 30 s) */
+  maxDelayMs?: number;
+  /** restarts in a row, each dying within `stableMs`, before giving up (default 8) */
+  maxRestarts?: number;
+  /** a server up this long resets the count and the wait (default 60 s) */
+  stableMs?: number;
+}
+
+/**
+ * Keeps the local redis-server running: when it exits (killed, out of memory, crashed) it is logged
+ * and started again on the same port and data folder (its append-only file brings every write
+ * back), after a wait that doubles while it keeps dying quickly; after `maxRestarts` such deaths in a
+ * row it is logged as given up (the gateway's connections then report Redis down, /readyz says so).
+ */
+function supervise(first: Spawned, respawn: () => Spawned, opts: RestartPolicy & { port: string; logger: Logger }): LocalRedis {
+  const { initialDelayMs = 500, maxDelayMs = 30_000, maxRestarts = 8, stableMs = 60_000 } = opts;
+  let current = first;
+  let startedAt = Date.now();
+  let quickDeaths = 0;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const onExit = (spawned: Spawned) => (code: number | null, signal: NodeJS.Signals | null) => {
+    if (stopping || spawned !== current) return;
+    if (Date.now() - startedAt >= stableMs) quickDeaths = 0;
+    quickDeaths += 1;
+    const detail = { port: opts.port, code, signal, stderr: spawned.stderr().trim().split('\n').at(-1) || undefined };
+    if (quickDeaths > maxRestarts) {
+      opts.logger.error(
+        { ...detail, restarts: maxRestarts },
+        'the local redis-server keeps exiting; giving up restarting it (restart switchboard once it is fixed)',
+      );
+      return;
+    }
+    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** (quickDeaths - 1));
+    opts.logger.error({ ...detail, restart_in_ms: delay }, 'the local redis-server exited; restarting it');
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (stopping) return;
+      current = respawn();
+      startedAt = Date.now();
+      current.child.once('exit', onExit(current));
+      opts.logger.info({ port: opts.port, pid: current.child.pid }, 'restarted the local redis-server');
+    }, delay);
+    timer.unref();
+  };
+  first.child.once('exit', onExit(first));
+  // a process that ends without stop() (forced out at the end of the shutdown grace) takes it along
+  const onProcessExit = () => void current.child.kill('SIGTERM');
+  process.once('exit', onProcessExit);
+
+  return {
+    started: true,
+    pid: () => (current.child.exitCode === null && current.child.signalCode === null ? current.child.pid : undefined),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        if (timer) clearTimeout(timer);
+        process.off('exit', onProcessExit);
+        const { child } = current;
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Rules: one notification to its deliveries (DESIGN.md `rules/*.yaml`). Pure: the plan says what
+ * Rules: one notification to its deliveries (docs/contracts.md section 2, `rules/*.yaml`). Pure: the plan says what
  * would be sent; the delivery queue sends it.
  */
 import type { ChannelConfig, DeliveryTarget, RuleConfig } from '../config/schema.ts';

@@ -1,5 +1,5 @@
 /**
- * Safe defaults (DESIGN.md section 6): what may not be configured while the server listens on
+ * Safe defaults (docs/contracts.md section 6): what may not be configured while the server listens on
  * anything but loopback. A pure check over the main config; `serve` refuses to start (exit code
  * {@link UNSAFE_EXPOSURE_EXIT}) and a hot reload is refused while any of it holds.
  */

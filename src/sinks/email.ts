@@ -80,7 +80,7 @@ export const emailSink = defineSink({
         });
         try {
           const info = await Promise.race([sending, aborted]);
-          return { externalId: info.messageId };
+          return { externalId: info.messageId, sent: { subject: parts.subject, text: parts.text, target: to } };
         } catch (err) {
           if (err instanceof SinkError) {
             sending.catch(() => {});

@@ -44,6 +44,11 @@ export interface OutboundMessage {
 export interface SendResult {
   /** the provider's id for what was created (Slack ts, Twilio SID, issue number...) */
   externalId?: string;
+  /**
+   * what went out when the medium changed the rendered message (SMS fitted into segments, an email
+   * subject with `Re:`) and to whom; absent = `subject`/`text`/`target` as given (the delivery record shows it)
+   */
+  sent?: { text: string; subject?: string; target?: string };
   /** set when nothing was sent on purpose (recipient opted out...): the reason */
   skipped?: string;
 }

@@ -118,7 +118,7 @@ export const slackSink = defineSink({
             });
             await deps.state.delete(postedKey);
           }
-          return { externalId: ts };
+          return { externalId: ts, sent: { text: m.mrkdwn ?? m.text, target: channel } };
         } catch (err) {
           const failure = classifySlackError(err, probe, deadline, secrets);
           const responseUrl = m.replyTo?.response_url;

@@ -57,7 +57,7 @@ export const smsSink = defineSink({
             body,
             ...(settings.messaging_service_sid ? { messagingServiceSid: settings.messaging_service_sid } : { from: settings.from }),
           });
-          return { externalId: msg.sid };
+          return { externalId: msg.sid, sent: { text: body, target: to } };
         } catch (err) {
           const e = err as { status?: number; code?: number; message?: string };
           if (typeof e.status !== 'number' || !probe.status) throw transportError('sms', err, deadline, secrets);

@@ -1,5 +1,5 @@
 /**
- * A fetch-based `httpClient` for twilio-node (the supported seam, PROTOCOLS.md 1.6): sends to
+ * A fetch-based `httpClient` for twilio-node (the supported seam, CONTRIBUTING.md, "Provider fakes"): sends to
  * `apiUrl` instead of api.twilio.com when one is configured, honours the caller's AbortSignal
  * and a timeout, and remembers the last response's status and Retry-After for classification.
  */

@@ -136,7 +136,7 @@ export function renderDeep(value: unknown, ctx: TemplateContext): unknown {
 }
 
 /**
- * The one context DESIGN.md defines: each parameter by name at top level (reserved names below
+ * The one context docs/contracts.md section 3 defines: each parameter by name at top level (reserved names below
  * win over a parameter of the same name), `params`, `execution` (the record, with `parameters` as a
  * synonym of `params`), `action`, `alias`, `user`, `status`, `result`, `error`. `extra` is merged
  * last (e.g. a notification's `data`).

@@ -1,5 +1,5 @@
 /**
- * The dashboard (DESIGN.md section 4, `GET /`): server-rendered pages with hono's `html` templates
+ * The dashboard (docs/contracts.md section 4, `GET /`): server-rendered pages with hono's `html` templates
  * and one small script, no build step. Mounted by `createApp` with `app.route('/', webRoutes(deps))`.
  *
  * - `/login`, `/logout`: user + password or an API key; a server-side session (Redis) whose signed

@@ -11,12 +11,18 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { normalizeText } from '../aliases/index.ts';
+import { describeZodError } from '../api/errors.ts';
+import { listQuerySchema, scopedQuery } from '../api/execution-query.ts';
 import { createExecutionView } from '../api/execution-view.ts';
 import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
 import { actorOf, allows, isOwner, listScope, type Action, type Actor } from '../auth/permissions.ts';
 import { helpEntries } from '../commands/help.ts';
+import { deadLetterStates, listDeadLetters, NotRetryableError, retryDeadLetter } from '../deliveries/dead-letters.ts';
+import { deliveryKeys } from '../deliveries/keys.ts';
+import { createLedger } from '../deliveries/ledger.ts';
+import { NotFoundError } from '../errors.ts';
 import { matchAsUser } from '../commands/match-as-user.ts';
-import type { ExecutionRecord, ExecutionStatus } from '../executions/types.ts';
+import type { ExecutionRecord } from '../executions/types.ts';
 import { redactText } from '../log.ts';
 import type { WebContext } from './context.ts';
 import type { Markup } from './format.ts';
@@ -25,8 +31,9 @@ import { pageHeaders } from './headers.ts';
 import { page, type NavKey } from './layout.ts';
 import { aliasesBody } from './pages/aliases.ts';
 import { channelsBody } from './pages/channels.ts';
+import { deliveriesBody, type DeliveriesModel } from './pages/deliveries.ts';
 import { executionBody, stillMoving } from './pages/execution.ts';
-import { executionRows, executionsBody, statusFilters, type ExecutionRow } from './pages/executions.ts';
+import { executionRows, executionsBody, type ExecutionRow, type ListForm, type ListModel } from './pages/executions.ts';
 import { playgroundBody, previewFragment, type PreviewModel } from './pages/playground.ts';
 import { queuesBody, queuesFragment } from './pages/queues.ts';
 import { rulesBody } from './pages/rules.ts';
@@ -34,6 +41,8 @@ import { readHealth } from './queue-health.ts';
 import { previewRoutes } from './route-preview.ts';
 
 const LIST_LIMIT = 50;
+const DELIVERIES_LIMIT = 50;
+const FORM_FIELDS = ['q', 'user', 'alias', 'source', 'status', 'from', 'to'] as const;
 const ID_MAX = 200;
 
 export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
@@ -51,12 +60,22 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     text: rec.text === undefined ? null : redactText(rec.text, secrets),
     cancelable: allows('dashboard', 'execution.cancel', who, rec),
     confirmable: rec.status === 'pending' && isOwner(who, rec),
+    rerunnable: rec.alias !== undefined && who !== undefined && config.aliases.some((a) => a.id === rec.alias) && mayRun(resolveUser(config, who.name), allowOf(rec.alias)),
   });
-  const statusOf = (c: Context) => statusFilters.find((s) => s === c.req.query('status')) as ExecutionStatus | undefined;
-  const listRows = async (status: ExecutionStatus | undefined, who: Actor | undefined) => {
+  /** the list page for this request's search (the API's filters, within what the user may see) */
+  const listModel = async (c: Context<WebEnv>, who: Actor | undefined): Promise<ListModel> => {
+    const raw = c.req.query();
+    const form: ListForm = Object.fromEntries(FORM_FIELDS.flatMap((k) => (raw[k]?.trim() ? [[k, raw[k].trim()]] : [])));
+    const query = new URLSearchParams(form as Record<string, string>).toString();
+    const everyone = allows('dashboard', 'executions.list_all', who);
+    const base = { form, query, limit: LIST_LIMIT, aliases: config.aliases.map((a) => a.id).sort(), everyone, cursor: raw.cursor };
+    const parsed = listQuerySchema.safeParse({ ...form, limit: LIST_LIMIT, cursor: raw.cursor });
+    if (!parsed.success) return { ...base, rows: [], error: describeZodError(parsed.error) };
     const scope = listScope('dashboard', who);
-    if (!scope) return [];
-    return (await executions.list({ limit: LIST_LIMIT, ...scope, ...(status && { status }) })).items.map((rec) => row(rec, who));
+    const q = scope && scopedQuery(parsed.data, scope);
+    if (!q) return { ...base, rows: [] };
+    const page = await executions.list(q);
+    return { ...base, rows: page.items.map((rec) => row(rec, who)), next_cursor: page.next_cursor, scanned: page.scanned };
   };
   /** the execution, when the user may read it: another person's is "not found", like an unknown id */
   const findRow = async (id: string, who: Actor | undefined) => {
@@ -85,7 +104,7 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     return { text: raw, result, allowed, previews, secrets };
   };
 
-  const render = (c: Context<WebEnv>, active: NavKey, title: string, body: Markup, status: 200 | 403 | 404 = 200) =>
+  const render = (c: Context<WebEnv>, active: NavKey, title: string, body: Markup, status: 200 | 400 | 403 | 404 = 200) =>
     c.html(page({ title, active, session: c.get('session'), reload: ctx.runtime?.status(), secrets, body, hidden: hiddenFor(actor(c)) }), status);
   /** a 403 page naming the permission, or `undefined` when the user has it */
   const refuse = (c: Context<WebEnv>, active: NavKey, action: Action, permission: string) =>
@@ -93,12 +112,30 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
       ? undefined
       : render(c, active, 'Not allowed', html`<p>This page needs the permission <span class="mono">${permission}</span> (switchboard.yaml <span class="mono">roles</span>).</p>`, 403);
 
-  for (const path of ['/', '/executions/:id', '/playground', '/aliases', '/rules', '/channels', '/queues']) app.use(path, pageGuard, pageHeaders);
+  for (const path of ['/', '/executions/:id', '/deliveries', '/playground', '/aliases', '/rules', '/channels', '/queues']) app.use(path, pageGuard, pageHeaders);
   app.use('/ui/fragments/*', fragmentGuard, pageHeaders);
+  app.use('/ui/deliveries/*', fragmentGuard, pageHeaders);
+
+  /** failed deliveries: everything with `queues`, else those of executions this user may read */
+  const deliveriesModel = async (c: Context<WebEnv>, who: Actor | undefined): Promise<DeliveriesModel> => {
+    const state = deadLetterStates.find((s) => s === c.req.query('state')) ?? 'dead';
+    const offset = Math.min(1_000_000, Math.max(0, Math.floor(Number(c.req.query('offset') ?? 0) || 0)));
+    const canRetry = allows('dashboard', 'queues', who);
+    try {
+      const page = await listDeadLetters(ctx.queues().deliveries, state, offset, DELIVERIES_LIMIT, secrets);
+      const ids = [...new Set(page.items.flatMap((d) => (d.executionId ? [d.executionId] : [])))];
+      const recs = canRetry ? [] : await Promise.all(ids.map((id) => executions.get(id)));
+      const readable = new Set(ids.filter((_, i) => recs[i] && allows('dashboard', 'execution.read', who, recs[i])));
+      const items = canRetry ? page.items : page.items.filter((d) => d.executionId !== undefined && readable.has(d.executionId));
+      return { state, offset, items, next: page.next, total: page.total, hidden: page.items.length - items.length, canRetry };
+    } catch (err) {
+      return { state, offset, items: [], total: 0, hidden: 0, canRetry, error: `Deliveries unavailable: ${redactText((err as Error).message, secrets)}` };
+    }
+  };
 
   app.get('/', async (c) => {
-    const status = statusOf(c);
-    return render(c, 'executions', 'Executions', executionsBody(await listRows(status, actor(c)), status));
+    const model = await listModel(c, actor(c));
+    return render(c, 'executions', 'Executions', executionsBody(model), model.error ? 400 : 200);
   });
   app.get('/executions/:id', async (c) => {
     const id = c.req.param('id');
@@ -106,6 +143,22 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     if (!e) return render(c, 'executions', 'Not found', html`<p>No execution <span class="mono">${id}</span>.</p>`, 404);
     const body = html`<div data-fragment="/ui/fragments/executions/${encodeURIComponent(e.id)}">${executionBody(e, secrets)}</div>`;
     return render(c, 'executions', `Execution ${e.id}`, body);
+  });
+  app.get('/deliveries', async (c) => render(c, 'deliveries', 'Deliveries', deliveriesBody(await deliveriesModel(c, actor(c)))));
+  app.post('/ui/deliveries/:id/retry', async (c) => {
+    if (!allows('dashboard', 'queues', actor(c))) return c.json({ error: { code: 'forbidden', message: 'retrying a delivery needs the permission queues' } }, 403);
+    const id = c.req.param('id');
+    try {
+      if (id.length > ID_MAX) throw new NotFoundError(`no delivery ${id}`);
+      const q = ctx.queues();
+      const letter = await retryDeadLetter(q.deliveries, createLedger(q.redis, deliveryKeys(config.main.redis.prefix)), id, secrets);
+      ctx.logger.info({ delivery: id, execution: letter.executionId, user: c.get('session').user }, 'delivery retried from the dashboard');
+      return c.json({ delivery: { id: letter.id, state: letter.state, channel: letter.channel } });
+    } catch (err) {
+      if (err instanceof NotFoundError) return c.json({ error: { code: 'not_found', message: err.message } }, 404);
+      if (err instanceof NotRetryableError) return c.json({ error: { code: err.code, message: err.message } }, 409);
+      throw err;
+    }
   });
   app.get('/playground', (c) => {
     const model = preview(c.get('session').user, c.req.query('text') ?? '');
@@ -119,7 +172,10 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   app.get('/channels', (c) => refuse(c, 'channels', 'config.read', 'config.read') ?? render(c, 'channels', 'Channels', channelsBody([...config.channels.values()], secrets)));
   app.get('/queues', async (c) => refuse(c, 'queues', 'queues', 'queues') ?? render(c, 'queues', 'Queues', queuesBody(await healthOf())));
 
-  app.get('/ui/fragments/executions', async (c) => c.html(executionRows(await listRows(statusOf(c), actor(c)))));
+  app.get('/ui/fragments/executions', async (c) => {
+    const model = await listModel(c, actor(c));
+    return c.html(executionRows(model.rows, model.query !== ''));
+  });
   app.get('/ui/fragments/executions/:id', async (c) => {
     const e = await findRow(c.req.param('id'), actor(c));
     if (!e) return c.html(html`<p class="error">This execution no longer exists.</p>`, 200, { 'x-live': 'done' });

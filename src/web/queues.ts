@@ -3,7 +3,9 @@
  * Board, built on first use. They run over `AppDeps.redis` when the gateway shares its connection;
  * otherwise over one connection per process and Redis URL that the dashboard opens itself, shared
  * by every config generation (a hot reload opens no new one) and unref'd, so it never keeps a
- * stopping process alive.
+ * stopping process alive. The queue handles too are made once per connection and prefix, not once
+ * per generation: a Queue adds listeners to its connection, and nothing closes a retired
+ * generation's dashboard.
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -20,6 +22,8 @@ export interface QueueHandles {
 }
 
 const owned = new Map<string, Redis>();
+/** connection -> prefix -> handles: every generation over the same connection shares them */
+const shared = new WeakMap<Redis, Map<string, QueueHandles>>();
 
 function ownConnection(url: string, logger: Logger): Redis {
   const existing = owned.get(url);
@@ -40,6 +44,10 @@ export function lazyQueues(options: { config: Config; logger: Logger; redis?: Re
   return () => {
     if (handles) return handles;
     const redis = options.redis ?? ownConnection(config.main.redis.url, logger);
+    const byPrefix = shared.get(redis) ?? new Map<string, QueueHandles>();
+    shared.set(redis, byPrefix);
+    const existing = byPrefix.get(config.main.redis.prefix);
+    if (existing) return (handles = existing);
     const quiet = (q: Queue) => {
       q.on('error', (err: Error) => logger.debug({ err: err.message, queue: q.name }, 'dashboard queue error'));
       return q;
@@ -49,6 +57,7 @@ export function lazyQueues(options: { config: Config; logger: Logger; redis?: Re
       executions: quiet(new Queue(QUEUE_NAME, { connection: redis, prefix: executionKeys(config.main.redis.prefix).prefix })),
       deliveries: quiet(new Queue(DELIVERY_QUEUE, { connection: redis, prefix: deliveryKeys(config.main.redis.prefix).prefix })),
     };
+    byPrefix.set(config.main.redis.prefix, handles);
     return handles;
   };
 }

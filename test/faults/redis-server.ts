@@ -16,6 +16,10 @@ export interface OwnRedis {
   start(): Promise<void>;
   /** SIGTERM and wait for the process to exit */
   stop(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections open and answers nothing (a hung Redis) */
+  pause(): void;
+  /** SIGCONT after pause() */
+  resume(): void;
   /** stop and remove its folder */
   destroy(): Promise<void>;
 }
@@ -66,7 +70,14 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       c.kill('SIGTERM');
       await exited;
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async destroy() {
+      own.resume();
       await own.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,7 +1,9 @@
 /**
  * `module` runner: imports a JS/TS module (path relative to the config folder) and calls its
- * `export` (default `default`) with `(params, { signal, logger, execution })`. The return value is
- * the result; a throw fails the run. A module that ignores its signal is abandoned when it fires.
+ * `export` (default `default`) with `(params, { signal, logger, execution, stdout, stderr })`. The
+ * return value is the result; a throw fails the run. A module that ignores its signal is abandoned
+ * when it fires. `stdout(text)` / `stderr(text)` show progress on the record while it runs (the
+ * live output, like a shell action's); the result replaces it when the run ends.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +38,11 @@ export const moduleRunner = defineRunner({
           return { status: 'failed', error: `cannot load module ${action.module}: ${(err as Error).message}` };
         }
         if (typeof fn !== 'function') return { status: 'failed', error: `module ${action.module} has no function export ${name}` };
-        const call = Promise.resolve().then(() => fn(params, { signal: ctx.signal, logger: ctx.logger, execution: ctx.execution }));
+        const print = (stream: 'stdout' | 'stderr') => (text: unknown) => {
+          if (!ctx.signal.aborted) ctx.output?.(stream, typeof text === 'string' ? text : String(text));
+        };
+        const moduleCtx = { signal: ctx.signal, logger: ctx.logger, execution: ctx.execution, stdout: print('stdout'), stderr: print('stderr') };
+        const call = Promise.resolve().then(() => fn(params, moduleCtx));
         const stopped = new Promise<never>((_, reject) => {
           const fire = () => reject(new Error(`stopped (${String(ctx.signal.reason)})`));
           if (ctx.signal.aborted) fire();

@@ -17,7 +17,11 @@ export class OutputBuffer {
 
   /** The kept text; a truncation marker says how many bytes were dropped. */
   text(): string {
-    const s = Buffer.concat(this.chunks).toString('utf8');
-    return this.dropped > 0 ? `${s}\n…[truncated ${this.dropped} bytes]` : s;
+    return withTruncation(Buffer.concat(this.chunks).toString('utf8'), this.dropped);
   }
+}
+
+/** `text` and, when bytes were cut off past the limit, the marker saying how many (final and live output alike). */
+export function withTruncation(text: string, dropped: number): string {
+  return dropped > 0 ? `${text}\n…[truncated ${dropped} bytes]` : text;
 }

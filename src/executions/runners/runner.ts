@@ -21,6 +21,8 @@ export interface RunContext {
   execution: ExecutionRecord;
   /** a runner that starts a process group says so (its leader's pid), so a lost run can be stopped later */
   onSpawn?(pid: number): void;
+  /** what the action prints, as it prints it: shown live on the record while it runs (src/executions/live-output.ts) */
+  output?(stream: 'stdout' | 'stderr', chunk: Buffer | string): void;
 }
 
 export interface Runner {

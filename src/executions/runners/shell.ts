@@ -4,7 +4,8 @@
  * cancel, shutdown) sends SIGTERM to the whole group, then SIGKILL after a grace; when the main
  * process exits, anything it left in its group is killed too, so no child outlives its run. The
  * group's leader is reported (`onSpawn`) so that, should this worker die mid-run, the worker that
- * finds the run lost can kill the group (src/executions/process-tag.ts).
+ * finds the run lost can kill the group (src/executions/process-tag.ts). stdout and stderr are
+ * passed on as they come (`ctx.output`), so the record shows them while the action runs.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -48,7 +49,10 @@ export const shellRunner = defineRunner({
         for (const [k, v] of Object.entries(action.env ?? {})) env[k] = renderTemplate(v, tctx);
         const cwdRaw = action.cwd ? renderTemplate(action.cwd, tctx) : '.';
         const cwd = isAbsolute(cwdRaw) ? cwdRaw : resolve(deps.config.dir, cwdRaw);
-        return runProcess(file!, args, { env, cwd, limit, signal: ctx.signal, graceMs: deps.killGraceSeconds * 1000, ...(ctx.onSpawn && { onSpawn: ctx.onSpawn }) });
+        return runProcess(file!, args, {
+          env, cwd, limit, signal: ctx.signal, graceMs: deps.killGraceSeconds * 1000,
+          ...(ctx.onSpawn && { onSpawn: ctx.onSpawn }), ...(ctx.output && { onOutput: ctx.output }),
+        });
       },
     };
   },
@@ -84,6 +88,8 @@ interface ProcessOptions {
   signal: AbortSignal;
   graceMs: number;
   onSpawn?(pid: number): void;
+  /** each chunk as it arrives (the live output), besides the bounded buffers of the result */
+  onOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void;
 }
 
 function runProcess(file: string, args: string[], o: ProcessOptions): Promise<RunOutcome> {
@@ -93,8 +99,15 @@ function runProcess(file: string, args: string[], o: ProcessOptions): Promise<Ru
     if (child.pid) o.onSpawn?.(child.pid);
     const stdout = new OutputBuffer(o.limit);
     const stderr = new OutputBuffer(o.limit);
-    child.stdout.on('data', (c: Buffer) => stdout.push(c));
-    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    const live = o.onOutput;
+    child.stdout.on('data', (c: Buffer) => {
+      stdout.push(c);
+      live?.('stdout', c);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr.push(c);
+      live?.('stderr', c);
+    });
     let killTimer: NodeJS.Timeout | undefined;
     const stop = () => {
       if (!child.pid) return;

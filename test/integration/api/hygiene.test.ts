@@ -1,5 +1,5 @@
 /**
- * API hygiene against the real Redis (DESIGN.md sections 4 and 6): Stripe's Idempotency-Key rule,
+ * API hygiene against the real Redis (docs/contracts.md sections 4 and 6): Stripe's Idempotency-Key rule,
  * the per-API-key rate limit, and `data` of /api/v1/notify bounded in depth and size.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Each person reads, lists and cancels only their own executions through the API (DESIGN.md
+ * Each person reads, lists and cancels only their own executions through the API (docs/contracts.md
  * section 6), driven as different people against the real Redis: alice (ops: read_all, cancel_all,
  * notify), bob (viewer: nothing) and rita (auditor: read_all only).
  */

@@ -1,5 +1,5 @@
 /**
- * Confirmation by reply over SMS (DESIGN.md section 6): an alias with `confirm` is recorded
+ * Confirmation by reply over SMS (docs/contracts.md section 6): an alias with `confirm` is recorded
  * `pending` and texted a code; only the same number's `YES <code>` queues it; `NO`, three wrong
  * codes and the time passing cancel it, each with a reply saying so.
  */

@@ -55,10 +55,17 @@ describe('deliveries end to end', () => {
     const deliveries = res.body.deliveries as { channel: string; target: string | null; status: string; attempts: number; last_error: string | null }[];
     expect(deliveries).toEqual(
       expect.arrayContaining([
-        { channel: 'slack-ops', target: '#incidents', status: 'sent', attempts: 2, last_error: null },
-        { channel: 'github-ops', target: null, status: 'sent', attempts: 1, last_error: null },
-        { channel: 'twilio', target: '+15551230001', status: 'sent', attempts: 1, last_error: null },
+        expect.objectContaining({ channel: 'slack-ops', target: '#incidents', status: 'sent', attempts: 2, last_error: null }),
+        expect.objectContaining({ channel: 'github-ops', target: null, status: 'sent', attempts: 1, last_error: null }),
+        expect.objectContaining({ channel: 'twilio', target: '+15551230001', status: 'sent', attempts: 1, last_error: null }),
       ]),
     );
+    // each entry's `message` is what its sink sent: the SMS body as Twilio received it, the Slack channel posted to
+    const sms = deliveries.find((d) => d.channel === 'twilio') as unknown as { message: { text: string; target: string } };
+    const received = w.twilio.messages.filter((m) => m.to === '+15551230001').map((m) => m.body);
+    expect(received).toContain(sms.message.text);
+    expect(sms.message.target).toBe('+15551230001');
+    const slack = deliveries.find((d) => d.channel === 'slack-ops') as unknown as { message: { text: string; target: string } };
+    expect(slack.message).toMatchObject({ target: '#incidents', text: expect.stringContaining('exit code 3') });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `status ID` and `cancel ID` from SMS and Slack act as the person who sent them (DESIGN.md
+ * `status ID` and `cancel ID` from SMS and Slack act as the person who sent them (docs/contracts.md
  * section 6): bob (viewer) asking about alice's execution gets exactly the answer an unknown id
  * gets and cancels nothing; his own he may read and cancel; alice (ops: read_all, cancel_all)
  * reads and cancels his.

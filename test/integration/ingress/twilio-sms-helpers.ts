@@ -137,7 +137,7 @@ export const newSid = () => `SM${randomBytes(16).toString('hex')}`;
 
 export type Signing = 'valid' | 'missing' | 'forged' | 'wrong-url' | 'wrong-token';
 
-/** Twilio's inbound SMS form (PROTOCOLS.md 1.1). */
+/** Twilio's inbound SMS form (docs/providers/twilio.md, "What Twilio sends and what it gets back"). */
 export function inboundForm(from: string, body: string, sid = newSid()): Record<string, string> {
   return {
     ToCountry: 'US', ToState: 'CA', SmsMessageSid: sid, NumMedia: '0', ToCity: '', FromZip: '', SmsSid: sid, FromState: 'CA',

@@ -78,7 +78,7 @@ describe('matchFormat', () => {
     expect(matchFormat(format, text)).toEqual({ kind: 'none', suggestions: [] });
   });
 
-  // Switchboard's deliberate improvements (DESIGN.md section 3)
+  // Switchboard's deliberate improvements (docs/contracts.md section 3)
   it.each<[string, string, string, Record<string, string>]>([
     ['matches literal words case-insensitively, values keep case', 'restart {{service}} on {{host}}', 'Restart Web on PROD', { service: 'Web', host: 'PROD' }],
     ['keeps user character classes case-sensitive', 'fixes (?P<issue_key>[A-Z][A-Z0-9]+-[0-9]+)', 'FIXES ABC-12', { issue_key: 'ABC-12' }],

@@ -37,4 +37,14 @@ describe('execution view', () => {
   it('leaves other results as they are', () => {
     for (const r of [null, 'pong', [1, 2], { stdout: 'x', headers: { 'set-cookie': 'kept: not an http result' } }]) expect(resultView(r)).toEqual(r);
   });
+
+  it('shows the live output of a running execution with config secrets redacted, and null otherwise', () => {
+    const secret = buildConfig().secrets[0]!;
+    const output = { stdout: `step 1 token=${secret}\n`, stderr: '', updated_at: '2026-12-01T00:00:01.000Z' };
+    const running = view(record({ status: 'running', output }), { origin: false });
+    expect(running.output).toEqual({ stdout: 'step 1 token=[redacted]\n', stderr: '', updated_at: '2026-12-01T00:00:01.000Z' });
+    expect(view(record({ status: 'running' }), { origin: false }).output).toBeNull();
+    // a record read as it ended: the result holds the output now
+    expect(view(record({ status: 'succeeded', output }), { origin: false }).output).toBeNull();
+  });
 });

@@ -23,7 +23,7 @@ describe('switchboard match', () => {
     expect(r.out.join('\n')).toContain('env = "prod"');
   });
 
-  it('gives the --json shape of DESIGN.md with defaults applied', async () => {
+  it('gives the --json shape of docs/contracts.md section 5 with defaults applied', async () => {
     const r = await cli(['match', '--config', root, '--json', 'deploy api 1.4.2']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out[0]!)).toEqual({
@@ -53,11 +53,40 @@ describe('switchboard match', () => {
     expect(j.error).toContain('web, api, worker');
   });
 
-  it('reads one command per line from stdin and writes one result per line', async () => {
-    const r = await cli(['match', '--config', root, '--json'], 'ping\n\ndisk /var\nnonsense words here\n');
+  it('reads one command per line from stdin and writes one result per line, blank lines included', async () => {
+    const r = await cli(['match', '--config', root, '--json'], 'ping\n\ndisk /var\n   \nnonsense words here\n');
     expect(r.code).toBe(1);
+    expect(r.out).toHaveLength(5);
+    const results = r.out.map((l) => JSON.parse(l));
+    expect(results.map((j) => j.matched)).toEqual([true, false, true, false, false]);
+    expect(results.map((j) => j.reason)).toEqual([undefined, 'empty', undefined, 'empty', 'no_match']);
+    expect(results[1]).toEqual({ matched: false, reason: 'empty', error: 'no command on this line', suggestions: [], candidates: [] });
+  });
+
+  it('in batch mode without --json answers each input line with exactly one line', async () => {
+    const input = 'restart web on prod\n\nrestrat web\ndeploy api 1.4.2\r\n\n';
+    const r = await cli(['match', '--config', root], input);
+    const lines = r.out.join('\n').split('\n');
+    expect(lines).toEqual([
+      'matched ops.restart -> ops.restart  service="web" env="prod"',
+      '(no command)',
+      expect.stringMatching(/^no match for "restrat web" {2}\(did you mean: restart/),
+      'matched ops.deploy -> ops.deploy  app="api" version="1.4.2" env="staging"',
+      '(no command)',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('blank lines do not change the exit code of a batch where every command matched', async () => {
+    const r = await cli(['match', '--config', root, '--json'], '\nping\n\n');
     expect(r.out).toHaveLength(3);
-    expect(r.out.map((l) => JSON.parse(l).matched)).toEqual([true, true, false]);
+    expect(r.code).toBe(0);
+  });
+
+  it('answers an empty COMMAND with "no command" and exit 1', async () => {
+    const r = await cli(['match', '--config', root, '--json', '  ']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out[0]!).reason).toBe('empty');
   });
 
   it('matches against the one --format given', async () => {

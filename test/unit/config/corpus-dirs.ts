@@ -1,5 +1,5 @@
 /**
- * Builds config folders from the StackStorm alias corpus (../shared/corpus beside the repository): each alias file under
+ * Builds config folders from the StackStorm alias corpus (test/fixtures/corpus, vendored): each alias file under
  * aliases/<corpus folder>/, its action metadata under actions/<pack of action_ref>/, a stub action for
  * each alias without one, and a rule for the `slack` notify route the vyatta actions use. Aliases
  * whose ids (or action files) would collide go to separate folders, so every file loads.

@@ -1,8 +1,8 @@
 /**
- * Every one of the 231 real StackStorm alias files in ../shared/corpus loads unchanged, with its
- * action metadata, under strict keys (every key real packs use is known); the known-broken ones get
- * exactly the diagnostics they deserve: duo enroll_status's key typos are errors, as StackStorm's
- * own schema (`additionalProperties: false`) refuses them too.
+ * Every one of the 231 real StackStorm alias files in the vendored corpus (test/fixtures/corpus)
+ * loads unchanged, with its action metadata, under strict keys (every key real packs use is known);
+ * the known-broken ones get exactly the diagnostics they deserve: duo enroll_status's key typos are
+ * errors, as StackStorm's own schema (`additionalProperties: false`) refuses them too.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, inspectConfig } from '../../../src/config/index.ts';

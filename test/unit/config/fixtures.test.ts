@@ -44,7 +44,7 @@ describe('loadConfig', () => {
     ['empty-file', 'aliases/empty.yaml:1:1  expected a mapping, got an empty file'],
     ['sms-channel-without-sender', 'channels/sms.yaml:1:1  from: required to send: from (a Twilio number) or messaging_service_sid'],
     ['jira-channel-without-site', 'channels/jira.yaml:1:1  api_url: required: the Jira site, e.g. https://example.atlassian.net'],
-    // strict keys (DESIGN.md section 2): a typo never silently opens an alias to everyone
+    // strict keys (docs/contracts.md section 2): a typo never silently opens an alias to everyone
     ['alias-allow-typo', 'aliases/restart.yaml:5:1  alow: unknown key "alow" (did you mean "allow"?)'],
     ['api-key-duplicate-name', 'switchboard.yaml:6:13  api_keys.1.name: duplicate api key name "ci" (first defined in switchboard.yaml:5)'],
     // the value itself is never printed

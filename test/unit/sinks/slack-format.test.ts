@@ -30,7 +30,8 @@ describe('formatSlackMessage', () => {
     const lines = Array.from({ length: FOLD_LINES + 5 }, (_, i) => `line ${i}`);
     const post = formatSlackMessage({ id: 'd1', subject: 's', text: lines.join('\n') });
     expect(post.blocks).toHaveLength(2);
-    expect((post.blocks?.[1] as { text: { text: string } }).text.text.startsWith('```\nline 1\n')).toBe(true);
+    const folded = post.blocks?.[1] as { text: { text: string } } | undefined;
+    expect(folded?.text.text.startsWith('```\nline 1\n')).toBe(true);
   });
 
   it('previews output beyond a section block and returns the whole of it as an upload', () => {
