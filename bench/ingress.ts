@@ -25,8 +25,8 @@ import { loadConfigOrThrow, toAliasSpecs } from '../src/config/index.ts';
 import { createDeliveryService } from '../src/deliveries/service.ts';
 import { producerConnection } from '../src/executions/redis.ts';
 import { createExecutionService } from '../src/executions/service.ts';
-import { twimlMessage } from '../src/ingress/twiml.ts';
-import { twilioSmsIngress } from '../src/ingress/twilio-sms.ts';
+import { twimlMessage } from '../src/providers/sms/twiml.ts';
+import { twilioSmsIngress } from '../src/providers/sms/inbound.ts';
 import { silentLogger } from '../src/log.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';

@@ -16,6 +16,7 @@ import { healthRoutes } from './api/health.ts';
 import { notifyRoutes } from './api/notify.ts';
 import { limitPerKey } from './api/rate-limit.ts';
 import type { ApiEnv, AppDeps } from './api/types.ts';
+import { st2Routes } from './st2/routes.ts';
 import { webRoutes } from './web/index.ts';
 
 export type { AppDeps, AppMatcher } from './api/types.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/notify', notifyRoutes(deps));
   api.route('/config', configStatusRoutes(deps));
   app.route('/api/v1', api);
+  app.route('/st2', st2Routes(deps));
   app.route('/', webRoutes(deps));
 
   return app;

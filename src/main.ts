@@ -27,6 +27,8 @@ import type { ReloadStatus } from './runtime/status.ts';
 import { watchConfig } from './runtime/watch-config.ts';
 import { checkExposure, UnsafeExposureError } from './runtime/exposure.ts';
 import { checkConfigFolder, listenError } from './runtime/startup-errors.ts';
+import { announceExecution } from './st2/announce.ts';
+import { endStreams } from './st2/stream-hub.ts';
 import { dataDir, lazySessionSecret } from './web/session-secret.ts';
 
 export type { Role } from './runtime/generation.ts';
@@ -64,7 +66,7 @@ export interface StartOptions {
 
 /** Ingress paths refusing a request with 401/403 = a forged (unverifiable) command, by source. */
 const forgedSource = (path: string) =>
-  path.startsWith('/ingress/twilio') ? 'sms' : path.startsWith('/ingress/slack') ? 'slack' : path.startsWith('/ingress/email') ? 'email' : undefined;
+  path.startsWith('/ingress/twilio') ? 'sms' : path.startsWith('/ingress/slack') ? 'slack' : path.startsWith('/ingress/email') ? 'email' : path.startsWith('/ingress/mattermost') ? 'mattermost' : undefined;
 
 /**
  * @example
@@ -136,6 +138,8 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
         metrics.executionEnded(exec.status, exec.action, run);
       }
       await current().deliveries.notifyExecution(exec);
+      // a command from the StackStorm API: its result on every gateway's /st2 event stream
+      await announceExecution(redis, current().config, exec);
     },
   };
 
@@ -234,6 +238,8 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : undefined;
   intake.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // open StackStorm event streams would hold server.close: they end first
+  intake.unshift(async () => endStreams(redis));
   if (opts.role !== 'worker') log.info({ port, host, role: opts.role }, `switchboard listening on http://${host}:${port}`);
   else log.info({ port, host, role: opts.role }, `switchboard worker running; probes on http://${host}:${port}/readyz`);
 

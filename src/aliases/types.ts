@@ -5,7 +5,7 @@
 import type { FormatEntry, ParameterSpec } from '../config/schema.ts';
 
 /** Where a command came from; each ingress normalises text its own way before matching. */
-export type Source = 'api' | 'sms' | 'email' | 'slack';
+export type Source = 'api' | 'sms' | 'email' | 'slack' | 'teams' | 'mattermost' | 'telegram' | 'discord';
 
 export interface AliasSpec {
   /** unique id, `PACK.name` */

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { executionStatuses, type ListQuery } from '../executions/types.ts';
 
 /** `origin.source` values a listing may filter on. */
-export const listSources = ['api', 'sms', 'email', 'slack', 'cli'] as const;
+export const listSources = ['api', 'sms', 'email', 'slack', 'discord', 'mattermost', 'teams', 'cli'] as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;

@@ -5,8 +5,8 @@
  * What a view never shows, whoever asks (src/auth/permissions.ts decides who sees a view at all):
  * - `origin` unless the caller may see it (`access.origin`: its owner, or `executions.read_all`);
  *   `null` otherwise;
- * - a Slack `response_url` in `origin.reply`: it lets whoever holds it post into that channel for
- *   30 minutes, and only the gateway's own replies need it;
+ * - a Slack `response_url` or a Discord `interaction_token` in `origin.reply`: each lets whoever
+ *   holds it post into that conversation (30 / 15 minutes), and only the gateway's own replies need it;
  * - credential headers (`Set-Cookie`, `Authorization`...) of an http action's response in `result`:
  *   an upstream's session cookie is not anyone's to read through Switchboard.
  */
@@ -46,7 +46,7 @@ export interface ViewAccess {
 }
 
 /** Reply data that is a capability rather than a description: never shown. */
-const HIDDEN_REPLY_KEYS = new Set(['response_url']);
+const HIDDEN_REPLY_KEYS = new Set(['response_url', 'interaction_token']);
 /** Response headers of an http action that carry credentials: never shown. */
 const HIDDEN_HEADERS = new Set(['set-cookie', 'set-cookie2', 'authorization', 'proxy-authorization', 'cookie']);
 

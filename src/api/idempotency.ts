@@ -9,9 +9,9 @@
  * Keys (prefix `{sb}`): `{sb}:api-idem:<route>:<api key name>:<Idempotency-Key>` -> sha256 of the body.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { hashTagPrefix } from '../executions/keys.ts';
 import { guarded } from '../executions/redis.ts';
+import { defineScript } from '../redis/script.ts';
 import { RequestError } from './errors.ts';
 import { apiRedis } from './redis.ts';
 import type { AppDeps } from './types.ts';
@@ -52,17 +52,8 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-type Scripts = {
-  sbIdemClaim(key: string, hash: string, ttl: number): Promise<number>;
-  sbIdemRelease(key: string, hash: string): Promise<number>;
-};
-
-function scripts(redis: Redis): Scripts {
-  const r = redis as unknown as Partial<Scripts>;
-  if (!r.sbIdemClaim) redis.defineCommand('sbIdemClaim', { lua: CLAIM, numberOfKeys: 1 });
-  if (!r.sbIdemRelease) redis.defineCommand('sbIdemRelease', { lua: RELEASE, numberOfKeys: 1 });
-  return redis as unknown as Scripts;
-}
+const claimScript = defineScript<'key', [hash: string, ttl: number], number>({ name: 'sbIdemClaim', keys: ['key'], lua: CLAIM });
+const releaseScript = defineScript<'key', [hash: string], number>({ name: 'sbIdemRelease', keys: ['key'], lua: RELEASE });
 
 export interface IdempotencyGuard {
   /**
@@ -87,14 +78,14 @@ export function createIdempotencyGuard(deps: Pick<AppDeps, 'redis' | 'config' | 
       const r = redis();
       const redisKey = `${prefix}:api-idem:${route}:${apiKeyName}:${key}`;
       const hash = bodyHash(body);
-      const bound = await guarded(r, () => scripts(r).sbIdemClaim(redisKey, hash, ttl));
+      const bound = await guarded(r, () => claimScript.run(r, { key: redisKey }, hash, ttl));
       if (bound === -1) {
         throw new RequestError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request body; use a new key for a new request');
       }
       return {
         first: bound === 1,
         release: async () => {
-          if (bound === 1) await guarded(r, () => scripts(r).sbIdemRelease(redisKey, hash));
+          if (bound === 1) await guarded(r, () => releaseScript.run(r, { key: redisKey }, hash));
         },
       };
     },

@@ -1,12 +1,21 @@
 /**
  * Maps a sender address in one medium to a configured user (switchboard.yaml `users`). Pure.
  * Phone numbers compare by digits (E.164 with or without punctuation, `00` for `+`), email
- * addresses without case, display name or `mailto:`, Slack by user id. An empty address never
- * matches anyone.
+ * addresses without case, display name or `mailto:`, other media (Slack...) by user id, under the
+ * users.NAME key their provider's manifest names (`userKey`). An empty address never matches anyone.
  */
+import type { z } from 'zod';
 import type { Config } from '../config/types.ts';
+import { providers, type ProviderManifest } from '../providers/index.ts';
 
-export type SenderMedium = 'sms' | 'email' | 'slack';
+type MediumOf<P> = P extends ProviderManifest<infer K, z.ZodType, infer U> ? ([U] extends [never] ? never : K) : never;
+/** A medium whose provider names a users.NAME key for its senders (src/providers/NAME/manifest.ts `userKey`): sms (phone), email, slack... */
+export type SenderMedium = MediumOf<(typeof providers)[number]>;
+
+/** The users.NAME key holding a person's id in each medium: `{ sms: 'phone', email: 'email', slack: 'slack', ... }`. */
+const userKeys: ReadonlyMap<string, string> = new Map(
+  (providers as readonly { kind: string; userKey?: string }[]).flatMap((p) => (p.userKey === undefined ? [] : [[p.kind, p.userKey] as const])),
+);
 
 /**
  * `+1 (555) 123-0001` -> `+15551230001`; `0044 20 7946 0000` -> `+442079460000`; no digits -> `''`.
@@ -50,11 +59,27 @@ function normalizeIn(medium: SenderMedium, sender: string): string {
 export function identifySender(config: Pick<Config, 'main'>, medium: SenderMedium, sender: string): string | undefined {
   const wanted = normalizeIn(medium, sender);
   if (wanted === '') return undefined;
+  const key = userKeys.get(medium);
+  if (key === undefined) return undefined;
   for (const [name, u] of Object.entries(config.main.users)) {
-    const own = medium === 'sms' ? u.phone : medium === 'email' ? u.email : u.slack;
-    if (own !== undefined && normalizeIn(medium, own) === wanted) return name;
+    const own = (u as Record<string, unknown>)[key];
+    if (typeof own !== 'string') continue;
+    if (normalizeIn(medium, own) === wanted) return name;
   }
   return undefined;
+}
+
+/**
+ * A user's own address in `medium` (the users.NAME key its provider names: `phone` for sms...),
+ * in the form identities compare; `undefined` when the user has none there.
+ *
+ * @example
+ * userAddress(config, 'alice', 'sms') // '+15551230001'
+ */
+export function userAddress(config: Pick<Config, 'main'>, user: string, medium: SenderMedium): string | undefined {
+  const key = userKeys.get(medium);
+  const own = key === undefined ? undefined : (config.main.users[user] as Record<string, unknown> | undefined)?.[key];
+  return typeof own === 'string' && own !== '' ? normalizeIn(medium, own) : undefined;
 }
 
 /**

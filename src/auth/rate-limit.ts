@@ -8,6 +8,7 @@
  * Over the limit, the caller answers "slow down" and runs nothing.
  */
 import type { Redis } from 'ioredis';
+import { defineScript } from '../redis/script.ts';
 
 export interface RateDecision {
   allowed: boolean;
@@ -89,17 +90,13 @@ if redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0, 0} end
 ${SLIDING}`;
 
 type Counted = [number, number, number, string?];
-type Scripts = {
-  sbRateSliding(curr: string, prev: string, limit: number, elapsed: number, window: number, ttl: number): Promise<Counted>;
-  sbAnsweredOrSliding(curr: string, prev: string, answerKey: string, doneKey: string, limit: number, elapsed: number, window: number, ttl: number): Promise<Counted>;
-};
-
-function scripts(redis: Redis): Scripts {
-  const r = redis as unknown as Partial<Scripts>;
-  if (!r.sbRateSliding) redis.defineCommand('sbRateSliding', { lua: SLIDING, numberOfKeys: 2 });
-  if (!r.sbAnsweredOrSliding) redis.defineCommand('sbAnsweredOrSliding', { lua: ANSWERED_OR_SLIDING, numberOfKeys: 4 });
-  return redis as unknown as Scripts;
-}
+type WindowArgs = readonly [limit: number, elapsed: number, window: number, ttl: number];
+const slidingScript = defineScript<'curr' | 'prev', WindowArgs, Counted>({ name: 'sbRateSliding', keys: ['curr', 'prev'], lua: SLIDING });
+const answeredOrSlidingScript = defineScript<'curr' | 'prev' | 'answer' | 'done', WindowArgs, Counted>({
+  name: 'sbAnsweredOrSliding',
+  keys: ['curr', 'prev', 'answer', 'done'],
+  lua: ANSWERED_OR_SLIDING,
+});
 
 function keysAndArgs(prefix: string, sender: string, perMinute: number, nowMs: number) {
   const elapsed = elapsedInWindow(nowMs);
@@ -116,7 +113,7 @@ function keysAndArgs(prefix: string, sender: string, perMinute: number, nowMs: n
  */
 export async function checkRateLimit(redis: Redis, prefix: string, sender: string, perMinute: number, nowMs = Date.now()): Promise<RateDecision> {
   const { curr, prev, args } = keysAndArgs(prefix, sender, perMinute, nowMs);
-  const [allowed, p, c] = await scripts(redis).sbRateSliding(curr, prev, ...args);
+  const [allowed, p, c] = await slidingScript.run(redis, { curr, prev }, ...args);
   return slidingDecision(Number(p), Number(c), nowMs, perMinute, allowed === 1);
 }
 
@@ -140,7 +137,7 @@ export async function answeredOrCounted(
   nowMs = Date.now(),
 ): Promise<{ answer: string } | { rate: RateDecision }> {
   const { curr, prev, args } = keysAndArgs(prefix, sender, perMinute, nowMs);
-  const [kind, p, c, answer] = await scripts(redis).sbAnsweredOrSliding(curr, prev, answerKey, doneKey, ...args);
+  const [kind, p, c, answer] = await answeredOrSlidingScript.run(redis, { curr, prev, answer: answerKey, done: doneKey }, ...args);
   if (kind === 2 && typeof answer === 'string') return { answer };
   if (kind === 3) return { rate: { allowed: true, count: 0, retryAfterSeconds: 0 } };
   return { rate: slidingDecision(Number(p), Number(c), nowMs, perMinute, kind === 1) };

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { defineScript, defineScriptOverKeys } from '../redis/script.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -30,10 +31,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
 
-type SeenRedis = Redis & {
-  sbSeenIds?: (numKeys: number, ...args: (string | number)[]) => Promise<number>;
-  sbSeenAdd?: (key: string, member: string, ttl: number) => Promise<number>;
-};
+const seenScript = defineScriptOverKeys<[member: string, claim: '1' | '0', ttl: number], number>({ name: 'sbSeenIds', lua: SEEN });
+const addScript = defineScript<'day', [member: string, ttl: number], number>({ name: 'sbSeenAdd', keys: ['day'], lua: ADD });
 
 export interface SeenIds {
   /** whether `id` was remembered in the last `days` days */
@@ -60,9 +59,6 @@ export function seenMember(id: string): string {
  * if (await sids.seen(sid, Date.now())) return replayAnswer;
  */
 export function seenIds(redis: Redis, prefix: string, kind: string, days: number): SeenIds {
-  const r = redis as SeenRedis;
-  if (!r.sbSeenIds) redis.defineCommand('sbSeenIds', { lua: SEEN });
-  if (!r.sbSeenAdd) redis.defineCommand('sbSeenAdd', { lua: ADD, numberOfKeys: 1 });
   const span = Math.max(1, Math.ceil(days));
   const ttl = (span + 1) * 86_400;
   // today's set first: `claim` adds to KEYS[1]
@@ -70,15 +66,12 @@ export function seenIds(redis: Redis, prefix: string, kind: string, days: number
     const today = Math.floor(nowMs / DAY_MS);
     return Array.from({ length: span + 1 }, (_, i) => seenKey(prefix, kind, today - i));
   };
-  const run = (nowMs: number, id: string, claim: boolean) => {
-    const k = keys(nowMs);
-    return r.sbSeenIds!(k.length, ...k, seenMember(id), claim ? '1' : '0', ttl);
-  };
+  const run = (nowMs: number, id: string, claim: boolean) => seenScript.run(redis, keys(nowMs), seenMember(id), claim ? '1' : '0', ttl);
   return {
     seen: async (id, nowMs) => (await run(nowMs, id, false)) === 1,
     claim: async (id, nowMs) => (await run(nowMs, id, true)) === 0,
     async remember(id, nowMs) {
-      await r.sbSeenAdd!(keys(nowMs)[0]!, seenMember(id), ttl);
+      await addScript.run(redis, { day: keys(nowMs)[0]! }, seenMember(id), ttl);
     },
   };
 }

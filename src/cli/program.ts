@@ -14,7 +14,7 @@ type Env = Record<string, string | undefined>;
 /** Exit code of a usage error (unknown command or option, missing argument), as before commander. */
 export const USAGE_EXIT = 2;
 
-const sources = ['api', 'sms', 'email', 'slack'] as const;
+const sources = ['api', 'sms', 'email', 'slack', 'discord', 'mattermost', 'teams'] as const;
 const roles = ['all', 'gateway', 'worker'] as const;
 
 /** The version in package.json. */
@@ -297,6 +297,50 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
           { config: configDir(opts), name: opts.name, json: opts.json ?? false, env, ...(opts.url !== undefined ? { url: opts.url } : {}), ...(opts.channel !== undefined ? { channel: opts.channel } : {}) },
           io,
         ),
+      );
+    });
+
+  program
+    .command('telegram-webhook')
+    .summary('point a Telegram bot\'s webhook at this Switchboard (setWebhook with the secret_token)')
+    .description(
+      'Calls the Bot API\'s setWebhook for the telegram channel: <url>/ingress/telegram/<channel>, with the channel\'s ' +
+        'secret_token (Telegram sends it back in X-Telegram-Bot-Api-Secret-Token) and allowed_updates message, ' +
+        'callback_query. --delete removes the webhook. See docs/providers/telegram.md.\n\n' +
+        'Exit codes: 0 done, 1 Telegram refused (its answer printed), 2 config error, no secret_token or no URL.',
+    )
+    .addOption(configOption())
+    .option('--url <public_url>', 'the https base URL Telegram calls (default: server.public_url)')
+    .option('--channel <name>', 'the telegram channel, when there are several')
+    .option('--delete', 'remove the webhook instead')
+    .addHelpText('after', examples(['switchboard telegram-webhook --url https://sb.example.com', 'switchboard telegram-webhook --channel telegram-ops --delete']))
+    .action(async (opts: { config?: string; url?: string; channel?: string; delete?: boolean }) => {
+      const { runTelegramWebhook } = await import('../providers/telegram/set-webhook.ts');
+      setCode(
+        await runTelegramWebhook(
+          { config: configDir(opts), env, delete: opts.delete ?? false, ...(opts.url !== undefined && { url: opts.url }), ...(opts.channel !== undefined && { channel: opts.channel }) },
+          io,
+        ),
+      );
+    });
+
+  program
+    .command('discord-register')
+    .summary('register the /sb slash command of a discord channel with Discord')
+    .description(
+      'PUTs the slash command (`/sb text:<command>`, the channel\'s `command:`) to Discord\'s bulk overwrite endpoint ' +
+        '(/applications/<application_id>/commands, or one server\'s with --guild, where it shows at once) with the ' +
+        'bot token. The whole command list of the application is replaced. See docs/providers/discord.md.\n\n' +
+        'Exit codes: 0 registered, 1 Discord refused it, 2 config error or no discord channel.',
+    )
+    .addOption(configOption())
+    .option('--channel <name>', 'the discord channel, when there are several')
+    .option('--guild <id>', 'register for this server only (instant) instead of globally (up to an hour)')
+    .addHelpText('after', examples(['switchboard discord-register', 'switchboard discord-register --guild 1400000000000000001']))
+    .action(async (opts: { config?: string; channel?: string; guild?: string }) => {
+      const { runDiscordRegister } = await import('../providers/discord/register.ts');
+      setCode(
+        await runDiscordRegister({ config: configDir(opts), env, ...(opts.channel !== undefined && { channel: opts.channel }), ...(opts.guild !== undefined && { guild: opts.guild }) }, io),
       );
     });
 

@@ -31,7 +31,7 @@ export interface SlackManifestArgs {
   env?: Env;
 }
 
-/** The paths of the Slack ingress (src/ingress/slack-*.ts). */
+/** The paths of the Slack ingress (src/providers/slack/). */
 export const slackPaths = {
   commands: '/ingress/slack/commands',
   events: '/ingress/slack/events',

@@ -8,22 +8,32 @@ import { conditionKeys, findUnknownConditionKeys } from '../routing/conditions.t
 import { unknownKeyIssue } from './unknown-key.ts';
 import { isIpOrCidr } from '../auth/client-address.ts';
 import { parsePasswordHash } from '../auth/password-hash.ts';
+import { envSecrets, secret } from './channel-base.ts';
+import { providers, type ProviderManifest } from '../providers/index.ts';
 
-/** Marks a string field as secret: redacted in logs, errors, API responses and the UI. */
-export const secret = () => z.string().meta({ secret: true, writeOnly: true });
-/** A field mixing literals and credentials: the `${VAR}` values put into it are secrets (schema-walk.ts `collectEnvSecrets`). */
-const envSecrets = { envSecret: true } as const;
+export { secret };
 
 const duration = z.number().positive();
 
 // ---------------------------------------------------------------- switchboard.yaml
 
+type UserKeyOf<P> = P extends ProviderManifest<string, z.ZodType, infer U> ? U : never;
+/** The users.NAME keys holding a person's id in a medium, one per provider with a `userKey` (phone, email, slack...). */
+export type UserKey = UserKeyOf<(typeof providers)[number]>;
+
+/** `{ phone: z.string().optional(), email: ..., slack: ... }`: each provider's `userKey`, in registry order. */
+function userKeyFields(): { [K in UserKey]: z.ZodOptional<z.ZodString> } {
+  const fields: Record<string, z.ZodOptional<z.ZodString>> = {};
+  for (const p of providers as readonly { kind: string; userKey?: string; userKeyDescription?: string }[]) {
+    if (p.userKey !== undefined) fields[p.userKey] = z.string().optional().describe(p.userKeyDescription ?? `${p.kind} user id`);
+  }
+  return fields as { [K in UserKey]: z.ZodOptional<z.ZodString> };
+}
+
 export const userSchema = z
   .object({
     roles: z.array(z.string()).default([]).describe('roles of this person: the aliases (`allow`) and permissions (`roles:`) that apply'),
-    phone: z.string().optional().describe('E.164 phone number, e.g. +15551230001'),
-    email: z.string().optional().describe('email address: identifies a mail\'s sender and receives confirmation codes'),
-    slack: z.string().optional().describe('Slack user id, e.g. U0ALICE'),
+    ...userKeyFields(),
     password: secret().optional().describe('dashboard login password in clear text: refused off loopback, use password_hash'),
     password_hash: z
       .string()
@@ -244,7 +254,7 @@ const confirmSchema = z.union([
   z.boolean(),
   z
     .object({
-      sources: z.array(z.enum(['api', 'sms', 'email', 'slack'])).min(1).optional().describe('the sources that must confirm; absent = all'),
+      sources: z.array(z.enum(['api', 'sms', 'email', 'slack', 'discord', 'mattermost', 'teams'])).min(1).optional().describe('the sources that must confirm; absent = all'),
       ttl: z.number().int().min(1).max(86_400).default(300).describe('seconds the sender has to confirm'),
     })
     .strict(),
@@ -276,136 +286,19 @@ export const aliasSchema = z
 
 // ---------------------------------------------------------------- channels/*.yaml
 
-export const channelKinds = ['slack', 'email', 'sms', 'github', 'gitlab', 'jira', 'webhook', 'log', 'file'] as const;
+type KindsOf<T extends readonly { kind: string }[]> = { readonly [I in keyof T]: T[I]['kind'] };
+type ChannelsOf<T extends readonly { channel: z.ZodType }[]> = { -readonly [I in keyof T]: T[I]['channel'] };
 
-const channelBase = {
-  name: z.string().min(1).describe('the name rules use (`to: [{ channel: NAME }]`)'),
-  description: z.string().optional().describe('shown on the channels page'),
-  default_target: z.string().optional().describe('where a delivery goes when its rule names no target: Slack channel, phone number, address...'),
-  api_url: z.string().url().optional().describe('the provider API\'s base URL: enterprise hosts, proxies, tests; required for jira (the site)'),
-  rate_limit: z
-    .object({ max: z.number().int().positive().describe('deliveries per period'), per_seconds: z.number().positive().describe('the period, in seconds') })
-    .strict()
-    .optional()
-    .describe('deliveries sent per period; default per kind (slack: 1 a second per target, sms: 1 a second)'),
-};
+/** The channel kinds, one per provider (src/providers/index.ts), in registry order. */
+export const channelKinds = providers.map((p) => p.kind) as unknown as KindsOf<typeof providers>;
 
-export const channelSchema = z.discriminatedUnion('kind', [
-  z.object({ ...channelBase, kind: z.literal('log') }).strict(),
-  z.object({ ...channelBase, kind: z.literal('file'), path: z.string().default('outbox/deliveries.jsonl').describe('the file appended to (relative to the config folder)') }).strict(),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('slack'),
-      token: secret().describe('bot token (xoxb-): sends messages'),
-      signing_secret: secret().optional().describe('verifies Slack\'s requests: enables slash commands, events and buttons over HTTP'),
-      app_token: secret().optional().describe('xapp- token: enables Socket Mode'),
-    })
-    .strict(),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('email'),
-      smtp: z
-        .object({
-          host: z.string().describe('SMTP server'),
-          port: z.number().int().default(587).describe('SMTP port'),
-          secure: z.boolean().default(false).describe('TLS from the first byte (port 465); false: STARTTLS when offered'),
-          auth: z.object({ user: z.string().describe('SMTP user'), pass: secret().describe('SMTP password') }).strict().optional().describe('SMTP login'),
-          ignore_tls: z.boolean().optional().describe('never STARTTLS (local relays, tests)'),
-        })
-        .strict()
-        .optional()
-        .describe('the server mail is sent through (a nodemailer transport)'),
-      from: z.string().describe('sender of the mail sent, and the only address that accepts commands'),
-      listen: z
-        .object({
-          host: z.string().default('127.0.0.1').describe('address the SMTP listener binds'),
-          port: z.number().int().min(0).max(65535).describe('its port (25 when it is the MX itself)'),
-          max_size: z.number().int().positive().default(1_048_576).describe('largest mail accepted, in bytes; beyond: 552, dropped'),
-          tls: z.object({ key: z.string().describe('private key: a PEM file path (relative to the config folder) or the PEM text'), cert: z.string().describe('certificate: a PEM file path or the PEM text') }).strict().optional().describe('offers STARTTLS with this certificate'),
-          verify: z
-            .array(z.enum(['dkim', 'spf', 'dmarc']))
-            .default(['dmarc'])
-            .describe('checks a mail must pass, aligned with its From domain, for its sender to be verified; [] trusts every From (a warning at load)'),
-          unverified: z
-            .enum(['confirm', 'refuse'])
-            .default('confirm')
-            .describe("what happens to a command from an unverified sender: confirm (a code is sent to the real address) or refuse (550, nothing run)"),
-          resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for DKIM/SPF/DMARC lookups; default: the system resolver'),
-        })
-        .strict()
-        .optional()
-        .describe('the built-in SMTP listener for commands (restart needed to change)'),
-      webhook: z.enum(['mailgun', 'postmark', 'sendgrid']).optional().describe('commands from a provider\'s inbound webhook, POST /ingress/email/PROVIDER'),
-      signing_key: secret().optional().describe('mailgun: the HTTP webhook signing key; postmark, sendgrid: `user:pass`, the basic-auth credentials in the webhook URL'),
-      resolvers: z.array(z.string()).optional().describe('DNS servers (host or host:port) for checking raw MIME forwarded by a webhook; default: the system resolver'),
-    })
-    .strict(),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('sms'),
-      account_sid: z.string().describe('Twilio Account SID (AC...)'),
-      auth_token: secret().describe('Twilio auth token: sends, and verifies X-Twilio-Signature'),
-      from: z.string().optional().describe('the Twilio number (E.164) texts are sent from and commands are texted to'),
-      messaging_service_sid: z.string().optional().describe('a Messaging Service (MG...) to send through instead of `from`'),
-      segment_budget: z.number().int().positive().default(3).describe('most SMS segments one message may use; a longer text is cut at a word'),
-    })
-    .strict()
-    .superRefine((c, ctx) => {
-      if (c.from === undefined && c.messaging_service_sid === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['from'], message: 'required to send: from (a Twilio number) or messaging_service_sid' });
-      }
-    }),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('github'),
-      token: secret().describe('token with read and write access to the repository\'s issues'),
-      repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').describe('owner/name'),
-      labels: z.array(z.string()).default([]).describe('labels put on the issues created'),
-      close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
-      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
-    })
-    .strict(),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('gitlab'),
-      token: secret().describe('access token with the api scope'),
-      project: z.string().describe('project id or path (group/project)'),
-      labels: z.array(z.string()).default([]).describe('labels put on the issues created'),
-      close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
-      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
-    })
-    .strict(),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('jira'),
-      token: secret().describe('an Atlassian API token (with `email`: Basic auth); without `email` it is sent as a Bearer token'),
-      email: z.string().optional().describe('the Atlassian account the API token belongs to'),
-      project: z.string().describe('project key'),
-      issue_type: z.string().default('Task').describe('issue type of the issues created'),
-      close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
-      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
-    })
-    .strict()
-    .superRefine((c, ctx) => {
-      if (c.api_url === undefined) ctx.addIssue({ code: 'custom', path: ['api_url'], message: 'required: the Jira site, e.g. https://example.atlassian.net' });
-    }),
-  z
-    .object({
-      ...channelBase,
-      kind: z.literal('webhook'),
-      // often a credential itself (Slack, Discord, Teams incoming webhooks): redacted like one
-      url: z.string().url().meta({ secret: true, writeOnly: true }).describe('the URL each delivery is POSTed to'),
-      secret: secret().optional().describe('signs each POST: X-Switchboard-Timestamp and X-Switchboard-Signature'),
-      headers: z.record(z.string(), z.string()).meta(envSecrets).default({}).describe('extra request headers'),
-    })
-    .strict(),
-]);
+export { channelBase } from './channel-base.ts';
+
+/** One member per provider: each manifest's `channel` schema (src/providers/NAME/manifest.ts). */
+export const channelSchema = z.discriminatedUnion(
+  'kind',
+  providers.map((p) => p.channel) as unknown as ChannelsOf<typeof providers>,
+);
 
 // ---------------------------------------------------------------- rules/*.yaml
 

@@ -11,7 +11,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { normalizeEmail, normalizePhone } from '../auth/identity.ts';
+import { userAddress, type SenderMedium } from '../auth/identity.ts';
 import type { Config } from '../config/types.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import { retentionSecondsOf, runJobOptions, type ExecutionJobData } from '../executions/job-options.ts';
@@ -19,6 +19,8 @@ import { executionKeys, QUEUE_NAME } from '../executions/keys.ts';
 import { guarded } from '../executions/redis.ts';
 import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
+import { providers } from '../providers/index.ts';
+import type { ReplyRules } from '../providers/reply.ts';
 import { codeDigest, newCode, parseConfirmReply } from './codes.ts';
 import { createConfirmationStore, MAX_WRONG_PER_CODE, type TryAnswer } from './store.ts';
 
@@ -74,15 +76,14 @@ export interface ConfirmationDeps {
  */
 export function ownerOrigin(config: Pick<Config, 'main'>, user: string | undefined, origin: Origin | undefined): Origin | undefined {
   if (!origin || !user) return undefined;
-  const u = config.main.users[user];
-  if (!u) return undefined;
-  if (origin.source === 'sms' || origin.source === 'email') {
-    const own = origin.source === 'sms' ? u.phone : u.email;
-    if (!own) return undefined;
-    const to = origin.source === 'sms' ? normalizePhone(own) : normalizeEmail(own);
-    return { ...origin, reply: { ...origin.reply, to } };
+  if (!config.main.users[user]) return undefined;
+  const confirm = (providers as readonly { kind: string; reply?: ReplyRules }[]).find((p) => p.kind === origin.source)?.reply?.confirm;
+  if (confirm === 'owner') {
+    const to = userAddress(config, user, origin.source as SenderMedium);
+    return to === undefined ? undefined : { ...origin, reply: { ...origin.reply, to } };
   }
-  return origin.source === 'slack' ? origin : undefined;
+  // chat media identify by user id, which the provider (not the sender) set: the origin is the owner's own
+  return confirm === 'origin' ? origin : undefined;
 }
 
 const sameDigest = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

@@ -15,6 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { ExecutionKeys } from '../executions/keys.ts';
+import { defineScript } from '../redis/script.ts';
 
 /** Wrong codes that cancel one confirmation. */
 export const MAX_WRONG_PER_CODE = 3;
@@ -150,14 +151,17 @@ export interface ConfirmationStore {
   due(nowMs: number, limit: number): Promise<string[]>;
 }
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+// the records, the person's set and the wrong-code counter it also touches are named by the
+// confirmation hash (written by `create`, same hash tag): data, not keys the caller can list before
+const confirm = defineScript<'hash' | 'expiry' | 'pending' | 'queued' | 'canceled', (string | number)[], string[]>({
+  name: 'sbConfirm',
+  keys: ['hash', 'expiry', 'pending', 'queued', 'canceled'],
+  lua: confirmScript,
+});
 
 /** @example const store = createConfirmationStore(redis, executionKeys('sb'), 30 * 86400, Date.now); */
 export function createConfirmationStore(redis: Redis, execKeys: ExecutionKeys, retentionSeconds: number, now: () => number): ConfirmationStore {
   const keys = confirmationKeys(execKeys);
-  const r = redis as unknown as Record<string, ScriptFn>;
-  if (!r.sbConfirm) redis.defineCommand('sbConfirm', { lua: confirmScript, numberOfKeys: 5 });
-  const run = r.sbConfirm!.bind(redis);
   const retention = String(Math.max(1, Math.round(retentionSeconds)));
 
   return {
@@ -182,7 +186,8 @@ export function createConfirmationStore(redis: Redis, execKeys: ExecutionKeys, r
       return source && user ? { source, user } : undefined;
     },
     async attempt(cid, mode, opts = {}) {
-      const res = (await run(keys.hash(cid), keys.expiry, execKeys.statusIndex('pending'), execKeys.statusIndex('queued'), execKeys.statusIndex('canceled'),
+      const scriptKeys = { hash: keys.hash(cid), expiry: keys.expiry, pending: execKeys.statusIndex('pending'), queued: execKeys.statusIndex('queued'), canceled: execKeys.statusIndex('canceled') };
+      const res = (await confirm.run(redis, scriptKeys,
         mode, opts.digest ?? '', execKeys.record(''), new Date(now()).toISOString(), retention, MAX_WRONG_PER_CODE, now(),
         MAX_WRONG_PER_PERSON, WRONG_WINDOW_SECONDS, opts.reason ?? 'canceled', opts.countPerson ? '1' : '0')) as string[];
       const answer = res[0];

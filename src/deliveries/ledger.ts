@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { DeliveryRecord } from '../executions/types.ts';
 import type { DeliveryKeys } from './keys.ts';
+import { defineScript } from '../redis/script.ts';
 
 /** A ledger entry: the API's DeliveryRecord plus the delivery id it belongs to. */
 export interface LedgerEntry extends DeliveryRecord {
@@ -48,12 +49,15 @@ export interface Ledger {
   stats(): Promise<Record<DeliveryCounter, number>>;
 }
 
-type Upsert = (k1: string, k2: string, id: string, mode: string, json: string, counter: string) => Promise<number>;
+const upsertDelivery = defineScript<'record' | 'stats', [id: string, mode: 'pending' | 'update', json: string, counter: string], number>({
+  name: 'sbDeliveryUpsert',
+  keys: ['record', 'stats'],
+  lua: upsertScript,
+});
 
 export function createLedger(redis: Redis, keys: DeliveryKeys): Ledger {
-  const r = redis as unknown as { sbDeliveryUpsert?: Upsert };
-  if (!r.sbDeliveryUpsert) redis.defineCommand('sbDeliveryUpsert', { lua: upsertScript, numberOfKeys: 2 });
-  const upsert = (r.sbDeliveryUpsert as Upsert).bind(redis);
+  const upsert = (record: string, stats: string, id: string, mode: 'pending' | 'update', json: string, counter: string) =>
+    upsertDelivery.run(redis, { record, stats }, id, mode, json, counter);
   return {
     async pending(executionId, entry) {
       return (await upsert(keys.record(executionId), keys.stats, entry.id, 'pending', JSON.stringify(entry), '')) === 1;

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { ChannelConfig, ChannelKind } from '../config/schema.ts';
 import { sinkDefinitions } from '../sinks/index.ts';
 import type { DeliveryKeys } from './keys.ts';
+import { defineScript } from '../redis/script.ts';
 
 export interface Rate {
   max: number;
@@ -72,14 +73,10 @@ export interface RateLimiter {
   pause(channel: string, target: string | undefined, ms: number): Promise<void>;
 }
 
-type Script = (...args: (string | number)[]) => Promise<number>;
+const rateTake = defineScript<'bucket' | 'pause', [intervalMs: number, burst: number], number>({ name: 'sbRateTake', keys: ['bucket', 'pause'], lua: takeScript });
+const ratePause = defineScript<'pause', [ms: number], number>({ name: 'sbRatePause', keys: ['pause'], lua: pauseScript });
 
 export function createRateLimiter(redis: Redis, keys: DeliveryKeys, channels: Map<string, ChannelConfig>): RateLimiter {
-  const r = redis as unknown as { sbRateTake?: Script; sbRatePause?: Script };
-  if (!r.sbRateTake) redis.defineCommand('sbRateTake', { lua: takeScript, numberOfKeys: 2 });
-  if (!r.sbRatePause) redis.defineCommand('sbRatePause', { lua: pauseScript, numberOfKeys: 1 });
-  const take = (r.sbRateTake as Script).bind(redis);
-  const pause = (r.sbRatePause as Script).bind(redis);
   const rates = new Map<string, Rate>();
   for (const [name, c] of channels) {
     const rate = rateOf(c);
@@ -94,11 +91,11 @@ export function createRateLimiter(redis: Redis, keys: DeliveryKeys, channels: Ma
       const rate = rates.get(channel);
       const key = bucket(channel, target);
       const interval = rate ? Math.max(1, Math.round((rate.perSeconds * 1000) / rate.max)) : 0;
-      return Number(await take(key, `${key}:pause`, interval, rate?.max ?? 0));
+      return Number(await rateTake.run(redis, { bucket: key, pause: `${key}:pause` }, interval, rate?.max ?? 0));
     },
     async pause(channel, target, ms) {
       if (ms <= 0) return;
-      await pause(`${bucket(channel, target)}:pause`, Math.ceil(ms));
+      await ratePause.run(redis, { pause: `${bucket(channel, target)}:pause` }, Math.ceil(ms));
     },
   };
 }

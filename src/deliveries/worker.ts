@@ -11,7 +11,7 @@ import type { Config } from '../config/types.ts';
 import { workerConnection } from '../executions/redis.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { createRedisSinkState } from '../sinks/redis-state.ts';
+import { channelState } from '../redis/channel-state.ts';
 import { deliveryBackoff } from './backoff.ts';
 import { createChannelSinks } from './channel-sinks.ts';
 import type { DeliveryJobData } from './job.ts';
@@ -52,7 +52,7 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   const conn = workerConnection(config.main.redis.url);
   conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const sendTimeoutMs = opts.sendTimeoutMs ?? 15_000;
-  const sinks = createChannelSinks(config, logger, (name) => createRedisSinkState(conn, keys.sinkState(name)), sendTimeoutMs);
+  const sinks = createChannelSinks(config, logger, (name) => channelState(conn, config.main.redis.prefix, name), sendTimeoutMs);
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: conn, prefix: keys.prefix });
   queue.on('error', (err: Error) => logger.debug({ err: err.message }, 'queue error'));
   const stopping = new AbortController();

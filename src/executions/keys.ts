@@ -39,7 +39,7 @@ export interface ExecutionKeys {
   cancelChannel: string;
   /** sorted set: executions whose terminal hook (notifications) is owed, scored by when */
   hookPending: string;
-  /** hash: the output a running execution has printed so far (scripts.ts derives it from the record key) */
+  /** hash: the output a running execution has printed so far (passed to the scripts that end a run as KEYS[11]) */
   liveOutput(id: string): string;
 }
 

@@ -10,18 +10,27 @@ import type { OutputDelta } from './live-output.ts';
 import { withTruncation } from './runners/output-buffer.ts';
 import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, outputScript, pruneScript, startScript, sweepHooksScript } from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, LiveOutput, NewExecution } from './types.ts';
+import { defineScript } from '../redis/script.ts';
 
-type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
-const SCRIPTS = { sbCreate: [createScript, 6], sbPrune: [pruneScript, 8], sbStart: [startScript, 9], sbFinish: [finishScript, 9], sbCancel: [cancelScript, 9], sbClaim: [claimHookScript, 1], sbComplete: [completeScript, 9], sbSweep: [sweepHooksScript, 1], sbOutput: [outputScript, 2] } as const;
-
-/** Registers the scripts on a client (idempotent) and returns them, callable with keys then args. */
-function scriptsOf(redis: Redis): Record<keyof typeof SCRIPTS, ScriptFn> {
-  const r = redis as unknown as Record<string, ScriptFn>;
-  for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
-    if (!r[name]) redis.defineCommand(name, { lua, numberOfKeys });
-  }
-  return { sbCreate: r.sbCreate!.bind(redis), sbPrune: r.sbPrune!.bind(redis), sbStart: r.sbStart!.bind(redis), sbFinish: r.sbFinish!.bind(redis), sbCancel: r.sbCancel!.bind(redis), sbClaim: r.sbClaim!.bind(redis), sbComplete: r.sbComplete!.bind(redis), sbSweep: r.sbSweep!.bind(redis), sbOutput: r.sbOutput!.bind(redis) };
-}
+type Args = (string | number | Buffer)[];
+/** the keys of every script that changes a status (scripts.ts: KEYS[1..11]) */
+const STATUS_KEYS = ['record', 'index', ...STATUS_ORDER, 'hookPending', 'liveOutput'] as const;
+type StatusKeys = { [K in (typeof STATUS_KEYS)[number]]: string };
+const SCRIPTS = {
+  sbCreate: defineScript<'record' | 'index' | 'statusIndex' | 'seq' | 'idem' | 'userIndex', Args, unknown>({
+    name: 'sbCreate',
+    keys: ['record', 'index', 'statusIndex', 'seq', 'idem', 'userIndex'],
+    lua: createScript,
+  }),
+  sbPrune: defineScript<'index' | (typeof STATUS_ORDER)[number], Args, unknown>({ name: 'sbPrune', keys: ['index', ...STATUS_ORDER], lua: pruneScript }),
+  sbStart: defineScript<keyof StatusKeys, Args, unknown>({ name: 'sbStart', keys: STATUS_KEYS, lua: startScript }),
+  sbFinish: defineScript<keyof StatusKeys, Args, unknown>({ name: 'sbFinish', keys: STATUS_KEYS, lua: finishScript }),
+  sbCancel: defineScript<keyof StatusKeys, Args, unknown>({ name: 'sbCancel', keys: STATUS_KEYS, lua: cancelScript }),
+  sbComplete: defineScript<keyof StatusKeys, Args, unknown>({ name: 'sbComplete', keys: STATUS_KEYS, lua: completeScript }),
+  sbClaim: defineScript<'record' | 'hookPending', Args, unknown>({ name: 'sbClaim', keys: ['record', 'hookPending'], lua: claimHookScript }),
+  sbSweep: defineScript<'hookPending', Args, unknown>({ name: 'sbSweep', keys: ['hookPending'], lua: sweepHooksScript }),
+  sbOutput: defineScript<'record' | 'liveOutput', Args, unknown>({ name: 'sbOutput', keys: ['record', 'liveOutput'], lua: outputScript }),
+};
 
 const JSON_FIELDS = ['params', 'origin', 'result', 'deliveries'] as const;
 
@@ -123,9 +132,10 @@ function startResult(r: (string | number)[]): StartResult {
 }
 
 export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds: number): RecordStore {
-  const s = scriptsOf(redis);
+  const s = SCRIPTS;
   const ttl = String(Math.max(1, Math.round(ttlSeconds)));
-  const statusKeys = (id: string) => [keys.record(id), keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st))];
+  const statusIndexes = Object.fromEntries(STATUS_ORDER.map((st) => [st, keys.statusIndex(st)])) as { [K in (typeof STATUS_ORDER)[number]]: string };
+  const statusKeys = (id: string): StatusKeys => ({ record: keys.record(id), index: keys.index, ...statusIndexes, hookPending: keys.hookPending, liveOutput: keys.liveOutput(id) });
   const iso = () => new Date().toISOString();
   const pageOf = async (key: string, before: string, limit: number, min = '-inf') => {
     const flat = await redis.zrevrangebyscore(key, before, min, 'WITHSCORES', 'LIMIT', 0, limit);
@@ -145,13 +155,13 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       if (input.origin) fields.push('origin', JSON.stringify(input.origin));
       const idem = input.idempotencyKey;
       const record = keys.record(id);
-      const res = (await s.sbCreate(record, keys.index, keys.statusIndex(status), keys.seq, idem ? keys.idem(idem) : record,
-        input.user ? keys.userIndex(input.user) : record, id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [number, string, number?];
+      const createKeys = { record, index: keys.index, statusIndex: keys.statusIndex(status), seq: keys.seq, idem: idem ? keys.idem(idem) : record, userIndex: input.user ? keys.userIndex(input.user) : record };
+      const res = (await s.sbCreate.run(redis, createKeys, id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [number, string, number?];
       if (res[0] === 2) return { collision: true };
       if (res[2] === 1) {
         // entries older than the retention: their records have expired (not awaited: housekeeping)
         const cutoff = ((now.getTime() - Number(ttl) * 1000) * 1000).toFixed(0);
-        s.sbPrune(keys.index, ...STATUS_ORDER.map((st) => keys.statusIndex(st)), cutoff).catch(() => undefined);
+        s.sbPrune.run(redis, { index: keys.index, ...statusIndexes }, cutoff).catch(() => undefined);
       }
       return { created: res[0] === 1, id: res[1] };
     },
@@ -174,7 +184,7 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       return record;
     },
     async appendOutput(id, attempt, d) {
-      const r = await s.sbOutput(keys.record(id), keys.liveOutput(id), String(attempt), d.stdout, d.stderr, d.stdoutDropped, d.stderrDropped, iso(), ttl);
+      const r = await s.sbOutput.run(redis, { record: keys.record(id), liveOutput: keys.liveOutput(id) }, String(attempt), d.stdout, d.stderr, d.stdoutDropped, d.stderrDropped, iso(), ttl);
       return r === 1;
     },
     async getMany(ids) {
@@ -185,35 +195,35 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       return out.map(([err, h]) => (err ? undefined : decodeRecord(h as Record<string, string>)));
     },
     async start(id, maxRuns) {
-      return startResult((await s.sbStart(...statusKeys(id), iso(), maxRuns, ttl)) as (string | number)[]);
+      return startResult((await s.sbStart.run(redis, statusKeys(id), iso(), maxRuns, ttl)) as (string | number)[]);
     },
     async complete(id, status, fields, startedAt, finishedAt) {
       const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
-      const r = await s.sbComplete(...statusKeys(id), status, startedAt, finishedAt, result, fields.error ?? '', ttl);
+      const r = await s.sbComplete.run(redis, statusKeys(id), status, startedAt, finishedAt, result, fields.error ?? '', ttl);
       return startResult(r as (string | number)[]);
     },
     async finish(id, status, fields) {
       const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
-      const r = (await s.sbFinish(...statusKeys(id), status, iso(), result, fields.error ?? '', ttl, 'final')) as unknown[];
+      const r = (await s.sbFinish.run(redis, statusKeys(id), status, iso(), result, fields.error ?? '', ttl, 'final')) as unknown[];
       return r[0] === 1;
     },
     async retry(id, error, result) {
       const res = result === undefined ? '' : JSON.stringify(result);
-      await s.sbFinish(...statusKeys(id), 'queued', iso(), res, error, ttl, 'retry');
+      await s.sbFinish.run(redis, statusKeys(id), 'queued', iso(), res, error, ttl, 'retry');
     },
     async cancel(id) {
-      const r = (await s.sbCancel(...statusKeys(id), iso(), ttl, keys.cancelChannel)) as string[];
+      const r = (await s.sbCancel.run(redis, statusKeys(id), iso(), ttl, keys.cancelChannel)) as string[];
       return r[0] as 'pending' | 'queued' | 'running' | 'terminal' | 'missing';
     },
     async claimHook(id) {
-      const r = (await s.sbClaim(keys.record(id))) as unknown[];
+      const r = (await s.sbClaim.run(redis, { record: keys.record(id), hookPending: keys.hookPending })) as unknown[];
       return r[0] === 1 ? decodeRecord(r.slice(1) as string[]) : undefined;
     },
     async hookDone(id) {
       await redis.zrem(keys.hookPending, id);
     },
     async sweepHooks(ageMs, limit) {
-      return (await s.sbSweep(keys.hookPending, Math.round(ageMs), limit)) as string[];
+      return (await s.sbSweep.run(redis, { hookPending: keys.hookPending }, Math.round(ageMs), limit)) as string[];
     },
     async cancelRequested(ids) {
       if (ids.length === 0) return [];

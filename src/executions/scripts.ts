@@ -1,28 +1,31 @@
 /**
- * Lua scripts that change execution records atomically. Every script that changes a status gets
- * the record key and the seven per-status index keys, in {@link STATUS_ORDER}, as KEYS[1..9]:
- * KEYS[1] record, KEYS[2] all-executions index, KEYS[3..9] per-status indexes (`pending` last). Scripts return the
+ * Lua scripts that change execution records atomically. Every key a script touches is passed as
+ * a KEYS entry (none is built inside a script; records.ts declares them by name). Every script that
+ * changes a status gets the record key, the seven per-status index keys in {@link STATUS_ORDER}, the
+ * hook outbox and the live output, as KEYS[1..11]: KEYS[1] record, KEYS[2] all-executions index,
+ * KEYS[3..9] per-status indexes (`pending` last), KEYS[10] the hook outbox (`exec-hook-pending`),
+ * KEYS[11] the run's live output (`exec-out:<id>`). Scripts return the
  * record's hash (flat field/value list) where the caller needs it, to save a round trip.
  */
 export const STATUS_ORDER = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled', 'pending'] as const;
 
-const pendHook = `
+/** `pend()`: the hook outbox is KEYS[outbox] */
+const pendHook = (outbox: number) => `
 local function pend()
   -- remember that this execution's terminal hook is owed, until the worker says it ran (hook outbox)
   local t = redis.call('TIME')
-  local key = (KEYS[1]:gsub(':exec:[^:]+$', ':exec-hook-pending'))
-  redis.call('ZADD', key, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), KEYS[1]:match('([^:]+)$'))
+  redis.call('ZADD', KEYS[${outbox}], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), KEYS[1]:match('([^:]+)$'))
 end
 `;
 
-/** the live output of a run (keys.ts `liveOutput`) goes when the run ends or starts again */
+/** the live output of a run (KEYS[11], keys.ts `liveOutput`) goes when the run ends or starts again */
 const dropLive = `
 local function dropLive()
-  redis.call('DEL', (KEYS[1]:gsub(':exec:([^:]+)$', ':exec-out:%1')))
+  redis.call('DEL', KEYS[11])
 end
 `;
 
-const common = `${pendHook}${dropLive}
+const common = `${pendHook(10)}${dropLive}
 local idx = { queued = KEYS[3], running = KEYS[4], succeeded = KEYS[5], failed = KEYS[6], timeout = KEYS[7], canceled = KEYS[8], pending = KEYS[9] }
 local terminal = { succeeded = true, failed = true, timeout = true, canceled = true }
 local function move(from, to, score)
@@ -222,8 +225,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[7])
 return 1
 `;
 
-/** claim the terminal hook of a terminal record. Returns {1, hash...} or {0}. */
-export const claimHookScript = `${pendHook}
+/** claim the terminal hook of a terminal record. KEYS[1] record, KEYS[2] hook outbox. Returns {1, hash...} or {0}. */
+export const claimHookScript = `${pendHook(2)}
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st or st == 'queued' or st == 'running' then return {0} end
 if redis.call('HSETNX', KEYS[1], 'hooked', '1') == 0 then return {0} end

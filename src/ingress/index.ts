@@ -1,27 +1,13 @@
 /**
- * Every ingress, one line each. HTTP ingresses are mounted under `/ingress`; listeners start with
- * the gateway. Adding a transport = one file + one line here.
+ * Every ingress: the `http` and `listeners` of each provider's runtime (src/providers/index.ts, one
+ * line per provider), loaded once by src/providers/runtimes.ts. HTTP ingresses are mounted under
+ * `/ingress`; listeners start with the gateway.
  */
 import type { HttpIngress, ListenerIngress } from './ingress.ts';
-import { twilioSmsIngress } from './twilio-sms.ts';
-import { slackCommandsIngress } from './slack-commands.ts';
-import { slackEventsIngress } from './slack-events.ts';
-import { slackInteractionsIngress } from './slack-interactions.ts';
-import { slackSocketIngress } from './slack-socket.ts';
-import { emailSmtpIngress } from './email-smtp.ts';
-import { emailWebhookIngress } from './email-webhooks.ts';
+import { providerHttpIngresses, providerListenerIngresses } from '../providers/runtimes.ts';
 
-export const httpIngresses: HttpIngress[] = [
-  twilioSmsIngress,
-  slackCommandsIngress,
-  slackEventsIngress,
-  slackInteractionsIngress,
-  emailWebhookIngress,
-];
+export const httpIngresses: HttpIngress[] = providerHttpIngresses;
 
-export const listenerIngresses: ListenerIngress[] = [
-  slackSocketIngress,
-  emailSmtpIngress,
-];
+export const listenerIngresses: ListenerIngress[] = providerListenerIngresses;
 
 export type { HttpIngress, IngressDeps, ListenerIngress } from './ingress.ts';

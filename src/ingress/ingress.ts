@@ -1,6 +1,6 @@
 /**
- * The ingress contract: one file per transport in src/ingress/, one line per transport in
- * src/ingress/index.ts. An HTTP ingress contributes routes mounted under `/ingress`; a listener
+ * The ingress contract: each provider's inbound half (src/providers/NAME/), listed by its runtime.ts;
+ * src/ingress/index.ts derives the lists from the provider registry (src/providers/index.ts). An HTTP ingress contributes routes mounted under `/ingress`; a listener
  * ingress (the SMTP server, Slack Socket Mode) is started and stopped with the gateway.
  * Every ingress: verify the request, identify the sender (src/auth/identity.ts), rate-limit per
  * sender (src/auth/rate-limit.ts), run the shared pipeline (`runCommand`), answer in its medium.

@@ -19,7 +19,7 @@ export function toOutboundMessage(n: Notification, d: FallbackDelivery): Outboun
     subject: n.subject,
     // values in the message were marked at render time: plain for every sink, escaped for Slack
     text: stripMarks(n.message),
-    ...(hasMarks(n.message) ? { mrkdwn: escapeMarked(n.message, escapeSlack) } : {}),
+    ...(hasMarks(n.message) ? { mrkdwn: escapeMarked(n.message, escapeSlack), marked: n.message } : {}),
     data: n.data,
     ...(n.executionId !== undefined
       ? {

@@ -5,29 +5,21 @@
 import type { ChannelConfig, ChannelKind } from '../config/schema.ts';
 import type { Origin } from '../executions/types.ts';
 import type { Notification } from '../notify/types.ts';
+import { providers } from '../providers/index.ts';
+import type { ReplyRules } from '../providers/reply.ts';
 import { makeDeliveryId } from './delivery-id.ts';
 import { originRule, type PlannedDelivery } from './types.ts';
 
-/** The channel kind that answers each origin medium; api and cli callers read the API instead. */
-const kindBySource: Record<Origin['source'], ChannelKind | undefined> = {
-  sms: 'sms',
-  email: 'email',
-  slack: 'slack',
-  api: undefined,
-  cli: undefined,
-};
+/** The provider that answers each origin medium (its kind is the source); api and cli callers read the API instead. */
+function answeringProvider(source: Origin['source']): { kind: ChannelKind; reply?: ReplyRules } | undefined {
+  return (providers as readonly { kind: ChannelKind; reply?: ReplyRules }[]).find((p) => p.kind === source);
+}
 
 export interface OriginRoute {
   delivery?: PlannedDelivery;
   /** false when the reply cannot go anywhere (no origin, no channel of that kind) */
   handled: boolean;
   note?: string;
-}
-
-/** Where in the medium to answer: the Slack conversation (else a DM to the sender), else the sender. */
-function targetOf(origin: Origin): string {
-  if (origin.source === 'slack') return origin.reply?.channel ?? origin.sender;
-  return origin.sender;
 }
 
 /**
@@ -42,14 +34,17 @@ function targetOf(origin: Origin): string {
 export function routeOrigin(n: Notification, channels: Map<string, ChannelConfig>): OriginRoute {
   const origin = n.origin;
   if (!origin) return { handled: false, note: `${n.name}: no origin to reply to (not started by a command)` };
-  const kind = kindBySource[origin.source];
-  if (!kind) return { handled: true, note: `${n.name}: origin is ${origin.source}; the caller reads the execution, nothing is sent` };
-  // a command names the channel it arrived on (email and SMS: `reply.channel`, Slack: `reply.channel_name`): answer through it
-  const arrivedOn = origin.source === 'email' || origin.source === 'sms' ? origin.reply?.channel : origin.source === 'slack' ? origin.reply?.channel_name : undefined;
+  const provider = answeringProvider(origin.source);
+  if (!provider) return { handled: true, note: `${n.name}: origin is ${origin.source}; the caller reads the execution, nothing is sent` };
+  const kind = provider.kind;
+  const rules = provider.reply ?? {};
+  // a command names the channel it arrived on (its provider says which reply field: `channel`, Slack's `channel_name`): answer through it
+  const arrivedOn = origin.reply?.[rules.arrivedOn ?? 'channel'];
   const named = arrivedOn ? channels.get(arrivedOn) : undefined;
   const channel = named?.kind === kind ? named : [...channels.values()].find((c) => c.kind === kind);
   if (!channel) return { handled: false, note: `${n.name}: no channel of kind ${kind} to reply to a ${origin.source} origin` };
-  const target = targetOf(origin);
+  // where in the medium: the provider's conversation (Slack channel, Telegram chat...), else the sender (a DM, a text)
+  const target = (origin.reply && rules.target?.(origin.reply)) ?? origin.sender;
   return {
     handled: true,
     delivery: {

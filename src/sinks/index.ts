@@ -1,22 +1,14 @@
 /**
- * Every sink kind, one line each. Adding a sink = one file + one entry here (and its member of
- * `channelSchema` in src/config/schema.ts).
+ * Every sink kind: the `sink` of each provider's runtime (src/providers/index.ts, one line per
+ * provider), loaded once by src/providers/runtimes.ts.
  */
 import type { ChannelConfig } from '../config/schema.ts';
-import { emailSink } from './email.ts';
-import { fileSink } from './file.ts';
-import { githubSink } from './github.ts';
-import { gitlabSink } from './gitlab.ts';
-import { jiraSink } from './jira.ts';
-import { logSink } from './log.ts';
+import { providerSinks } from '../providers/runtimes.ts';
 import type { Sink, SinkDeps } from './sink.ts';
-import { slackSink } from './slack.ts';
-import { smsSink } from './sms.ts';
-import { webhookSink } from './webhook.ts';
 
-export const sinkDefinitions = [logSink, fileSink, slackSink, emailSink, smsSink, githubSink, gitlabSink, jiraSink, webhookSink] as const;
+export const sinkDefinitions = providerSinks;
 
-export type SinkKind = (typeof sinkDefinitions)[number]['kind'];
+export type SinkKind = ChannelConfig['kind'];
 
 /**
  * Builds the sink of one configured channel. The channel must already be valid (config load

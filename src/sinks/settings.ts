@@ -1,6 +1,6 @@
 /**
- * Channel settings per sink kind. The schemas themselves live in src/config/schema.ts (members of
- * `channelSchema`); this module only picks the member for one kind, so a sink definition and the
+ * Channel settings per sink kind. The schemas themselves live in each provider's manifest
+ * (src/providers/NAME/manifest.ts), joined into `channelSchema` by src/config/schema.ts; this module only picks the member for one kind, so a sink definition and the
  * config loader validate with the very same schema.
  */
 import type { z } from 'zod';

@@ -1,5 +1,6 @@
 /**
- * The sink contract: one file per kind in src/sinks/, one line per kind in src/sinks/index.ts.
+ * The sink contract: each provider's outbound half (src/providers/NAME/sink.ts), listed by its
+ * runtime.ts; src/sinks/index.ts derives the list from the provider registry (src/providers/index.ts).
  * A sink turns one rendered delivery into one provider call. It classifies failures with
  * {@link SinkError} (`retryable`, `reason`, `retryAfterMs`); the delivery worker does retries,
  * backoff, fallback and recording.
@@ -25,6 +26,11 @@ export interface OutboundMessage {
    * outputs, errors) escaped (`&`, `<`, `>`), the template's own mrkdwn as written
    */
   mrkdwn?: string;
+  /**
+   * the message with its values still marked (src/templates/marks.ts), when it has any: a chat sink
+   * escapes each value for its own medium (`escapeMarked`) and keeps the template's Markdown as written
+   */
+  marked?: string;
   /** the notification's rendered `data` */
   data: Record<string, unknown>;
   /** the execution the notification is about, when there is one */

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import { signSlackRequest } from '../../src/auth/slack-signature.ts';
-import { signMailgun } from '../../src/ingress/email-webhook-auth.ts';
+import { signSlackRequest } from '../../src/providers/slack/signature.ts';
+import { signMailgun } from '../../src/providers/email/webhook-auth.ts';
 import { startHttpFake, type FakeServer } from '../fakes/http-fake.ts';
-import { startSlackFake, type SlackFake } from '../fakes/slack-api.ts';
+import { startSlackFake, type SlackFake } from '../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../integration/harness.ts';
 
 export const PUBLIC_URL = 'https://sb.faults.test';

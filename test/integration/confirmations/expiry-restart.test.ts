@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTwilioFake, type TwilioFake } from '../../fakes/twilio-api.ts';
+import { startTwilioFake, type TwilioFake } from '../../../src/providers/sms/fake.ts';
 import { cleanupPrefix, startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { ACCOUNT_SID, ALICE, AUTH_TOKEN, eventually, getExecution, listExecutions, OUR_NUMBER, PUBLIC_URL, text } from '../ingress/twilio-sms-helpers.ts';
 

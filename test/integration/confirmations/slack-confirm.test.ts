@@ -5,7 +5,7 @@
  * runs nothing; the code typed as text in a DM works too.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
+import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, corpusJson, listExecutions, postSigned, shown, SIGNING_SECRET, signedChannel, slackConfigFiles, slashForm, waitFor } from '../ingress/slack-helpers.ts';
 

@@ -18,11 +18,11 @@ import { createExecutionService } from '../../../src/executions/service.ts';
 import type { ExecutionRecord, ExecutionService } from '../../../src/executions/types.ts';
 import { startExecutionWorker, type ExecutionWorker } from '../../../src/executions/worker.ts';
 import { createLogger, type Logger } from '../../../src/log.ts';
-import { startGithubFake, type GithubFake } from '../../fakes/github-api.ts';
+import { startGithubFake, type GithubFake } from '../../../src/providers/github/fake.ts';
 import { startHttpFake, type FakeResponse, type FakeServer } from '../../fakes/http-fake.ts';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
-import { startSmtpCapture, type SmtpCapture } from '../../fakes/smtp-capture.ts';
-import { startTwilioFake, type TwilioFake } from '../../fakes/twilio-api.ts';
+import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
+import { startSmtpCapture, type SmtpCapture } from '../../../src/providers/email/fake.ts';
+import { startTwilioFake, type TwilioFake } from '../../../src/providers/sms/fake.ts';
 import { cleanupPrefix, uniquePrefix, waitFor } from '../executions/helpers.ts';
 
 export const FIXTURE = fileURLToPath(new URL('../../fixtures/deliveries/', import.meta.url));

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../executions/helpers.ts';
 import { ALL_SECRETS, SECRETS, startWorld, waitFor, type World } from './harness.ts';
-import { twilioError } from '../../fakes/twilio-api.ts';
+import { twilioError } from '../../../src/providers/sms/fake.ts';
 
 /** Every string value stored under the test's prefix: job data, failed reasons, stack traces, records. */
 async function redisDump(prefix: string): Promise<string> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { dkimSign } from 'mailauth';
 import nodemailer from 'nodemailer';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { startSmtpCapture, type CapturedMail, type SmtpCapture } from '../../fakes/smtp-capture.ts';
+import { startSmtpCapture, type CapturedMail, type SmtpCapture } from '../../../src/providers/email/fake.ts';
 import { startDnsFake, type DnsFake } from '../../fakes/dns-server.ts';
 import { payloadsDir } from '../../corpus.ts';
 

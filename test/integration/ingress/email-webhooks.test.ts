@@ -10,10 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signMailgun } from '../../../src/ingress/email-webhook-auth.ts';
+import { signMailgun } from '../../../src/providers/email/webhook-auth.ts';
 import nodemailer from 'nodemailer';
 import type { DnsFake } from '../../fakes/dns-server.ts';
-import type { SmtpCapture } from '../../fakes/smtp-capture.ts';
+import type { SmtpCapture } from '../../../src/providers/email/fake.ts';
 import { ALICE, corpusCapture, eventually, listExecutions, replaceBytes, signDkim, startEmailWorld, type EmailWorld } from './email-helpers.ts';
 import { payloadsDir } from '../../corpus.ts';
 

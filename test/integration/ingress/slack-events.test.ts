@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SlackFake } from '../../fakes/slack-api.ts';
+import type { SlackFake } from '../../../src/providers/slack/fake.ts';
 import type { TestSwitchboard } from '../harness.ts';
 import { corpusJson, listExecutions, postSigned, shown, startSignedSlackWorld, waitFor } from './slack-helpers.ts';
 

@@ -3,8 +3,8 @@
  * channel pointed at the fake Slack API, and a signer speaking Slack's v0 scheme.
  */
 import { readFileSync } from 'node:fs';
-import { signSlackRequest } from '../../../src/auth/slack-signature.ts';
-import { startSlackFake, type SlackFake, type SlackPosted } from '../../fakes/slack-api.ts';
+import { signSlackRequest } from '../../../src/providers/slack/signature.ts';
+import { startSlackFake, type SlackFake, type SlackPosted } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { payloadsDir } from '../../corpus.ts';
 

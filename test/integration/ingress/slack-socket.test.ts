@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startHttpFake, type FakeServer } from '../../fakes/http-fake.ts';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
+import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, corpusJson, listExecutions, shown, slackConfigFiles, slashForm, waitFor } from './slack-helpers.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
+import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, corpusJson, postSigned, shown, SIGNING_SECRET, slackConfigFiles, slashForm, waitFor } from './slack-helpers.ts';
 

@@ -5,8 +5,8 @@
  * reads and cancels his.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackFake } from '../../fakes/slack-api.ts';
-import { startSlackFake } from '../../fakes/slack-api.ts';
+import type { SlackFake } from '../../../src/providers/slack/fake.ts';
+import { startSlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, listExecutions as listSlack, postSigned, shown, SIGNING_SECRET, signedChannel, slackConfigFiles, slashForm, waitFor } from './slack-helpers.ts';
 import { ALICE, BOB, eventually, getExecution, queuedId, startSmsWorld, text, type SmsWorld } from './twilio-sms-helpers.ts';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { startTwilioFake, type TwilioFake } from '../../fakes/twilio-api.ts';
+import { startTwilioFake, type TwilioFake } from '../../../src/providers/sms/fake.ts';
 
 export const ACCOUNT_SID = `AC${'7'.repeat(32)}`;
 export const AUTH_TOKEN = 'twilio-test-auth-token-42';
@@ -24,7 +24,7 @@ const tasks = Object.fromEntries(
   ]),
 );
 
-const files = (perMinute: number): Record<string, string> => ({
+const files = (perMinute: number, smsChannelExtra = ''): Record<string, string> => ({
   ...tasks,
   'switchboard.yaml': `
 server: { port: 0, public_url: "${PUBLIC_URL}" }
@@ -49,7 +49,7 @@ account_sid: ${ACCOUNT_SID}
 auth_token: ${AUTH_TOKEN}
 from: "${OUR_NUMBER}"
 api_url: \${TWILIO_URL}
-`,
+${smsChannelExtra}`,
   'actions/ops.yaml': `
 name: ops.restart
 runner: shell
@@ -120,9 +120,10 @@ export interface SmsWorld {
   stop(): Promise<void>;
 }
 
-export async function startSmsWorld(opts: { perMinute?: number; files?: Record<string, string>; env?: Record<string, string> } = {}): Promise<SmsWorld> {
+/** `smsChannelExtra`: more YAML keys for channels/sms.yaml (e.g. `whatsapp_template: …`). */
+export async function startSmsWorld(opts: { perMinute?: number; files?: Record<string, string>; env?: Record<string, string>; smsChannelExtra?: string } = {}): Promise<SmsWorld> {
   const fake = await startTwilioFake({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-  const t = await startTestSwitchboard({ files: { ...files(opts.perMinute ?? 30), ...opts.files }, env: { TWILIO_URL: fake.url, ...opts.env } });
+  const t = await startTestSwitchboard({ files: { ...files(opts.perMinute ?? 30, opts.smsChannelExtra), ...opts.files }, env: { TWILIO_URL: fake.url, ...opts.env } });
   return {
     t,
     twilio: fake,

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countSegments } from '../../../src/sinks/sms-segments.ts';
+import { countSegments } from '../../../src/providers/sms/segments.ts';
 import {
   ALICE,
   AUTH_TOKEN,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emailSink } from '../../../src/sinks/email.ts';
+import { emailSink } from '../../../src/providers/email/sink.ts';
 import type { Sink } from '../../../src/sinks/sink.ts';
-import { startSmtpCapture, type SmtpCapture } from '../../fakes/smtp-capture.ts';
+import { startSmtpCapture, type SmtpCapture } from '../../../src/providers/email/fake.ts';
 import { sampleMessage, sinkFailure, testDeps } from './helpers.ts';
 
 describe('emailSink', () => {

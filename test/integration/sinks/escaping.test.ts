@@ -4,7 +4,7 @@
  * the Slack fake, while the alias's own mrkdwn (a config literal) is posted as written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
+import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, SIGNING_SECRET, postSigned, shown, signedChannel, slackConfigFiles, slashForm, waitFor } from '../ingress/slack-helpers.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileSink, type OutboxLine } from '../../../src/sinks/file.ts';
+import { fileSink, type OutboxLine } from '../../../src/providers/file/sink.ts';
 import { sampleMessage, testDeps } from './helpers.ts';
 
 describe('fileSink', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { githubSink } from '../../../src/sinks/github.ts';
+import { githubSink } from '../../../src/providers/github/sink.ts';
 import type { OutboundMessage, Sink } from '../../../src/sinks/sink.ts';
-import { startGithubFake, type GithubFake } from '../../fakes/github-api.ts';
+import { startGithubFake, type GithubFake } from '../../../src/providers/github/fake.ts';
 import { fingerprintOf } from '../../../src/sinks/fingerprint.ts';
 import { sampleMessage, sinkFailure, testDeps } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gitlabSink } from '../../../src/sinks/gitlab.ts';
+import { gitlabSink } from '../../../src/providers/gitlab/sink.ts';
 import type { Sink } from '../../../src/sinks/sink.ts';
-import { startGitlabFake, type GitlabFake } from '../../fakes/gitlab-api.ts';
+import { startGitlabFake, type GitlabFake } from '../../../src/providers/gitlab/fake.ts';
 import { sampleMessage, testDeps } from './helpers.ts';
 
 describe('gitlabSink', () => {

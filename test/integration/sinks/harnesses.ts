@@ -3,23 +3,31 @@
  * contract suite (contract.test.ts) pulls. Error bodies echo the channel's secrets on purpose, so
  * the "no secret in errors" check has something to catch.
  */
-import { emailSink } from '../../../src/sinks/email.ts';
-import { githubSink } from '../../../src/sinks/github.ts';
-import { gitlabSink } from '../../../src/sinks/gitlab.ts';
-import { jiraSink } from '../../../src/sinks/jira.ts';
+import { emailSink } from '../../../src/providers/email/sink.ts';
+import { githubSink } from '../../../src/providers/github/sink.ts';
+import { gitlabSink } from '../../../src/providers/gitlab/sink.ts';
+import { jiraSink } from '../../../src/providers/jira/sink.ts';
 import type { OutboundMessage, Sink } from '../../../src/sinks/sink.ts';
-import { slackSink } from '../../../src/sinks/slack.ts';
-import { smsSink } from '../../../src/sinks/sms.ts';
-import { webhookSink } from '../../../src/sinks/webhook.ts';
-import { startGithubFake } from '../../fakes/github-api.ts';
-import { startGitlabFake } from '../../fakes/gitlab-api.ts';
+import { slackSink } from '../../../src/providers/slack/sink.ts';
+import { smsSink } from '../../../src/providers/sms/sink.ts';
+import { webhookSink } from '../../../src/providers/webhook/sink.ts';
+import { startGithubFake } from '../../../src/providers/github/fake.ts';
+import { startGitlabFake } from '../../../src/providers/gitlab/fake.ts';
 import type { FakeServer } from '../../fakes/http-fake.ts';
-import { jiraError, startJiraFake } from '../../fakes/jira-api.ts';
-import { startSlackFake } from '../../fakes/slack-api.ts';
-import { startSmtpCapture } from '../../fakes/smtp-capture.ts';
-import { startTwilioFake, twilioError } from '../../fakes/twilio-api.ts';
-import { startWebhookReceiver } from '../../fakes/webhook-receiver.ts';
+import { jiraError, startJiraFake } from '../../../src/providers/jira/fake.ts';
+import { startSlackFake } from '../../../src/providers/slack/fake.ts';
+import { startSmtpCapture } from '../../../src/providers/email/fake.ts';
+import { startTwilioFake, twilioError } from '../../../src/providers/sms/fake.ts';
+import { startWebhookReceiver } from '../../../src/providers/webhook/fake.ts';
 import { sampleMessage, testDeps } from './helpers.ts';
+import { discordSink } from '../../../src/providers/discord/sink.ts';
+import { startDiscordFake } from '../../../src/providers/discord/fake.ts';
+import { teamsSink } from '../../../src/providers/teams/sink.ts';
+import { startTeamsFake } from '../../../src/providers/teams/fake.ts';
+import { mattermostSink } from '../../../src/providers/mattermost/sink.ts';
+import { mattermostError, startMattermostFake } from '../../fakes/mattermost-api.ts';
+import { telegramSink } from '../../../src/providers/telegram/sink.ts';
+import { startTelegramFake, telegramError } from '../../../src/providers/telegram/fake.ts';
 
 export type ContractCase = 'delivers' | 'rate-limited' | 'retry-after-date' | 'server-error' | 'permanent' | 'abort' | 'timeout';
 
@@ -220,4 +228,97 @@ export const webhookSubject: ContractSubject = {
   },
 };
 
-export const providerSubjects = [slackSubject, emailSubject, smsSubject, githubSubject, gitlabSubject, jiraSubject, webhookSubject];
+export const mattermostSubject: ContractSubject = {
+  kind: 'mattermost',
+  async start({ timeoutMs }) {
+    const fake = await startMattermostFake({ token: `mm-${TOKEN}` });
+    const sink = mattermostSink.create(
+      mattermostSink.settings.parse({ name: 'mm-test', kind: 'mattermost', api_url: fake.url, token: `mm-${TOKEN}`, command_token: `cmd-${TOKEN}`, default_target: 'a'.repeat(26) }),
+      testDeps({ timeoutMs }),
+    );
+    return {
+      ...http(fake),
+      sink,
+      message: () => sampleMessage(),
+      secrets: [`mm-${TOKEN}`, `cmd-${TOKEN}`],
+      delivered: () => fake.posts.length,
+      rateLimitNext: (ra) => fake.rateLimitNext({ retryAfter: ra, reset: '1' }),
+      serverErrorNext: () => fake.failNext(1, mattermostError(500, 'app.post.save.app_error', `Unable to save the post (session mm-${TOKEN})`)),
+      permanentErrorNext: () => fake.failNext(1, mattermostError(403, 'api.context.permissions.app_error', `You do not have the appropriate permissions (token mm-${TOKEN}, cmd-${TOKEN})`)),
+    };
+  },
+};
+
+export const teamsSubject: ContractSubject = {
+  kind: 'teams',
+  async start({ timeoutMs }) {
+    const fake = await startTeamsFake();
+    const hmac = Buffer.from(TOKEN).toString('base64');
+    const sink = teamsSink.create(teamsSink.settings.parse({ name: 'teams-test', kind: 'teams', webhook_url: fake.webhookUrl, hmac_secret: hmac }), testDeps({ timeoutMs }));
+    // the workflow URL carries its signature (`sig=`): it is the secret an error must not show
+    const sig = new URL(fake.webhookUrl).searchParams.get('sig')!;
+    return {
+      ...http(fake),
+      sink,
+      message: () => sampleMessage(),
+      secrets: [fake.webhookUrl, sig, hmac],
+      delivered: () => fake.cards.length,
+      rateLimitNext: (ra) => fake.failNext(1, { status: 429, headers: { 'retry-after': ra }, body: { error: { code: 'WorkflowTriggeredTooManyTimes', message: 'Rate limit is exceeded. Try again later.' } } }),
+      serverErrorNext: () => fake.failNext(1, { status: 502, body: { error: { code: 'BadGateway', message: `Request to ${fake.webhookUrl} failed (sig ${sig})` } } }),
+      permanentErrorNext: () => fake.failNext(1, { status: 400, body: { error: { code: 'TriggerInputSchemaMismatch', message: `invalid body posted to ${fake.webhookUrl}` } } }),
+    };
+  },
+};
+
+export const telegramSubject: ContractSubject = {
+  kind: 'telegram',
+  async start({ timeoutMs }) {
+    const token = `7000001:${TOKEN}`;
+    const fake = await startTelegramFake({ token });
+    const sink = telegramSink.create(
+      telegramSink.settings.parse({ name: 'tg-test', kind: 'telegram', token, api_url: fake.apiUrl, default_target: '-1001234567890' }),
+      testDeps({ timeoutMs }),
+    );
+    // the Bot API's 429 carries parameters.retry_after (seconds); a Retry-After header is read when that is absent
+    const retryAfter = (ra: string) => (/^\d+$/.test(ra) ? { retry_after: Number(ra) } : undefined);
+    return {
+      ...http(fake),
+      sink,
+      message: () => sampleMessage(),
+      secrets: [token],
+      delivered: () => fake.messages.length,
+      rateLimitNext: (ra) => fake.failNext(1, telegramError(429, `Too Many Requests: retry after ${ra}`, retryAfter(ra), { 'retry-after': ra })),
+      serverErrorNext: () => fake.failNext(1, telegramError(502, `Bad Gateway (bot${token})`)),
+      permanentErrorNext: () => fake.failNext(1, telegramError(403, `Forbidden: bot was blocked by the user (bot${token})`)),
+    };
+  },
+};
+
+export const discordSubject: ContractSubject = {
+  kind: 'discord',
+  async start({ timeoutMs }) {
+    const fake = await startDiscordFake({ botToken: `dc-${TOKEN}` });
+    const sink = discordSink.create(
+      discordSink.settings.parse({ name: 'discord-test', kind: 'discord', application_id: fake.applicationId, token: `dc-${TOKEN}`, api_url: fake.apiUrl, default_target: '1300000000000000001' }),
+      testDeps({ timeoutMs }),
+    );
+    return {
+      ...http(fake),
+      sink,
+      message: () => sampleMessage(),
+      secrets: [`dc-${TOKEN}`],
+      delivered: () => fake.messages.length,
+      // Discord's 429: retry_after (seconds) in the JSON body as well as the Retry-After header
+      rateLimitNext: (ra) =>
+        fake.failNext(1, {
+          status: 429,
+          headers: { 'retry-after': ra, 'x-ratelimit-scope': 'user' },
+          body: { message: 'You are being rate limited.', global: false, ...(/^\d+$/.test(ra) && { retry_after: Number(ra) }) },
+        }),
+      serverErrorNext: () => fake.failNext(1, { status: 502, body: `<html>502 Bad Gateway for Bot dc-${TOKEN}</html>` }),
+      permanentErrorNext: () => fake.failNext(1, { status: 403, body: { message: `Missing Permissions (Bot dc-${TOKEN})`, code: 50013 } }),
+    };
+  },
+};
+
+export const providerSubjects = [slackSubject, emailSubject, smsSubject, githubSubject, gitlabSubject, jiraSubject, webhookSubject, mattermostSubject, teamsSubject, telegramSubject, discordSubject];

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adfText } from '../../../src/sinks/jira-adf.ts';
-import { jiraSink } from '../../../src/sinks/jira.ts';
+import { adfText } from '../../../src/providers/jira/adf.ts';
+import { jiraSink } from '../../../src/providers/jira/sink.ts';
 import type { Sink } from '../../../src/sinks/sink.ts';
-import { startJiraFake, type JiraFake } from '../../fakes/jira-api.ts';
+import { startJiraFake, type JiraFake } from '../../../src/providers/jira/fake.ts';
 import { sampleMessage, testDeps } from './helpers.ts';
 
 describe('jiraSink', () => {

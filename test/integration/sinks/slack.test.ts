@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { slackSink } from '../../../src/sinks/slack.ts';
+import { slackSink } from '../../../src/providers/slack/sink.ts';
 import type { Sink } from '../../../src/sinks/sink.ts';
-import { startSlackFake, type SlackFake } from '../../fakes/slack-api.ts';
+import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { sampleMessage, sinkFailure, testDeps } from './helpers.ts';
 
 describe('slackSink', () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { optOutKey, smsSink } from '../../../src/sinks/sms.ts';
-import { countSegments } from '../../../src/sinks/sms-segments.ts';
+import { optOutKey, smsSink } from '../../../src/providers/sms/sink.ts';
+import { countSegments } from '../../../src/providers/sms/segments.ts';
 import type { Sink } from '../../../src/sinks/sink.ts';
-import { startTwilioFake, type TwilioFake } from '../../fakes/twilio-api.ts';
+import { startTwilioFake, type TwilioFake } from '../../../src/providers/sms/fake.ts';
 import { sampleMessage, sinkFailure, testDeps } from './helpers.ts';
 
 const SID = `AC${'1'.repeat(32)}`;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WebhookPayload } from '../../../src/sinks/webhook.ts';
-import { webhookSink } from '../../../src/sinks/webhook.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../fakes/webhook-receiver.ts';
+import type { WebhookPayload } from '../../../src/providers/webhook/sink.ts';
+import { webhookSink } from '../../../src/providers/webhook/sink.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../src/providers/webhook/fake.ts';
 import { sampleMessage, testDeps } from './helpers.ts';
 
 describe('webhookSink', () => {

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebhookReceiver, type WebhookReceiver } from '../../fakes/webhook-receiver.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../src/providers/webhook/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { launchChromium, shot } from './browser.ts';
 import { ALICE_PASSWORD, API_KEY, BOB_PASSWORD, webConfig } from './fixture.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SignatureError } from '../../../src/auth/signature-error.ts';
-import { isValidSlackRequest, signSlackRequest, verifySlackRequest } from '../../../src/auth/slack-signature.ts';
+import { isValidSlackRequest, signSlackRequest, verifySlackRequest } from '../../../src/providers/slack/signature.ts';
 
 // Slack's own worked example (api.slack.com "Verifying requests from Slack")
 const docsSecret = '8f742231b10e8888abcd99yyyzzz85a5';

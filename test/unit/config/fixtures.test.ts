@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     ['notify-channel-without-rule', 'actions/restart.yaml:7:22  notify.on-failure.routes.1: notify channel "pager" is handled by no rule'],
     // origin and chatops need no rule
     ['alias-notify-channel-without-rule', 'aliases/a.yaml:5:44  notify.on-complete.routes.2: notify channel "ops-room" is handled by no rule'],
-    ['channel-bad-kind', 'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook'],
+    ['channel-bad-kind', 'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook | teams | mattermost | telegram | discord'],
     ['channel-missing-token', 'channels/slack.yaml:1:1  token: required (expected string)'],
     ['duplicate-alias-id', 'aliases/ping.yaml:2:7  name: duplicate alias id "ops.ping" (first defined in aliases/ops/ping.yaml:1)'],
     ['duplicate-channel-name', 'channels/b.yaml:1:7  name: duplicate channel name "out" (first defined in channels/a.yaml:1)'],

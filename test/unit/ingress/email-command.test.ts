@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { extractEmailCommand, firstLine, mailFieldsFromParsed, stripSubjectPrefixes, visibleText } from '../../../src/ingress/email-command.ts';
-import { htmlToText } from '../../../src/ingress/email-html-text.ts';
+import { extractEmailCommand, firstLine, mailFieldsFromParsed, stripSubjectPrefixes, visibleText } from '../../../src/providers/email/command.ts';
+import { htmlToText } from '../../../src/providers/email/html-text.ts';
 import { payloadsDir } from '../../corpus.ts';
 
 const CORPUS = payloadsDir;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelConfig } from '../../../src/config/schema.ts';
-import { emailIdempotencyKey, emailOrigin } from '../../../src/ingress/email-inbound.ts';
+import { emailIdempotencyKey, emailOrigin } from '../../../src/providers/email/inbound.ts';
 import { routeOrigin } from '../../../src/routing/index.ts';
 
 const cmd = { sender: 'alice@example.test', text: 'restart web', subject: 'web is down', messageId: '<m2@x>', references: ['<m0@x>', '<m1@x>'] };

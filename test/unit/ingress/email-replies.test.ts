@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusalReply, slowDownReply } from '../../../src/ingress/email-replies.ts';
+import { refusalReply, slowDownReply } from '../../../src/providers/email/replies.ts';
 
 describe('refusalReply', () => {
   it.each([

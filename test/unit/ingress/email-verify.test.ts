@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
-import { headerFrom, headerFromRaw } from '../../../src/ingress/email-sender.ts';
-import { alignedDomains, authenticateMail, judgeAuthentication, judgeProviderAuth } from '../../../src/ingress/email-verify.ts';
+import { headerFrom, headerFromRaw } from '../../../src/providers/email/sender.ts';
+import { alignedDomains, authenticateMail, judgeAuthentication, judgeProviderAuth } from '../../../src/providers/email/verify.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pemKey = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractEmailCommand } from '../../../src/ingress/email-command.ts';
-import { parseWebhookForm } from '../../../src/ingress/email-form.ts';
-import { headerFromBlock, mailgunMail, postmarkMail, sendgridMail } from '../../../src/ingress/email-providers.ts';
-import { checkBasicAuth, signMailgun, verifyMailgunSignature } from '../../../src/ingress/email-webhook-auth.ts';
-import { forChannel } from '../../../src/ingress/email-webhooks.ts';
-import { headerFrom } from '../../../src/ingress/email-sender.ts';
-import { judgeProviderAuth } from '../../../src/ingress/email-verify.ts';
+import { extractEmailCommand } from '../../../src/providers/email/command.ts';
+import { parseWebhookForm } from '../../../src/providers/email/form.ts';
+import { headerFromBlock, mailgunMail, postmarkMail, sendgridMail } from '../../../src/providers/email/webhook-providers.ts';
+import { checkBasicAuth, signMailgun, verifyMailgunSignature } from '../../../src/providers/email/webhook-auth.ts';
+import { forChannel } from '../../../src/providers/email/webhooks.ts';
+import { headerFrom } from '../../../src/providers/email/sender.ts';
+import { judgeProviderAuth } from '../../../src/providers/email/verify.ts';
 import { payloadsDir } from '../../corpus.ts';
 
 const CORPUS = payloadsDir;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOutcome } from '../../../src/commands/run-command.ts';
 import type { ExecutionRecord } from '../../../src/executions/types.ts';
-import { outcomeReply } from '../../../src/ingress/slack-replies.ts';
+import { outcomeReply } from '../../../src/providers/slack/replies.ts';
 
 const exec = (id: string) => ({ execution: { id } as ExecutionRecord, created: true });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { signSlackRequest } from '../../../src/auth/slack-signature.ts';
+import { signSlackRequest } from '../../../src/providers/slack/signature.ts';
 import type { CommandInput, CommandOutcome } from '../../../src/commands/run-command.ts';
 import { builtinActions } from '../../../src/config/builtins.ts';
 import { channelSchema, mainSchema } from '../../../src/config/schema.ts';
@@ -13,8 +13,8 @@ import type { DeliveryService } from '../../../src/deliveries/types.ts';
 import { UnavailableError } from '../../../src/errors.ts';
 import type { ExecutionRecord, Origin } from '../../../src/executions/types.ts';
 import type { IngressDeps } from '../../../src/ingress/ingress.ts';
-import { slackCommandsIngress } from '../../../src/ingress/slack-commands.ts';
-import { slackEventsIngress } from '../../../src/ingress/slack-events.ts';
+import { slackCommandsIngress } from '../../../src/providers/slack/commands.ts';
+import { slackEventsIngress } from '../../../src/providers/slack/events.ts';
 import { silentLogger } from '../../../src/log.ts';
 
 const SECRET = 'unit-signing-secret';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeSlackText, slackTextToPlain } from '../../../src/ingress/slack-text.ts';
+import { escapeSlackText, slackTextToPlain } from '../../../src/providers/slack/text.ts';
 
 describe('slackTextToPlain', () => {
   it.each([

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { formParams, twilioSignature, verifyTwilioSignature } from '../../../src/auth/twilio-signature.ts';
+import { formParams, twilioSignature, verifyTwilioSignature } from '../../../src/providers/sms/signature.ts';
 
 const TOKEN = '12345abcdef';
 const URL = 'https://sb.example.com/ingress/twilio/sms';

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compileAliases } from '../../../src/aliases/index.ts';
 import type { CommandOutcome } from '../../../src/commands/run-command.ts';
 import type { Config } from '../../../src/config/types.ts';
-import { parseHelpRequest, smsKeyword } from '../../../src/ingress/sms-keywords.ts';
-import { paginateLines, smsHelpPage } from '../../../src/ingress/sms-help.ts';
-import { outcomeReply } from '../../../src/ingress/sms-replies.ts';
-import { smsFormat, truncateToSegments } from '../../../src/ingress/sms-text.ts';
-import { EMPTY_TWIML, escapeXml, twimlMessage } from '../../../src/ingress/twiml.ts';
-import { countSegments } from '../../../src/sinks/sms-segments.ts';
+import { parseHelpRequest, smsKeyword } from '../../../src/providers/sms/keywords.ts';
+import { paginateLines, smsHelpPage } from '../../../src/providers/sms/help.ts';
+import { outcomeReply } from '../../../src/providers/sms/replies.ts';
+import { smsFormat, truncateToSegments } from '../../../src/providers/sms/text.ts';
+import { EMPTY_TWIML, escapeXml, twimlMessage } from '../../../src/providers/sms/twiml.ts';
+import { countSegments } from '../../../src/providers/sms/segments.ts';
 
 describe('smsKeyword', () => {
   it.each([

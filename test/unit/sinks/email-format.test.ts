@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEmail, replySubject, textToHtml } from '../../../src/sinks/email-format.ts';
+import { formatEmail, replySubject, textToHtml } from '../../../src/providers/email/format.ts';
 import type { OutboundMessage } from '../../../src/sinks/sink.ts';
 
 const base: OutboundMessage = { id: 'd1', channel: 'email', subject: 'ops.restart failed', text: 'Failed{~}exit 1', data: {} };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adfText, toAdf } from '../../../src/sinks/jira-adf.ts';
+import { adfText, toAdf } from '../../../src/providers/jira/adf.ts';
 
 describe('toAdf', () => {
   it('makes paragraphs with hard breaks and code blocks from fences', () => {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.ts';
-import { logSink } from '../../../src/sinks/log.ts';
+import { logSink } from '../../../src/providers/log/sink.ts';
 import { createMemorySinkState } from '../../../src/sinks/memory-state.ts';
 
 describe('logSink', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FOLD_LINES, SECTION_LIMIT, foldOutput, formatSlackMessage } from '../../../src/sinks/slack-format.ts';
+import { FOLD_LINES, SECTION_LIMIT, foldOutput, formatSlackMessage } from '../../../src/providers/slack/format.ts';
 
 describe('foldOutput', () => {
   it('wraps multi-line text in a code block', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSegments, fitSegments, isGsm7 } from '../../../src/sinks/sms-segments.ts';
+import { countSegments, fitSegments, isGsm7 } from '../../../src/providers/sms/segments.ts';
 
 describe('countSegments', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhookSignature } from '../../../src/sinks/webhook-signature.ts';
+import { signWebhook, verifyWebhookSignature } from '../../../src/providers/webhook/signature.ts';
 
 describe('signWebhook', () => {
   it('is sha256= and the hex HMAC-SHA256 of "<timestamp>.<body>"', () => {

@@ -1,6 +1,6 @@
 /**
  * The verification snippets of docs/providers/webhooks.md, run as written against our own signer
- * (src/sinks/webhook-signature.ts): a receiver copying them accepts what we send and nothing else.
+ * (src/providers/webhook/signature.ts): a receiver copying them accepts what we send and nothing else.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../../src/sinks/webhook-signature.ts';
+import { signWebhook } from '../../../src/providers/webhook/signature.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '../../../docs/providers/webhooks.md'), 'utf8');
 const block = (lang: string): string => {

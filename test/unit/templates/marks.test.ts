@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toOutboundMessage } from '../../../src/routing/outbound-message.ts';
-import { formatEmail } from '../../../src/sinks/email-format.ts';
-import { formatSlackMessage } from '../../../src/sinks/slack-format.ts';
+import { formatEmail } from '../../../src/providers/email/format.ts';
+import { formatSlackMessage } from '../../../src/providers/slack/format.ts';
 import { escapeMarked, escapeSlack, markValue, stripMarks } from '../../../src/templates/marks.ts';
 import { renderMessage, renderTemplate } from '../../../src/templates/render.ts';
 import type { Notification } from '../../../src/notify/types.ts';

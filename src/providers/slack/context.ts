@@ -1,0 +1,45 @@
+/**
+ * The state the Slack transports (HTTP commands, HTTP events, Socket Mode) share per gateway: the
+ * ingress deps, a logger, our bot's user id per channel, and the per-sender rate limit.
+ */
+import { checkRateLimit, type RateDecision } from '../../auth/rate-limit.ts';
+import { seenIds, type SeenIds } from '../../auth/seen-ids.ts';
+import { hashTagPrefix } from '../../executions/keys.ts';
+import { guarded } from '../../executions/redis.ts';
+import type { Logger } from '../../log.ts';
+import type { IngressDeps } from '../../ingress/ingress.ts';
+import { createBotUserResolver, type BotUserResolver } from './bot-user.ts';
+
+export interface SlackContext {
+  deps: IngressDeps;
+  log: Logger;
+  bots: BotUserResolver;
+  /** `{sb}`: the hash-tagged Redis prefix for dedup and rate-limit keys */
+  keyPrefix: string;
+  /** counts one command of a Slack user against `limits.per_sender_per_minute` */
+  rateLimit(slackUserId: string): Promise<RateDecision>;
+  /** event ids and trigger ids acted on, kept `ingress.seen_ids_days` whatever the execution retention */
+  seen: SeenIds;
+  /** runs a command on `deps.redis` once it is ready; connection failures become UnavailableError */
+  withRedis<T>(fn: (redis: IngressDeps['redis']) => Promise<T>): Promise<T>;
+}
+
+/** @example const ctx = createSlackContext(deps, 'slack-events'); */
+export function createSlackContext(deps: IngressDeps, component: string): SlackContext {
+  const log = deps.logger.child({ component });
+  const keyPrefix = hashTagPrefix(deps.config.main.redis.prefix);
+  const withRedis = <T>(fn: (redis: IngressDeps['redis']) => Promise<T>) => guarded(deps.redis, () => fn(deps.redis));
+  return {
+    deps,
+    log,
+    bots: createBotUserResolver(log),
+    keyPrefix,
+    seen: seenIds(deps.redis, keyPrefix, 'slack', deps.config.main.ingress.seen_ids_days),
+    withRedis,
+    rateLimit: async (slackUserId) => {
+      const rate = await withRedis((redis) => checkRateLimit(redis, keyPrefix, `slack:${slackUserId}`, deps.config.main.limits.per_sender_per_minute, deps.now()));
+      if (!rate.allowed) deps.metrics?.commandReceived('slack', 'rate_limited');
+      return rate;
+    },
+  };
+}

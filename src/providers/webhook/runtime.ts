@@ -1,0 +1,5 @@
+/** a signed JSON POST out. The I/O half, loaded once by the runtime (src/providers/runtimes.ts). */
+import type { ProviderRuntime } from '../provider.ts';
+import { webhookSink } from './sink.ts';
+
+export const runtime: ProviderRuntime = { sink: webhookSink };
