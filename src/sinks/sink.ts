@@ -47,6 +47,25 @@ export interface OutboundMessage {
   options?: Record<string, unknown>;
 }
 
+/** A message as the JSON sinks write it (a file outbox line, a webhook body): `target` with the channel's default filled in. */
+export interface MessageJson {
+  id: string;
+  channel: string;
+  target?: string;
+  subject: string;
+  text: string;
+  data: Record<string, unknown>;
+  execution?: OutboundMessage['execution'];
+}
+
+/**
+ * @example
+ * JSON.stringify({ ...messageJson(m, settings.default_target), sent_at: now })
+ */
+export function messageJson(m: OutboundMessage, defaultTarget: string | undefined): MessageJson {
+  return { id: m.id, channel: m.channel, target: m.target ?? defaultTarget, subject: m.subject, text: m.text, data: m.data, execution: m.execution };
+}
+
 export interface SendResult {
   /** the provider's id for what was created (Slack ts, Twilio SID, issue number...) */
   externalId?: string;

@@ -23,7 +23,7 @@ import { errorBody } from '../../api/errors.ts';
 import { identifySender } from '../../auth/identity.ts';
 import { checkRateLimit, slowDownText } from '../../auth/rate-limit.ts';
 import { seenIds, type SeenIds } from '../../auth/seen-ids.ts';
-import { SignatureError } from '../../auth/signature-error.ts';
+import { firstSigner } from '../../auth/signature-error.ts';
 import { helpText } from '../../commands/help.ts';
 import { deliveryKeys } from '../../deliveries/keys.ts';
 import { createRedisSinkState } from '../../sinks/redis-state.ts';
@@ -33,6 +33,7 @@ import { hashTagPrefix } from '../../executions/keys.ts';
 import { guarded } from '../../executions/redis.ts';
 import type { Origin } from '../../executions/types.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
+import { verifiedOrRefused, type SignatureRefusal } from '../../ingress/signed.ts';
 import type { Logger } from '../../log.ts';
 import { discordCall } from './api.ts';
 import { DISCORD_API_URL, type DiscordChannel } from './manifest.ts';
@@ -70,22 +71,16 @@ export function interactionChannels(channels: Map<string, { kind: string }>): Di
   return [...channels.values()].filter((c): c is DiscordChannel => c.kind === 'discord' && Boolean((c as DiscordChannel).public_key));
 }
 
-/** The channel whose public key signed the request; throws a {@link SignatureError} when none did. */
+/** The channel whose public key signed the request; throws a SignatureError when none did ({@link firstSigner}). */
 export function verifyDiscordChannel(
   channels: readonly DiscordChannel[],
   req: { body: Buffer; timestamp: string | undefined; signature: string | undefined; nowMs: number },
 ): DiscordChannel {
-  let failure: SignatureError | undefined;
-  for (const channel of channels) {
-    try {
-      verifyDiscordRequest({ publicKey: channel.public_key ?? '', ...req });
-      return channel;
-    } catch (err) {
-      if (!(err instanceof SignatureError)) throw err;
-      failure = err;
-    }
-  }
-  throw failure ?? new SignatureError('signature_missing', 'no discord channel has a public_key; inbound Discord is disabled');
+  return firstSigner(
+    channels,
+    (channel) => verifyDiscordRequest({ publicKey: channel.public_key ?? '', ...req }),
+    'no discord channel has a public_key; inbound Discord is disabled',
+  );
 }
 
 interface DiscordContext {
@@ -226,6 +221,12 @@ async function handleButton(ctx: DiscordContext, i: Interaction): Promise<object
   return { type: UPDATE_MESSAGE, data: { content: escapeDiscord(r.message), components: [], allowed_mentions: NO_MENTIONS } };
 }
 
+const DISCORD_REFUSAL: SignatureRefusal = {
+  status: 401,
+  log: 'discord interaction refused: bad signature',
+  message: 'the Discord request signature is missing, stale or wrong; nothing was run',
+};
+
 async function readVerified(
   c: Context,
   channels: readonly DiscordChannel[],
@@ -233,19 +234,10 @@ async function readVerified(
   log: Logger,
 ): Promise<{ channel: DiscordChannel; body: Buffer } | { refused: Response }> {
   const body = Buffer.from(await c.req.arrayBuffer());
-  try {
-    const channel = verifyDiscordChannel(channels, {
-      body,
-      timestamp: c.req.header('x-signature-timestamp'),
-      signature: c.req.header('x-signature-ed25519'),
-      nowMs,
-    });
-    return { channel, body };
-  } catch (err) {
-    if (!(err instanceof SignatureError)) throw err;
-    log.warn({ code: err.code }, 'discord interaction refused: bad signature');
-    return { refused: c.json(errorBody(err.code, 'the Discord request signature is missing, stale or wrong; nothing was run'), 401) };
-  }
+  const v = verifiedOrRefused(c, log, DISCORD_REFUSAL, () =>
+    verifyDiscordChannel(channels, { body, timestamp: c.req.header('x-signature-timestamp'), signature: c.req.header('x-signature-ed25519'), nowMs }),
+  );
+  return 'refused' in v ? v : { channel: v.verified, body };
 }
 
 /**

@@ -5,6 +5,7 @@
  * `allowed_mentions: {parse: []}`. Pure.
  */
 import type { CommandOutcome } from '../../commands/run-command.ts';
+import { chatOutcomeReply, queuedLine, type ReplyStyle } from '../chat-replies.ts';
 import { escapeDiscord } from './render.ts';
 import { NO_MENTIONS } from './sink.ts';
 
@@ -18,6 +19,18 @@ export const CANCEL_ID = 'sb_cancel';
 /** Inline code of a value: a backtick in it becomes `'`, so the span cannot be closed early. */
 const quote = (text: string) => `\`${text.replace(/`/g, "'").replace(/\n/g, ' ')}\``;
 
+/** Discord's Markdown: values as inline code, text and alias names escaped, "Confirmed." before a confirmed command. */
+const DISCORD_STYLE: ReplyStyle = {
+  said: quote,
+  code: quote,
+  name: escapeDiscord,
+  escape: escapeDiscord,
+  bullet: '- ',
+  lineBreak: '\n',
+  help: '`/sb text:help`',
+  queued: (outcome) => `${outcome.confirmed ? 'Confirmed. ' : ''}${queuedLine(outcome, DISCORD_STYLE)}`,
+};
+
 /**
  * The immediate answer to a command outcome; `undefined` = say nothing in particular (an unknown
  * sender when no `ingress.unknown_sender_reply` is configured).
@@ -26,31 +39,7 @@ const quote = (text: string) => `\`${text.replace(/`/g, "'").replace(/\n/g, ' ')
  * outcomeText({ kind: 'forbidden', text: 'restart web', alias: 'ops.restart' }, null) // 'You are not allowed to run `ops.restart`.'
  */
 export function outcomeText(outcome: CommandOutcome, unknownSenderReply: string | null): string | undefined {
-  switch (outcome.kind) {
-    case 'queued': {
-      const ids = outcome.executions.map((s) => s.execution.id).join(', ');
-      return `${outcome.confirmed ? 'Confirmed. ' : ''}Queued ${ids}: ${escapeDiscord(outcome.alias)}`;
-    }
-    case 'none': {
-      const head = `No command matches ${quote(outcome.text)}.`;
-      if (outcome.suggestions.length === 0) return `${head} Try \`/sb text:help\`.`;
-      return [`${head} Did you mean:`, ...outcome.suggestions.map((s) => `- ${quote(s)}`)].join('\n');
-    }
-    case 'ambiguous': {
-      const lines = outcome.candidates.map((c) => `- ${escapeDiscord(c.alias)}: ${quote(c.format)}`);
-      return [`${quote(outcome.text)} matches several commands; be more specific:`, ...lines].join('\n');
-    }
-    case 'invalid':
-      return `${outcome.alias !== undefined ? `Cannot run ${quote(outcome.alias)}: ` : ''}${escapeDiscord(outcome.error)}`;
-    case 'forbidden':
-      return `You are not allowed to run ${quote(outcome.alias)}.`;
-    case 'unknown_user':
-      return unknownSenderReply ?? undefined;
-    case 'pending':
-      return outcome.prompt !== undefined ? escapeDiscord(outcome.prompt) : undefined;
-    case 'confirmation':
-      return escapeDiscord(outcome.result.message);
-  }
+  return chatOutcomeReply(outcome, unknownSenderReply, DISCORD_STYLE);
 }
 
 /** The message fields of an answer (content, buttons), ready for a response or a webhook edit. */

@@ -6,19 +6,12 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { channelSettings } from '../../sinks/settings.ts';
-import { defineSink, SinkError } from '../../sinks/sink.ts';
+import { defineSink, messageJson, SinkError, type MessageJson } from '../../sinks/sink.ts';
 import { throwIfAborted } from '../../sinks/failure.ts';
 
 /** One line of the outbox file. */
-export interface OutboxLine {
+export interface OutboxLine extends MessageJson {
   at: string;
-  id: string;
-  channel: string;
-  target?: string;
-  subject: string;
-  text: string;
-  data: Record<string, unknown>;
-  execution?: { id: string; status: string; action: string; alias?: string; user?: string };
   reply_to?: Record<string, string>;
 }
 
@@ -37,17 +30,7 @@ export const fileSink = defineSink({
     return {
       async send(m, signal) {
         throwIfAborted('file', signal);
-        const line: OutboxLine = {
-          at: new Date().toISOString(),
-          id: m.id,
-          channel: m.channel,
-          target: m.target ?? settings.default_target,
-          subject: m.subject,
-          text: m.text,
-          data: m.data,
-          execution: m.execution,
-          reply_to: m.replyTo,
-        };
+        const line: OutboxLine = { at: new Date().toISOString(), ...messageJson(m, settings.default_target), reply_to: m.replyTo };
         try {
           await mkdir(dirname(path), { recursive: true });
           const handle = await open(path, 'a');

@@ -27,7 +27,6 @@ import { errorBody } from '../../api/errors.ts';
 import { identifySender } from '../../auth/identity.ts';
 import { checkRateLimit, slowDownText, type RateDecision } from '../../auth/rate-limit.ts';
 import { seenIds } from '../../auth/seen-ids.ts';
-import { SignatureError } from '../../auth/signature-error.ts';
 import { helpText } from '../../commands/help.ts';
 import type { CommandOutcome } from '../../commands/run-command.ts';
 import type { ChannelConfig } from '../../config/types.ts';
@@ -36,6 +35,7 @@ import { hashTagPrefix } from '../../executions/keys.ts';
 import { guarded } from '../../executions/redis.ts';
 import type { Origin } from '../../executions/types.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
+import { verifiedOrRefused, type SignatureRefusal } from '../../ingress/signed.ts';
 import type { Logger } from '../../log.ts';
 import type { MattermostChannel } from './manifest.ts';
 import { outcomeReply } from './replies.ts';
@@ -197,15 +197,12 @@ function parseBody(raw: string, type: string | undefined): Record<string, unknow
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
+const MATTERMOST_REFUSAL: SignatureRefusal = { status: 403, log: 'mattermost request refused: missing or wrong token', withPath: true };
+
 /** The channel the token belongs to, or the 403 answer. */
 function verified(c: Context, channels: MattermostChannel[], kind: TokenKind, tokens: string[], log: Logger): MattermostChannel | Response {
-  try {
-    return verifyMattermostToken(channels, kind, tokens);
-  } catch (err) {
-    if (!(err instanceof SignatureError)) throw err;
-    log.warn({ code: err.code, path: c.req.path }, 'mattermost request refused: missing or wrong token');
-    return c.json(errorBody(err.code, err.message), 403);
-  }
+  const v = verifiedOrRefused(c, log, MATTERMOST_REFUSAL, () => verifyMattermostToken(channels, kind, tokens));
+  return 'refused' in v ? v.refused : v.verified;
 }
 
 /** Redis not reachable: nothing was run, and the person is told so. */

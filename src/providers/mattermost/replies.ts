@@ -4,7 +4,19 @@
  * ({@link escapeMattermost}), so a command can never make the bot notify `@channel`. Pure.
  */
 import type { CommandOutcome } from '../../commands/run-command.ts';
+import { chatOutcomeReply, type ReplyStyle } from '../chat-replies.ts';
 import { escapeMattermost, quoteMattermost } from './text.ts';
+
+/** Mattermost's Markdown: values as inline code, text made inert, alias names as they are. */
+const MATTERMOST_STYLE: ReplyStyle = {
+  said: quoteMattermost,
+  code: quoteMattermost,
+  name: (alias) => alias,
+  escape: escapeMattermost,
+  bullet: '- ',
+  lineBreak: '\n',
+  help: '`help`',
+};
 
 /**
  * The immediate answer to a command outcome; `undefined` = say nothing (an unknown sender when no
@@ -14,29 +26,5 @@ import { escapeMattermost, quoteMattermost } from './text.ts';
  * outcomeReply({ kind: 'forbidden', text: 'restart web', alias: 'ops.restart' }, null) // 'You are not allowed to run `ops.restart`.'
  */
 export function outcomeReply(outcome: CommandOutcome, unknownSenderReply: string | null): string | undefined {
-  switch (outcome.kind) {
-    case 'queued': {
-      const ids = outcome.executions.map((s) => s.execution.id).join(', ');
-      return `Queued ${ids}: ${outcome.alias}`;
-    }
-    case 'none': {
-      const head = `No command matches ${quoteMattermost(outcome.text)}.`;
-      if (outcome.suggestions.length === 0) return `${head} Try \`help\`.`;
-      return [`${head} Did you mean:`, ...outcome.suggestions.map((s) => `- ${quoteMattermost(s)}`)].join('\n');
-    }
-    case 'ambiguous': {
-      const lines = outcome.candidates.map((c) => `- ${c.alias}: ${quoteMattermost(c.format)}`);
-      return [`${quoteMattermost(outcome.text)} matches several commands; be more specific:`, ...lines].join('\n');
-    }
-    case 'invalid':
-      return `${outcome.alias !== undefined ? `Cannot run ${quoteMattermost(outcome.alias)}: ` : ''}${escapeMattermost(outcome.error)}`;
-    case 'forbidden':
-      return `You are not allowed to run ${quoteMattermost(outcome.alias)}.`;
-    case 'unknown_user':
-      return unknownSenderReply ?? undefined;
-    case 'pending':
-      return outcome.prompt !== undefined ? escapeMattermost(outcome.prompt) : undefined;
-    case 'confirmation':
-      return escapeMattermost(outcome.result.message);
-  }
+  return chatOutcomeReply(outcome, unknownSenderReply, MATTERMOST_STYLE);
 }

@@ -3,10 +3,16 @@
  * secret signed it, and refuse anything unsigned, stale or forged with 403 before it is parsed.
  */
 import type { Context } from 'hono';
-import { errorBody } from '../../api/errors.ts';
-import { SignatureError } from '../../auth/signature-error.ts';
+import { verifiedOrRefused, type SignatureRefusal } from '../../ingress/signed.ts';
 import type { Logger } from '../../log.ts';
 import { verifySlackChannel, type SlackChannel } from './inbound.ts';
+
+const SLACK_REFUSAL: SignatureRefusal = {
+  status: 403,
+  log: 'slack request refused: bad signature',
+  message: 'the Slack request signature is missing, stale or wrong; nothing was run',
+  withPath: true,
+};
 
 export type VerifiedSlackRequest = { channel: SlackChannel; body: string } | { refused: Response };
 
@@ -17,17 +23,8 @@ export type VerifiedSlackRequest = { channel: SlackChannel; body: string } | { r
  */
 export async function readVerifiedSlackRequest(c: Context, channels: readonly SlackChannel[], nowMs: number, log: Logger): Promise<VerifiedSlackRequest> {
   const body = await c.req.text();
-  try {
-    const channel = verifySlackChannel(channels, {
-      body,
-      timestamp: c.req.header('x-slack-request-timestamp'),
-      signature: c.req.header('x-slack-signature'),
-      nowMs,
-    });
-    return { channel, body };
-  } catch (err) {
-    if (!(err instanceof SignatureError)) throw err;
-    log.warn({ code: err.code, path: c.req.path }, 'slack request refused: bad signature');
-    return { refused: c.json(errorBody(err.code, 'the Slack request signature is missing, stale or wrong; nothing was run'), 403) };
-  }
+  const v = verifiedOrRefused(c, log, SLACK_REFUSAL, () =>
+    verifySlackChannel(channels, { body, timestamp: c.req.header('x-slack-request-timestamp'), signature: c.req.header('x-slack-signature'), nowMs }),
+  );
+  return 'refused' in v ? v : { channel: v.verified, body };
 }

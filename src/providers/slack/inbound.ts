@@ -3,7 +3,7 @@
  * request, and the per-channel context (the channel's config name goes into each origin so the
  * answer leaves through the same workspace).
  */
-import { SignatureError } from '../../auth/signature-error.ts';
+import { firstSigner } from '../../auth/signature-error.ts';
 import { verifySlackRequest } from './signature.ts';
 import type { ChannelConfig } from '../../config/types.ts';
 
@@ -27,21 +27,15 @@ export interface SignedRequest {
 }
 
 /**
- * The channel whose signing secret signed the request; throws a {@link SignatureError} when none did.
+ * The channel whose signing secret signed the request; throws a SignatureError when none did ({@link firstSigner}).
  *
  * 1. No signed channel at all: refused as unsigned (nothing can verify it).
  * 2. Each channel's secret is tried in config order; the first that verifies wins.
  */
 export function verifySlackChannel(channels: readonly SlackChannel[], req: SignedRequest): SlackChannel {
-  let failure: SignatureError | undefined;
-  for (const channel of channels) {
-    try {
-      verifySlackRequest({ signingSecret: channel.signing_secret ?? '', ...req });
-      return channel;
-    } catch (err) {
-      if (!(err instanceof SignatureError)) throw err;
-      failure = err; // missing and stale fail alike for every secret; mismatch is per secret
-    }
-  }
-  throw failure ?? new SignatureError('signature_missing', 'no slack channel has a signing_secret; inbound Slack is disabled');
+  return firstSigner(
+    channels,
+    (channel) => verifySlackRequest({ signingSecret: channel.signing_secret ?? '', ...req }),
+    'no slack channel has a signing_secret; inbound Slack is disabled',
+  );
 }

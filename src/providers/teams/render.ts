@@ -8,6 +8,7 @@ import type { CommandOutcome } from '../../commands/run-command.ts';
 import { plainText } from '../../sinks/render.ts';
 import type { OutboundMessage } from '../../sinks/sink.ts';
 import { escapeMarked } from '../../templates/marks.ts';
+import { chatOutcomeReply, type ReplyStyle } from '../chat-replies.ts';
 
 /** Characters with a meaning in Teams / Adaptive Card Markdown, escaped with a backslash. */
 const MARKDOWN = /[\\`*_{}[\]()<>#+\-!|~]/g;
@@ -89,36 +90,24 @@ export function adaptiveCardMessage(m: { subject?: string; markdown: string; ref
 
 const quote = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
+/** Teams Markdown: values as code spans (shown literally), everything else escaped, lists as paragraphs. */
+const TEAMS_STYLE: ReplyStyle = {
+  said: quote,
+  code: quote,
+  name: escapeTeamsMarkdown,
+  escape: escapeTeamsMarkdown,
+  bullet: '- ',
+  lineBreak: '\n\n',
+  help: '`help`',
+};
+
 /**
  * The inline answer to each pipeline outcome; `undefined` = say nothing. Values are escaped,
- * except inside code spans (which Markdown shows literally).
+ * except inside code spans (which Markdown shows literally); so is `unknownSenderReply`.
  *
  * @example
  * outcomeText({ kind: 'forbidden', text: 'restart web', alias: 'ops.restart' }, null) // 'You are not allowed to run `ops.restart`.'
  */
 export function outcomeText(outcome: CommandOutcome, unknownSenderReply: string | null): string | undefined {
-  switch (outcome.kind) {
-    case 'queued':
-      return `Queued ${outcome.executions.map((s) => s.execution.id).join(', ')}: ${escapeTeamsMarkdown(outcome.alias)}`;
-    case 'none': {
-      const head = `No command matches ${quote(outcome.text)}.`;
-      if (outcome.suggestions.length === 0) return `${head} Try \`help\`.`;
-      return [`${head} Did you mean:`, ...outcome.suggestions.map((s) => `- ${quote(s)}`)].join('\n\n');
-    }
-    case 'ambiguous':
-      return [
-        `${quote(outcome.text)} matches several commands; be more specific:`,
-        ...outcome.candidates.map((c) => `- ${escapeTeamsMarkdown(c.alias)}: ${quote(c.format)}`),
-      ].join('\n\n');
-    case 'invalid':
-      return `${outcome.alias !== undefined ? `Cannot run ${quote(outcome.alias)}: ` : ''}${escapeTeamsMarkdown(outcome.error)}`;
-    case 'forbidden':
-      return `You are not allowed to run ${quote(outcome.alias)}.`;
-    case 'unknown_user':
-      return unknownSenderReply === null ? undefined : escapeTeamsMarkdown(unknownSenderReply);
-    case 'pending':
-      return outcome.prompt !== undefined ? escapeTeamsMarkdown(outcome.prompt) : undefined;
-    case 'confirmation':
-      return escapeTeamsMarkdown(outcome.result.message);
-  }
+  return chatOutcomeReply(outcome, unknownSenderReply === null ? null : escapeTeamsMarkdown(unknownSenderReply), TEAMS_STYLE);
 }

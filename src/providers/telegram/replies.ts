@@ -4,8 +4,19 @@
  * (render.ts), so a sender's own text is shown as typed and never becomes markup. Pure.
  */
 import type { CommandOutcome } from '../../commands/run-command.ts';
+import { chatOutcomeReply, type ReplyStyle } from '../chat-replies.ts';
 
-const quote = (text: string) => `"${text}"`;
+/** Plain text (the sink escapes it): the typed command in quotes, everything else as it is; a queued command gets no answer here. */
+const TELEGRAM_STYLE: ReplyStyle = {
+  said: (text) => `"${text}"`,
+  code: (text) => text,
+  name: (alias) => alias,
+  escape: (text) => text,
+  bullet: '• ',
+  lineBreak: '\n',
+  help: '"help"',
+  queued: () => undefined,
+};
 
 /**
  * The immediate answer to a command outcome; `undefined` = say nothing (a queued command: its
@@ -16,25 +27,5 @@ const quote = (text: string) => `"${text}"`;
  * telegramOutcomeReply({ kind: 'forbidden', text: 'restart web', alias: 'ops.restart' }, null) // 'You are not allowed to run ops.restart.'
  */
 export function telegramOutcomeReply(outcome: CommandOutcome, unknownSenderReply: string | null): string | undefined {
-  switch (outcome.kind) {
-    case 'queued':
-      return undefined;
-    case 'none': {
-      const head = `No command matches ${quote(outcome.text)}.`;
-      if (outcome.suggestions.length === 0) return `${head} Try "help".`;
-      return [`${head} Did you mean:`, ...outcome.suggestions.map((s) => `• ${s}`)].join('\n');
-    }
-    case 'ambiguous':
-      return [`${quote(outcome.text)} matches several commands; be more specific:`, ...outcome.candidates.map((c) => `• ${c.alias}: ${c.format}`)].join('\n');
-    case 'invalid':
-      return `${outcome.alias !== undefined ? `Cannot run ${outcome.alias}: ` : ''}${outcome.error}`;
-    case 'forbidden':
-      return `You are not allowed to run ${outcome.alias}.`;
-    case 'unknown_user':
-      return unknownSenderReply ?? undefined;
-    case 'pending':
-      return outcome.prompt;
-    case 'confirmation':
-      return outcome.result.message;
-  }
+  return chatOutcomeReply(outcome, unknownSenderReply, TELEGRAM_STYLE);
 }

@@ -6,18 +6,11 @@
 import { DEFAULT_TIMEOUT_MS, startDeadline, throwIfAborted } from '../../sinks/failure.ts';
 import { sinkFetch } from '../../sinks/http.ts';
 import { channelSecrets, channelSettings } from '../../sinks/settings.ts';
-import { defineSink } from '../../sinks/sink.ts';
+import { defineSink, messageJson, type MessageJson } from '../../sinks/sink.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature.ts';
 
 /** The JSON body of each POST. */
-export interface WebhookPayload {
-  id: string;
-  channel: string;
-  target?: string;
-  subject: string;
-  text: string;
-  data: Record<string, unknown>;
-  execution?: { id: string; status: string; action: string; alias?: string; user?: string };
+export interface WebhookPayload extends MessageJson {
   sent_at: string;
 }
 
@@ -39,16 +32,7 @@ export const webhookSink = defineSink({
     return {
       async send(m, signal) {
         throwIfAborted('webhook', signal);
-        const payload: WebhookPayload = {
-          id: m.id,
-          channel: m.channel,
-          target: m.target ?? settings.default_target,
-          subject: m.subject,
-          text: m.text,
-          data: m.data,
-          execution: m.execution,
-          sent_at: new Date().toISOString(),
-        };
+        const payload: WebhookPayload = { ...messageJson(m, settings.default_target), sent_at: new Date().toISOString() };
         const body = JSON.stringify(payload);
         const headers: Record<string, string> = {
           ...settings.headers,

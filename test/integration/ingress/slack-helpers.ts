@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { signSlackRequest } from '../../../src/providers/slack/signature.ts';
 import { startSlackFake, type SlackFake, type SlackPosted } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
+import { chatSwitchboardYaml, echoAlias } from '../chat-config.ts';
 import { payloadsDir } from '../../corpus.ts';
 
 export const SIGNING_SECRET = 'slack-signing-SECRET-0123456789abcdef';
@@ -36,29 +37,17 @@ export function slashForm(fields: Record<string, string>): string {
  */
 export function slackConfigFiles(channel: string): Record<string, string> {
   return {
-    'switchboard.yaml': `
-server: { port: 0 }
-redis: { url: "redis://127.0.0.1:6379", prefix: "\${SB_TEST_PREFIX}", start_local: false }
-logging: { level: debug }
-users:
-  alice: { roles: [ops], slack: U2147483697 }
-  dave:  { roles: [ops], slack: U061F7AUR }
-  erin:  { roles: [ops], slack: U043H11ES4V }
-  bob:   { roles: [viewer], slack: U0BOB }
-roles:
-  ops: { permissions: [executions.read_all, executions.cancel_all] }
-  viewer: { permissions: [] }
-api_keys:
-  - { name: test, key: "\${SB_API_KEY}", user: alice }
-executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 2 }
-`,
-    'aliases/echo.yaml': `
-name: echo
-action_ref: core.echo
-description: Say it back
-formats: ["echo {{message}}"]
-result: { format: "echoed: {{ result.message }}" }
-`,
+    'switchboard.yaml': chatSwitchboardYaml({
+      users: [
+        'alice: { roles: [ops], slack: U2147483697 }',
+        'dave:  { roles: [ops], slack: U061F7AUR }',
+        'erin:  { roles: [ops], slack: U043H11ES4V }',
+        'bob:   { roles: [viewer], slack: U0BOB }',
+      ],
+      ops: '[executions.read_all, executions.cancel_all]',
+      viewer: true,
+    }),
+    'aliases/echo.yaml': echoAlias('description: Say it back\n'),
     'aliases/shout.yaml': `
 name: shout
 action_ref: core.echo

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTelegramWebhook } from '../../../src/providers/telegram/set-webhook.ts';
 import { startTelegramFake, type TelegramFake, type TelegramSent } from '../../../src/providers/telegram/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
+import { chatSwitchboardYaml, echoAlias } from '../chat-config.ts';
 import { waitFor } from '../executions/helpers.ts';
 
 const TOKEN = '7000001:SECRET-bot-token-0123456789';
@@ -24,24 +25,11 @@ let nextUpdate = 1000;
 let nextMessage = 50;
 
 const files = {
-  'switchboard.yaml': `
-server: { port: 0 }
-redis: { url: "redis://127.0.0.1:6379", prefix: "\${SB_TEST_PREFIX}", start_local: false }
-users:
-  alice: { roles: [ops], telegram: "${ALICE}" }
-  bob:   { roles: [ops], telegram: "${BOB}" }
-roles:
-  ops: { permissions: [executions.read_all] }
-api_keys:
-  - { name: test, key: "\${SB_API_KEY}", user: alice }
-executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 2 }
-`,
-  'aliases/echo.yaml': `
-name: echo
-action_ref: core.echo
-formats: ["echo {{message}}"]
-result: { format: "echoed: {{ result.message }}" }
-`,
+  'switchboard.yaml': chatSwitchboardYaml({
+    users: [`alice: { roles: [ops], telegram: "${ALICE}" }`, `bob:   { roles: [ops], telegram: "${BOB}" }`],
+    debug: false,
+  }),
+  'aliases/echo.yaml': echoAlias(),
   'aliases/danger.yaml': `
 name: danger
 action_ref: core.echo

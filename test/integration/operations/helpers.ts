@@ -20,15 +20,18 @@ executions: { stalled_interval: 5, shutdown_grace: 2 }
 logging: { level: debug }
 ${extra}`;
 
-export const baseFiles = (): Record<string, string> => ({
-  'switchboard.yaml': mainYaml(),
-  'actions/hello.yaml': `
+/** The `ops.hello` shell action: `echo "hello <who>"`. */
+export const helloAction = `
 name: ops.hello
 runner: shell
 command: [echo, "hello {{ who }}"]
 parameters:
   who: { type: string, required: true }
-`,
+`;
+
+export const baseFiles = (): Record<string, string> => ({
+  'switchboard.yaml': mainYaml(),
+  'actions/hello.yaml': helloAction,
   'aliases/ops/hello.yaml': `
 name: hello
 pack: ops

@@ -14,6 +14,7 @@ import { startDiscordFake, type DiscordFake, type InteractionOptions } from '../
 import { runDiscordRegister } from '../../../src/providers/discord/register.ts';
 import { waitFor } from '../executions/helpers.ts';
 import { startTestSwitchboard, writeConfigDir, type TestSwitchboard } from '../harness.ts';
+import { chatSwitchboardYaml, echoAlias } from '../chat-config.ts';
 
 const BOT_TOKEN = 'discord-bot-SECRET-0123456789abcdef';
 const API_KEY = 'sb-test-SECRET-key-0123456789';
@@ -54,26 +55,8 @@ beforeAll(async () => {
   discord = await startDiscordFake({ botToken: BOT_TOKEN, applicationId: '1100000000000000007' });
   t = await startTestSwitchboard({
     files: {
-      'switchboard.yaml': `
-server: { port: 0 }
-redis: { url: "redis://127.0.0.1:6379", prefix: "\${SB_TEST_PREFIX}", start_local: false }
-logging: { level: debug }
-users:
-  alice: { roles: [ops], discord: "${ALICE}" }
-  bob:   { roles: [ops], discord: "${BOB}" }
-roles:
-  ops: { permissions: [executions.read_all] }
-api_keys:
-  - { name: test, key: "\${SB_API_KEY}", user: alice }
-executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 2 }
-`,
-      'aliases/echo.yaml': `
-name: echo
-action_ref: core.echo
-formats: ["echo {{message}}"]
-ack: { format: "on it: {{ execution.parameters.message }}" }
-result: { format: "echoed: {{ result.message }}" }
-`,
+      'switchboard.yaml': chatSwitchboardYaml({ users: [`alice: { roles: [ops], discord: "${ALICE}" }`, `bob:   { roles: [ops], discord: "${BOB}" }`] }),
+      'aliases/echo.yaml': echoAlias('ack: { format: "on it: {{ execution.parameters.message }}" }\n'),
       'aliases/say.yaml': `
 name: say
 action_ref: core.echo

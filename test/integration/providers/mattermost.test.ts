@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mattermostId, startMattermostFake, type MattermostFake, type MattermostPosted } from '../../fakes/mattermost-api.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
+import { chatSwitchboardYaml, echoAlias } from '../chat-config.ts';
 import { waitFor } from '../executions/helpers.ts';
 
 const BOT_TOKEN = 'mm-bot-SECRET-0123456789abcdef';
@@ -80,27 +81,12 @@ const shown = (p: MattermostPosted) => [p.message, ...(p.props?.attachments ?? [
 function startWorld(perMinute: number): Promise<TestSwitchboard> {
   return startTestSwitchboard({
     files: {
-      'switchboard.yaml': `
-server: { port: 0 }
-redis: { url: "redis://127.0.0.1:6379", prefix: "\${SB_TEST_PREFIX}", start_local: false }
-logging: { level: debug }
-users:
-  alice: { roles: [ops], mattermost: ${ALICE} }
-  bob:   { roles: [viewer], mattermost: ${BOB} }
-roles:
-  ops: { permissions: [executions.read_all] }
-  viewer: { permissions: [] }
-api_keys:
-  - { name: test, key: "\${SB_API_KEY}", user: alice }
-executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 2 }
-limits: { per_sender_per_minute: ${perMinute} }
-`,
-      'aliases/echo.yaml': `
-name: echo
-action_ref: core.echo
-formats: ["echo {{message}}"]
-result: { format: "echoed: {{ result.message }}" }
-`,
+      'switchboard.yaml': chatSwitchboardYaml({
+        users: [`alice: { roles: [ops], mattermost: ${ALICE} }`, `bob:   { roles: [viewer], mattermost: ${BOB} }`],
+        viewer: true,
+        extra: `limits: { per_sender_per_minute: ${perMinute} }\n`,
+      }),
+      'aliases/echo.yaml': echoAlias(),
       'aliases/careful.yaml': `
 name: careful
 action_ref: core.echo

@@ -5,6 +5,7 @@
  * the tests use.
  */
 import { createRequire } from 'node:module';
+import { helloAction } from '../operations/helpers.ts';
 
 export { eventually } from '../operations/helpers.ts';
 
@@ -31,13 +32,7 @@ api_keys:
   - { name: hubot, key: "${KEYS.hubot}", user: hubot, act_as_others: true }
 executions: { stalled_interval: 5, shutdown_grace: 2 }
 `,
-  'actions/hello.yaml': `
-name: ops.hello
-runner: shell
-command: [echo, "hello {{ who }}"]
-parameters:
-  who: { type: string, required: true }
-`,
+  'actions/hello.yaml': helloAction,
   'aliases/ops/hello.yaml': `
 name: hello
 pack: ops
