@@ -168,7 +168,15 @@ export async function startWorld(opts: { concurrency: number; receiver?: Receive
   async function send(i: number): Promise<string> {
     if (i % 2 === 1) {
       const sid = `SM${randomBytes(16).toString('hex')}`;
-      const form = { MessageSid: sid, SmsMessageSid: sid, AccountSid: `AC${'b'.repeat(32)}`, From: phoneOf(i % USERS), To: OUR_NUMBER, Body: `bench ${i}`, NumMedia: '0' };
+      const form = {
+        MessageSid: sid,
+        SmsMessageSid: sid,
+        AccountSid: `AC${'b'.repeat(32)}`,
+        From: phoneOf(i % USERS),
+        To: OUR_NUMBER,
+        Body: `bench ${i}`,
+        NumMedia: '0',
+      };
       const res = await fetch(`${url}/ingress/twilio/sms`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, SMS_URL, form) },

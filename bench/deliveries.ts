@@ -66,11 +66,15 @@ async function bareBullmq(n: number): Promise<number> {
   await new Promise((r) => producer.once('ready', r));
   const queue = new Queue('deliveries', { connection: producer, prefix });
   const conn = workerConnection(REDIS_URL);
-  const worker = new Worker('deliveries', async (job) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job.data) });
-    await res.body?.cancel();
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  }, { connection: conn, prefix, concurrency: CONCURRENCY });
+  const worker = new Worker(
+    'deliveries',
+    async (job) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job.data) });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    },
+    { connection: conn, prefix, concurrency: CONCURRENCY },
+  );
   await worker.waitUntilReady();
   received = 0;
   const t0 = performance.now();

@@ -28,7 +28,12 @@ const EXEC_CONCURRENCY = 20;
 /** delivery worker concurrency on both sides (Switchboard's default) */
 const DELIVERY_CONCURRENCY = 20;
 
-interface Run { perSec: number; p50: number; p99: number; peakRssMb: number }
+interface Run {
+  perSec: number;
+  p50: number;
+  p99: number;
+  peakRssMb: number;
+}
 
 const receiver = await startReceiver();
 let peakRss = 0;
@@ -54,7 +59,9 @@ async function bareChain(n: number, offset: number, r: Receiver): Promise<Run> {
     'executions',
     async (job) => {
       const { n: k } = job.data as { n: number };
-      await delivQ.addBulk(['a', 'b'].map((ch) => ({ name: 'webhook', data: { n: k, ch }, opts: { jobId: `${job.id}-${ch}`, attempts: 3, removeOnComplete: true } })));
+      await delivQ.addBulk(
+        ['a', 'b'].map((ch) => ({ name: 'webhook', data: { n: k, ch }, opts: { jobId: `${job.id}-${ch}`, attempts: 3, removeOnComplete: true } })),
+      );
       return { ok: true };
     },
     { connection: execConn, prefix, concurrency: EXEC_CONCURRENCY, removeOnComplete: { count: 0 } },

@@ -64,7 +64,9 @@ async function bareBullmq(n: number): Promise<number> {
   const counter = doneAfter(n);
   const workerConn = workerConnection(REDIS_URL);
   const worker = new Worker('executions', async () => null, {
-    connection: workerConn, prefix, concurrency: CONCURRENCY,
+    connection: workerConn,
+    prefix,
+    concurrency: CONCURRENCY,
   });
   worker.on('completed', counter.tick);
   await worker.waitUntilReady();
@@ -90,7 +92,18 @@ function benchConfig(prefix: string): Config {
   const noop: ActionConfig = { ...base, name: 'core.noop', ref: 'core.noop', runner: 'builtin', builtin: 'noop' };
   // a module action doing next to nothing: the general (non-instant) path
   const mod: ActionConfig = { ...base, name: 'bench.add', ref: 'bench.add', runner: 'module', module: 'actions.ts', export: 'add' };
-  return { dir: MODULE_DIR, main, actions: new Map([[noop.ref, noop], [mod.ref, mod]]), aliases: [], channels: new Map(), rules: [], secrets: [] };
+  return {
+    dir: MODULE_DIR,
+    main,
+    actions: new Map([
+      [noop.ref, noop],
+      [mod.ref, mod],
+    ]),
+    aliases: [],
+    channels: new Map(),
+    rules: [],
+    secrets: [],
+  };
 }
 
 const MODULE_DIR = fileURLToPath(new URL('../test/integration/executions/fixtures/', import.meta.url));
@@ -103,8 +116,14 @@ async function switchboard(n: number, actionRef = 'core.noop'): Promise<number> 
   const counter = doneAfter(n);
   let failed = 0;
   const worker = await startExecutionWorker({
-    config, logger: silentLogger,
-    hooks: { onTerminal: async (e) => { if (e.status !== 'succeeded') failed++; counter.tick(); } },
+    config,
+    logger: silentLogger,
+    hooks: {
+      onTerminal: async (e) => {
+        if (e.status !== 'succeeded') failed++;
+        counter.tick();
+      },
+    },
   });
   await service.ping();
   const t0 = performance.now();
@@ -138,25 +157,27 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ratios = sb.map((x, i) => x / bare[i]!);
 const fullRatios = full.map((x, i) => x / bare[i]!);
 const cpu = (key: string) => Math.round(median(cpuPerJob[key]!.slice(1)));
-console.log(JSON.stringify({
-  bench: 'executions',
-  n: N,
-  rounds: ROUNDS,
-  worker_concurrency: CONCURRENCY,
-  submits_in_flight: IN_FLIGHT,
-  bullmq_jobs_per_sec: Math.round(median(bare)),
-  switchboard_executions_per_sec: Math.round(median(sb)),
-  ratio: Number(median(ratios).toFixed(3)),
-  ratio_min: Number(Math.min(...ratios).toFixed(3)),
-  ratio_max: Number(Math.max(...ratios).toFixed(3)),
-  full_path: {
-    action: 'module no-op (queued -> running -> succeeded)',
-    executions_per_sec: Math.round(median(full)),
-    ratio: Number(median(fullRatios).toFixed(3)),
-    ratio_min: Number(Math.min(...fullRatios).toFixed(3)),
-  },
-  node_cpu_us_per_job: { bullmq: cpu('bullmq'), switchboard: cpu('core.noop'), full_path: cpu('bench.add') },
-  per_round: { bullmq: bare.map(Math.round), switchboard: sb.map(Math.round), full_path: full.map(Math.round) },
-  target_ratio: 0.5,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'executions',
+    n: N,
+    rounds: ROUNDS,
+    worker_concurrency: CONCURRENCY,
+    submits_in_flight: IN_FLIGHT,
+    bullmq_jobs_per_sec: Math.round(median(bare)),
+    switchboard_executions_per_sec: Math.round(median(sb)),
+    ratio: Number(median(ratios).toFixed(3)),
+    ratio_min: Number(Math.min(...ratios).toFixed(3)),
+    ratio_max: Number(Math.max(...ratios).toFixed(3)),
+    full_path: {
+      action: 'module no-op (queued -> running -> succeeded)',
+      executions_per_sec: Math.round(median(full)),
+      ratio: Number(median(fullRatios).toFixed(3)),
+      ratio_min: Number(Math.min(...fullRatios).toFixed(3)),
+    },
+    node_cpu_us_per_job: { bullmq: cpu('bullmq'), switchboard: cpu('core.noop'), full_path: cpu('bench.add') },
+    per_round: { bullmq: bare.map(Math.round), switchboard: sb.map(Math.round), full_path: full.map(Math.round) },
+    target_ratio: 0.5,
+  }),
+);
 process.exit(0);

@@ -47,14 +47,17 @@ const write = (rel: string, text: string) => {
   mkdirSync(dirname(join(dir, rel)), { recursive: true });
   writeFileSync(join(dir, rel), text);
 };
-write('switchboard.yaml', `
+write(
+  'switchboard.yaml',
+  `
 server: { port: 0, public_url: "${PUBLIC_URL}" }
 redis: { url: "${REDIS_URL}", prefix: "${prefix}", start_local: false }
 users:
   alice: { roles: [ops], phone: "${FROM}" }
 limits: { per_sender_per_minute: 100000000 }
 logging: { level: silent }
-`);
+`,
+);
 write('channels/sms.yaml', `name: sms\nkind: sms\naccount_sid: ${ACCOUNT}\nauth_token: ${TOKEN}\nfrom: "${TO}"\n`);
 write('actions/restart.yaml', `name: ops.restart\nrunner: shell\ncommand: [echo, "{{ service }}"]\nparameters:\n  service: { type: string, required: true }\n`);
 const verbs = ['restart', 'deploy', 'drain', 'scale', 'flush', 'rotate', 'backup', 'check', 'purge', 'sync'];
@@ -76,7 +79,13 @@ const gatewayApp = createApp({ config, matcher, executions, deliveries, logger: 
 gatewayApp.route(
   '/ingress',
   twilioSmsIngress.routes({
-    config, matcher, executions, deliveries, logger: silentLogger, redis, now: () => Date.now(),
+    config,
+    matcher,
+    executions,
+    deliveries,
+    logger: silentLogger,
+    redis,
+    now: () => Date.now(),
     runCommand: (input) => runCommand({ config, matcher, executions, deliveries, logger: silentLogger }, input),
   }),
 );
@@ -103,9 +112,19 @@ function signedRequests(n: number): { body: string; signature: string }[] {
     const sid = `SM${runId}${(seq++).toString(16).padStart(24, '0')}`;
     const i = seq % 200;
     const params = {
-      MessageSid: sid, SmsSid: sid, SmsMessageSid: sid, AccountSid: ACCOUNT, From: FROM, To: TO,
-      Body: `${verbs[i % verbs.length]} cluster${i} web-${seq}`, NumMedia: '0', NumSegments: '1',
-      SmsStatus: 'received', ApiVersion: '2010-04-01', FromCountry: 'US', ToCountry: 'US',
+      MessageSid: sid,
+      SmsSid: sid,
+      SmsMessageSid: sid,
+      AccountSid: ACCOUNT,
+      From: FROM,
+      To: TO,
+      Body: `${verbs[i % verbs.length]} cluster${i} web-${seq}`,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsStatus: 'received',
+      ApiVersion: '2010-04-01',
+      FromCountry: 'US',
+      ToCountry: 'US',
     };
     return { body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(TOKEN, SIGNED_URL, params) };
   });

@@ -21,7 +21,13 @@ const world = await startWorld({ concurrency: 20 });
 // warm up (JIT, Lua scripts, connections)
 await closedLoop({ lanes: 20, total: 400, send: world.send, receiver: world.receiver, perCommand: 2 });
 
-interface Sample { t: number; rss: number; heapUsed: number; heapTotal: number; external: number }
+interface Sample {
+  t: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
 const samples: Sample[] = [];
 const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
 const t0 = performance.now();
@@ -60,12 +66,14 @@ await new Promise<void>((resolve) => {
       const start = performance.now();
       world
         .send(n)
-        .then((id) => world.receiver.waitFor(id, 2).then((last) => {
-          latencies.push(last - start);
-          if (latencies.length > 200_000) latencies.splice(0, 100_000);
-          world.receiver.forget(id);
-          completed++;
-        }))
+        .then((id) =>
+          world.receiver.waitFor(id, 2).then((last) => {
+            latencies.push(last - start);
+            if (latencies.length > 200_000) latencies.splice(0, 100_000);
+            world.receiver.forget(id);
+            completed++;
+          }),
+        )
         .catch(() => void failed++)
         .finally(() => void outstanding--);
     }

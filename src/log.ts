@@ -115,7 +115,13 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const dest = (settings.destination ?? process.stdout) as NodeJS.WritableStream;
   const scrubbing = {
     write(line: string) {
-      dest.write(scrubLine(line, secretsOf().filter((s) => s.length >= MIN_SECRET), mask));
+      dest.write(
+        scrubLine(
+          line,
+          secretsOf().filter((s) => s.length >= MIN_SECRET),
+          mask,
+        ),
+      );
     },
   };
   return pino(options, scrubbing as pino.DestinationStream);

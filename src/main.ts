@@ -66,7 +66,15 @@ export interface StartOptions {
 
 /** Ingress paths refusing a request with 401/403 = a forged (unverifiable) command, by source. */
 const forgedSource = (path: string) =>
-  path.startsWith('/ingress/twilio') ? 'sms' : path.startsWith('/ingress/slack') ? 'slack' : path.startsWith('/ingress/email') ? 'email' : path.startsWith('/ingress/mattermost') ? 'mattermost' : undefined;
+  path.startsWith('/ingress/twilio')
+    ? 'sms'
+    : path.startsWith('/ingress/slack')
+      ? 'slack'
+      : path.startsWith('/ingress/email')
+        ? 'email'
+        : path.startsWith('/ingress/mattermost')
+          ? 'mattermost'
+          : undefined;
 
 /**
  * @example
@@ -195,10 +203,18 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     if (opts.role !== 'worker') {
       // listeners (SMTP, Slack Socket Mode) keep their sockets across reloads and read the current generation per command
       const live: IngressDeps = {
-        get config() { return current().config; },
-        get matcher() { return current().matcher; },
-        get executions() { return current().executions!; },
-        get deliveries() { return current().deliveries; },
+        get config() {
+          return current().config;
+        },
+        get matcher() {
+          return current().matcher;
+        },
+        get executions() {
+          return current().executions!;
+        },
+        get deliveries() {
+          return current().deliveries;
+        },
         logger,
         redis,
         metrics,

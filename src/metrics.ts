@@ -6,7 +6,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type CommandOutcomeLabel =
-  | 'queued' | 'none' | 'ambiguous' | 'invalid' | 'forbidden' | 'unknown_user' | 'rate_limited' | 'forged' | 'pending' | 'confirmation';
+  | 'queued'
+  | 'none'
+  | 'ambiguous'
+  | 'invalid'
+  | 'forbidden'
+  | 'unknown_user'
+  | 'rate_limited'
+  | 'forged'
+  | 'pending'
+  | 'confirmation';
 export type DeliveryOutcomeLabel = 'sent' | 'failed' | 'skipped' | 'retried';
 export type QueueName = 'executions' | 'deliveries';
 export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed';
@@ -41,8 +50,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const registers = [registry];
-  const commands = new Counter({ name: 'switchboard_commands_total', help: 'Commands received, by source and outcome', labelNames: ['source', 'outcome'], registers });
-  const executions = new Counter({ name: 'switchboard_executions_total', help: 'Executions that reached a terminal status', labelNames: ['status'], registers });
+  const commands = new Counter({
+    name: 'switchboard_commands_total',
+    help: 'Commands received, by source and outcome',
+    labelNames: ['source', 'outcome'],
+    registers,
+  });
+  const executions = new Counter({
+    name: 'switchboard_executions_total',
+    help: 'Executions that reached a terminal status',
+    labelNames: ['status'],
+    registers,
+  });
   const runTime = new Histogram({
     name: 'switchboard_execution_run_seconds',
     help: 'Run time of executions (started to finished), by action',
@@ -50,12 +69,30 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
     registers,
   });
-  const deliveries = new Counter({ name: 'switchboard_deliveries_total', help: 'Delivery attempts, by channel kind and outcome', labelNames: ['kind', 'outcome'], registers });
-  const retries = new Counter({ name: 'switchboard_delivery_retries_total', help: 'Delivery attempts that failed and will be retried', labelNames: ['kind'], registers });
+  const deliveries = new Counter({
+    name: 'switchboard_deliveries_total',
+    help: 'Delivery attempts, by channel kind and outcome',
+    labelNames: ['kind', 'outcome'],
+    registers,
+  });
+  const retries = new Counter({
+    name: 'switchboard_delivery_retries_total',
+    help: 'Delivery attempts that failed and will be retried',
+    labelNames: ['kind'],
+    registers,
+  });
   const dead = new Counter({ name: 'switchboard_deliveries_dead_total', help: 'Deliveries that failed for good', labelNames: ['kind'], registers });
-  const fallbacks = new Counter({ name: 'switchboard_delivery_fallbacks_total', help: 'Fallback deliveries queued after a delivery failed for good', registers });
+  const fallbacks = new Counter({
+    name: 'switchboard_delivery_fallbacks_total',
+    help: 'Fallback deliveries queued after a delivery failed for good',
+    registers,
+  });
   const reloads = new Counter({ name: 'switchboard_config_reloads_total', help: 'Config reloads, by result', labelNames: ['result'], registers });
-  const lastReload = new Gauge({ name: 'switchboard_config_last_reload_success', help: '1 when the last config reload (or the start) succeeded, else 0', registers });
+  const lastReload = new Gauge({
+    name: 'switchboard_config_last_reload_success',
+    help: '1 when the last config reload (or the start) succeeded, else 0',
+    registers,
+  });
   lastReload.set(1);
 
   const queues = new Map<QueueName, QueueCounts>();
@@ -102,6 +139,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e: unknown) => (clearTimeout(t), reject(e)));
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e)),
+    );
   });
 }

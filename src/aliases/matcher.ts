@@ -27,10 +27,7 @@ export interface Hit {
  *   formats: ['restart {{service}} on {{host}}'], immutableParameters: {} }]);
  * matcher.match('Restart web on prod') // { kind: 'matched', params: { service: 'web', host: 'prod' }, ... }
  */
-export function compileAliases(
-  specs: AliasSpec[],
-  opts: { maxLength?: number } = {},
-): { matcher: IndexedAliasMatcher; problems: FormatProblem[] } {
+export function compileAliases(specs: AliasSpec[], opts: { maxLength?: number } = {}): { matcher: IndexedAliasMatcher; problems: FormatProblem[] } {
   const table = buildFormatTable(specs);
   return { matcher: new IndexedAliasMatcher(table, opts.maxLength ?? MAX_COMMAND_LENGTH), problems: table.problems };
 }
@@ -125,13 +122,7 @@ function tryAll(candidates: FormatSlot[], head: string, extras: Record<string, s
 }
 
 /** Whether a slot may match: the text opens with its lead word and holds all its required words. */
-function consider(
-  s: FormatSlot,
-  stamp: number,
-  words: Set<string>,
-  first: string | undefined,
-  only: ((aliasId: string) => boolean) | undefined,
-): boolean {
+function consider(s: FormatSlot, stamp: number, words: Set<string>, first: string | undefined, only: ((aliasId: string) => boolean) | undefined): boolean {
   s.stamp = stamp;
   if (s.format.lead !== undefined && s.format.lead !== first) return false;
   const required = s.format.indexWords;

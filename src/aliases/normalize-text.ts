@@ -19,12 +19,7 @@ const ON_WROTE = /^\s*On\b.*\bwrote:\s*$/;
  */
 export function normalizeText(text: string, source: Source, opts: { botNames?: string[]; botUserId?: string } = {}): string {
   // 1. line ends, Unicode blanks and curly quotes
-  let t = text
-    .replace(/\r\n?/g, '\n')
-    .replace(UNICODE_BLANKS, ' ')
-    .replace(ZERO_WIDTH, '')
-    .replace(SINGLE_QUOTES, "'")
-    .replace(DOUBLE_QUOTES, '"');
+  let t = text.replace(/\r\n?/g, '\n').replace(UNICODE_BLANKS, ' ').replace(ZERO_WIDTH, '').replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"');
   // 2. email: the first paragraph above a signature or a quoted reply
   if (source === 'email') t = firstParagraph(t);
   // 3. one leading bot address

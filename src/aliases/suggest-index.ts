@@ -142,10 +142,7 @@ export class SuggestIndex {
       }
     }
     const rarest = (a: Int32Array, b: Int32Array) => a.length - b.length;
-    const lists = [
-      ...pairLists.sort(rarest),
-      ...strong.map((id) => this.single[id]!).sort(rarest),
-    ];
+    const lists = [...pairLists.sort(rarest), ...strong.map((id) => this.single[id]!).sort(rarest)];
     // 3. score the entries met, each once, within the budgets; keep the best entry of each display,
     //    best first and declaration order on ties (what sorting every score would give)
     const stamp = ++this.stamp;

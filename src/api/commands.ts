@@ -66,7 +66,12 @@ export function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pen
     case 'confirmation': {
       // a reply to a confirmation sent as a command (`NO`, a wrong code): what became of it
       const r = outcome.result;
-      const status = r.answer === 'locked' ? (429 as const) : r.answer === 'wrong' || r.answer === 'code_needed' || r.answer === 'not_found' ? (422 as const) : (200 as const);
+      const status =
+        r.answer === 'locked'
+          ? (429 as const)
+          : r.answer === 'wrong' || r.answer === 'code_needed' || r.answer === 'not_found'
+            ? (422 as const)
+            : (200 as const);
       return { status, body: { ...errorBody(r.answer === 'wrong' ? 'wrong_code' : `confirmation_${r.answer}`, r.message) } };
     }
   }

@@ -15,7 +15,9 @@ import { createExecutionView } from './execution-view.ts';
 import type { ApiEnv, AppDeps } from './types.ts';
 
 const bodySchema = z.object({
-  code: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') }).regex(/^\d{1,12}$/, { error: 'must be the digits you were sent' }),
+  code: z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+    .regex(/^\d{1,12}$/, { error: 'must be the digits you were sent' }),
 });
 
 /** @example app.route('/executions', confirmRoutes(deps)) // next to executionRoutes */

@@ -6,14 +6,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import {
-  AuthError,
-  ForbiddenError,
-  NotFoundError,
-  ParameterError,
-  SwitchboardError,
-  UnavailableError,
-} from '../errors.ts';
+import { AuthError, ForbiddenError, NotFoundError, ParameterError, SwitchboardError, UnavailableError } from '../errors.ts';
 import { redactText, type Logger } from '../log.ts';
 
 /** A request the API refuses as written (bad JSON 400, invalid body 422, too large 413). */
@@ -48,16 +41,13 @@ interface Translated {
 
 function translate(err: unknown): Translated | undefined {
   if (err instanceof RequestError) return { status: err.status, body: errorBody(err.code, err.message) };
-  if (err instanceof AuthError)
-    return { status: 401, body: errorBody(err.code, err.message), headers: { 'WWW-Authenticate': 'Bearer' } };
+  if (err instanceof AuthError) return { status: 401, body: errorBody(err.code, err.message), headers: { 'WWW-Authenticate': 'Bearer' } };
   if (err instanceof ForbiddenError) return { status: 403, body: errorBody(err.code, err.message) };
   if (err instanceof NotFoundError) return { status: 404, body: errorBody(err.code, err.message) };
-  if (err instanceof ParameterError)
-    return { status: 422, body: errorBody(err.code, err.message, { parameter: err.parameter }) };
+  if (err instanceof ParameterError) return { status: 422, body: errorBody(err.code, err.message, { parameter: err.parameter }) };
   if (err instanceof UnavailableError) return { status: 503, body: errorBody(err.code, err.message) };
   if (err instanceof z.ZodError) return { status: 400, body: errorBody('invalid_request', describeZodError(err)) };
-  if (err instanceof HTTPException && err.status < 500)
-    return { status: err.status, body: errorBody('http_error', err.message || 'request refused') };
+  if (err instanceof HTTPException && err.status < 500) return { status: err.status, body: errorBody('http_error', err.message || 'request refused') };
   return undefined;
 }
 

@@ -67,15 +67,11 @@ export function resultView(result: unknown): unknown {
 }
 
 /** Builds the function that turns records into API views for this config. */
-export function createExecutionView(
-  config: Pick<Config, 'actions' | 'secrets'>,
-): (rec: ExecutionRecord, access: ViewAccess) => ExecutionView {
+export function createExecutionView(config: Pick<Config, 'actions' | 'secrets'>): (rec: ExecutionRecord, access: ViewAccess) => ExecutionView {
   const secrets = config.secrets;
   return (rec, access) => {
     const spec = config.actions.get(rec.action)?.parameters ?? {};
-    const params = Object.fromEntries(
-      Object.entries(rec.params).map(([k, v]) => [k, spec[k]?.secret === true ? MASK : v]),
-    );
+    const params = Object.fromEntries(Object.entries(rec.params).map(([k, v]) => [k, spec[k]?.secret === true ? MASK : v]));
     const view: ExecutionView = {
       id: rec.id,
       status: rec.status,

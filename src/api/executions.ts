@@ -68,7 +68,8 @@ export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
   app.post('/:id/rerun', async (c) => {
     const who = actor(c);
     const rec = await readable(c.req.param('id'), who);
-    if (rec.alias === undefined) throw new RequestError(422, 'not_rerunnable', `${rec.id} ran ${rec.action} without an alias (a notification or the CLI): only a command can be re-run`);
+    if (rec.alias === undefined)
+      throw new RequestError(422, 'not_rerunnable', `${rec.id} ran ${rec.action} without an alias (a notification or the CLI): only a command can be re-run`);
     const key = c.get('apiKey');
     const outcome = await runCommand(deps, {
       text: rec.text ?? rec.alias,
@@ -78,8 +79,12 @@ export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
       rerun: { alias: rec.alias, action: rec.action, params: rec.params },
     });
     if (outcome.kind === 'queued' || outcome.kind === 'pending') {
-      const confirmation = outcome.kind === 'pending' && outcome.confirmation && { code: outcome.confirmation.code, expires_at: outcome.confirmation.expiresAt };
-      return c.json({ execution: view(outcome.execution, { origin: true }), created: outcome.created, rerun_of: rec.id, ...(confirmation && { confirmation }) }, 202);
+      const confirmation = outcome.kind === 'pending' &&
+        outcome.confirmation && { code: outcome.confirmation.code, expires_at: outcome.confirmation.expiresAt };
+      return c.json(
+        { execution: view(outcome.execution, { origin: true }), created: outcome.created, rerun_of: rec.id, ...(confirmation && { confirmation }) },
+        202,
+      );
     }
     const { status, body } = refusal(outcome);
     return c.json(body, status);

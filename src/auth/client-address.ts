@@ -60,7 +60,10 @@ export function proxyTrust(entries: readonly string[]): ProxyTrust {
 export function clientAddress(peer: string, forwardedFor: string | undefined, trust: ProxyTrust): string {
   let client = normalizeAddress(peer);
   if (!trust.trusts(client) || !forwardedFor) return client;
-  const hops = forwardedFor.split(',').map(normalizeAddress).filter((h) => h !== '');
+  const hops = forwardedFor
+    .split(',')
+    .map(normalizeAddress)
+    .filter((h) => h !== '');
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     client = hop;

@@ -44,7 +44,8 @@ const b64 = /^[A-Za-z0-9+/]+={0,2}$/;
  */
 export function parsePasswordHash(encoded: string): PasswordHash | string {
   const parts = encoded.split('$');
-  if (parts.length !== 4 || parts[0] !== 'scrypt') return 'is not a password hash: make one with `switchboard hash-password` (expected scrypt$N=...,r=...,p=...$SALT$HASH)';
+  if (parts.length !== 4 || parts[0] !== 'scrypt')
+    return 'is not a password hash: make one with `switchboard hash-password` (expected scrypt$N=...,r=...,p=...$SALT$HASH)';
   const [, paramText = '', saltText = '', hashText = ''] = parts;
   const params: Partial<Record<keyof ScryptParams, number>> = {};
   for (const pair of paramText.split(',')) {

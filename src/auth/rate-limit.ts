@@ -100,7 +100,11 @@ const answeredOrSlidingScript = defineScript<'curr' | 'prev' | 'answer' | 'done'
 
 function keysAndArgs(prefix: string, sender: string, perMinute: number, nowMs: number) {
   const elapsed = elapsedInWindow(nowMs);
-  return { curr: rateKey(prefix, sender, nowMs), prev: rateKey(prefix, sender, nowMs - WINDOW_MS), args: [perMinute, elapsed, WINDOW_MS, RATE_KEY_TTL] as const };
+  return {
+    curr: rateKey(prefix, sender, nowMs),
+    prev: rateKey(prefix, sender, nowMs - WINDOW_MS),
+    args: [perMinute, elapsed, WINDOW_MS, RATE_KEY_TTL] as const,
+  };
 }
 
 /**

@@ -64,7 +64,10 @@ function describe(text: string, r: MatchResult): string {
 
 /** One line for one result (batch mode: as many output lines as input lines). */
 export function describeLine(text: string, r: MatchResult): string {
-  const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  const params = (p: Record<string, unknown>) =>
+    Object.entries(p)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
   switch (r.kind) {
     case 'matched': {
       const sets = r.multiple ?? [r.params];

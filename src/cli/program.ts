@@ -34,9 +34,7 @@ class SwitchboardCommand extends Command {
 
   unknownOption(flag: string): void {
     const name = flag.split('=', 1)[0] ?? flag;
-    const owners = (this.parent?.commands ?? [])
-      .filter((c) => c !== this && c.options.some((o) => o.long === name || o.short === name))
-      .map((c) => c.name());
+    const owners = (this.parent?.commands ?? []).filter((c) => c !== this && c.options.some((o) => o.long === name || o.short === name)).map((c) => c.name());
     if (owners.length > 0) {
       this.error(`error: '${this.name()}' takes no option '${name}' (an option of ${owners.join(', ')}); see switchboard ${this.name()} --help`, {
         code: 'commander.unknownOption',
@@ -161,7 +159,13 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
       const { runMatch } = await import('./match.ts');
       setCode(
         await runMatch(
-          { config: configDir(opts), format: opts.format, source: opts.source as (typeof sources)[number], json: opts.json ?? false, command: words.length ? words.join(' ') : undefined },
+          {
+            config: configDir(opts),
+            format: opts.format,
+            source: opts.source as (typeof sources)[number],
+            json: opts.json ?? false,
+            command: words.length ? words.join(' ') : undefined,
+          },
           io,
         ),
       );
@@ -171,7 +175,7 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
     .command('send')
     .summary('send a test message through the rules, or straight to one channel')
     .description(
-      'NAME is a notify name (a rule\'s channel, e.g. ops): the message goes through the rules like ' +
+      "NAME is a notify name (a rule's channel, e.g. ops): the message goes through the rules like " +
         'POST /api/v1/notify. When no rule names it, NAME is a channel (channels/*.yaml, e.g. log): the message goes ' +
         'straight to it, to its default_target or --target. Each delivery is sent at once (no queue, no Redis), ' +
         'one line each. An unknown NAME lists the notify names and channels that exist.\n\n' +
@@ -183,11 +187,20 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
     .option('--target <target>', 'send straight to the channel NAME, to this target (a Slack channel, an address, a number...)')
     .addHelpText(
       'after',
-      examples(['switchboard send ops "deploy finished"', 'switchboard send log hello', "switchboard send slack-ops --target '#incidents' 'test, please ignore'"]),
+      examples([
+        'switchboard send ops "deploy finished"',
+        'switchboard send log hello',
+        "switchboard send slack-ops --target '#incidents' 'test, please ignore'",
+      ]),
     )
     .action(async (name: string, words: string[], opts: { config?: string; target?: string }) => {
       const { runSend } = await import('./send.ts');
-      setCode(await runSend({ config: configDir(opts), channel: name, message: words.join(' '), ...(opts.target !== undefined ? { target: opts.target } : {}), env }, io));
+      setCode(
+        await runSend(
+          { config: configDir(opts), channel: name, message: words.join(' '), ...(opts.target !== undefined ? { target: opts.target } : {}), env },
+          io,
+        ),
+      );
     });
 
   program
@@ -203,17 +216,31 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
     .option('--action <ref>', 'required: the action, e.g. ops.restart')
     .option('--alias <id>', 'the alias the command matched (its notify and immutable_parameters apply)')
     .option('--user <name>', 'who ran it (users in switchboard.yaml)')
-    .option('--data <k=v>', 'set on every notification\'s data before routing (dot keys nest; repeatable)', collect, [])
-    .option('--param <k=v>', 'an execution parameter over the action\'s defaults (repeatable)', collect, [])
+    .option('--data <k=v>', "set on every notification's data before routing (dot keys nest; repeatable)", collect, [])
+    .option('--param <k=v>', "an execution parameter over the action's defaults (repeatable)", collect, [])
     .option('--trigger <trigger>', 'only this trigger: on_success, on_failure, on_complete, ack, result')
     .option('--source <source>', 'the simulated origin: api, cli, sms, email, slack (default: cli)')
     .option('--json', 'the execution and every plan as JSON')
     .addHelpText(
       'after',
-      examples(['switchboard routes --status failed --action ops.restart', 'switchboard routes --status failed --action ops.restart --data severity=critical --user alice --json']),
+      examples([
+        'switchboard routes --status failed --action ops.restart',
+        'switchboard routes --status failed --action ops.restart --data severity=critical --user alice --json',
+      ]),
     )
     .action(
-      async (opts: { config?: string; status?: string; action?: string; alias?: string; user?: string; data: string[]; param: string[]; trigger?: string; source?: string; json?: boolean }) => {
+      async (opts: {
+        config?: string;
+        status?: string;
+        action?: string;
+        alias?: string;
+        user?: string;
+        data: string[];
+        param: string[];
+        trigger?: string;
+        source?: string;
+        json?: boolean;
+      }) => {
         // checked here, not by commander: a mistyped option is then reported (with "did you mean") before a missing one
         if (opts.status === undefined || opts.action === undefined) {
           io.err('routes needs --status and --action (see switchboard routes --help)');
@@ -294,7 +321,14 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
       const { runSlackManifest } = await import('./slack-manifest.ts');
       setCode(
         await runSlackManifest(
-          { config: configDir(opts), name: opts.name, json: opts.json ?? false, env, ...(opts.url !== undefined ? { url: opts.url } : {}), ...(opts.channel !== undefined ? { channel: opts.channel } : {}) },
+          {
+            config: configDir(opts),
+            name: opts.name,
+            json: opts.json ?? false,
+            env,
+            ...(opts.url !== undefined ? { url: opts.url } : {}),
+            ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
+          },
           io,
         ),
       );
@@ -302,9 +336,9 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
 
   program
     .command('telegram-webhook')
-    .summary('point a Telegram bot\'s webhook at this Switchboard (setWebhook with the secret_token)')
+    .summary("point a Telegram bot's webhook at this Switchboard (setWebhook with the secret_token)")
     .description(
-      'Calls the Bot API\'s setWebhook for the telegram channel: <url>/ingress/telegram/<channel>, with the channel\'s ' +
+      "Calls the Bot API's setWebhook for the telegram channel: <url>/ingress/telegram/<channel>, with the channel's " +
         'secret_token (Telegram sends it back in X-Telegram-Bot-Api-Secret-Token) and allowed_updates message, ' +
         'callback_query. --delete removes the webhook. See docs/providers/telegram.md.\n\n' +
         'Exit codes: 0 done, 1 Telegram refused (its answer printed), 2 config error, no secret_token or no URL.',
@@ -313,12 +347,21 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
     .option('--url <public_url>', 'the https base URL Telegram calls (default: server.public_url)')
     .option('--channel <name>', 'the telegram channel, when there are several')
     .option('--delete', 'remove the webhook instead')
-    .addHelpText('after', examples(['switchboard telegram-webhook --url https://sb.example.com', 'switchboard telegram-webhook --channel telegram-ops --delete']))
+    .addHelpText(
+      'after',
+      examples(['switchboard telegram-webhook --url https://sb.example.com', 'switchboard telegram-webhook --channel telegram-ops --delete']),
+    )
     .action(async (opts: { config?: string; url?: string; channel?: string; delete?: boolean }) => {
       const { runTelegramWebhook } = await import('../providers/telegram/set-webhook.ts');
       setCode(
         await runTelegramWebhook(
-          { config: configDir(opts), env, delete: opts.delete ?? false, ...(opts.url !== undefined && { url: opts.url }), ...(opts.channel !== undefined && { channel: opts.channel }) },
+          {
+            config: configDir(opts),
+            env,
+            delete: opts.delete ?? false,
+            ...(opts.url !== undefined && { url: opts.url }),
+            ...(opts.channel !== undefined && { channel: opts.channel }),
+          },
           io,
         ),
       );
@@ -328,8 +371,8 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
     .command('discord-register')
     .summary('register the /sb slash command of a discord channel with Discord')
     .description(
-      'PUTs the slash command (`/sb text:<command>`, the channel\'s `command:`) to Discord\'s bulk overwrite endpoint ' +
-        '(/applications/<application_id>/commands, or one server\'s with --guild, where it shows at once) with the ' +
+      "PUTs the slash command (`/sb text:<command>`, the channel's `command:`) to Discord's bulk overwrite endpoint " +
+        "(/applications/<application_id>/commands, or one server's with --guild, where it shows at once) with the " +
         'bot token. The whole command list of the application is replaced. See docs/providers/discord.md.\n\n' +
         'Exit codes: 0 registered, 1 Discord refused it, 2 config error or no discord channel.',
     )
@@ -340,7 +383,15 @@ export function buildProgram(io: CliIo, env: Env, setCode: (code: number) => voi
     .action(async (opts: { config?: string; channel?: string; guild?: string }) => {
       const { runDiscordRegister } = await import('../providers/discord/register.ts');
       setCode(
-        await runDiscordRegister({ config: configDir(opts), env, ...(opts.channel !== undefined && { channel: opts.channel }), ...(opts.guild !== undefined && { guild: opts.guild }) }, io),
+        await runDiscordRegister(
+          {
+            config: configDir(opts),
+            env,
+            ...(opts.channel !== undefined && { channel: opts.channel }),
+            ...(opts.guild !== undefined && { guild: opts.guild }),
+          },
+          io,
+        ),
       );
     });
 

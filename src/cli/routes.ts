@@ -106,7 +106,11 @@ export function simulateExecution(config: Config, action: ActionConfig, alias: A
     params,
     ...(alias ? { alias: alias.id } : {}),
     ...(args.user !== undefined ? { user: args.user } : {}),
-    origin: { source, sender: senderFor(config, args.user, source), ...(source === 'slack' ? { reply: { channel: 'C0PREVIEW', thread_ts: '0000000000.000100' } } : {}) },
+    origin: {
+      source,
+      sender: senderFor(config, args.user, source),
+      ...(source === 'slack' ? { reply: { channel: 'C0PREVIEW', thread_ts: '0000000000.000100' } } : {}),
+    },
     created_at: new Date().toISOString(),
     ...(status === 'succeeded' ? { result: { stdout: '', stderr: '', return_code: 0 } } : {}),
     ...(error ? { error } : {}),
@@ -117,13 +121,18 @@ export function simulateExecution(config: Config, action: ActionConfig, alias: A
 
 function checkArgs(config: Config, args: RoutesArgs): { action: ActionConfig; alias?: AliasConfig } | string {
   if (!statuses.includes(args.status as ExecutionStatus)) return `--status must be one of ${statuses.join(', ')}, not "${args.status}"`;
-  if (args.trigger !== undefined && !triggers.includes(args.trigger as NotifyTrigger)) return `--trigger must be one of ${triggers.join(', ')}, not "${args.trigger}"`;
+  if (args.trigger !== undefined && !triggers.includes(args.trigger as NotifyTrigger))
+    return `--trigger must be one of ${triggers.join(', ')}, not "${args.trigger}"`;
   if (args.source !== undefined && !sources.includes(args.source)) return `--source must be one of ${sources.join(', ')}, not "${args.source}"`;
   const action = config.actions.get(args.action);
   if (!action) return `unknown action "${args.action}"${didYouMean(args.action, config.actions.keys())}`;
   if (args.alias === undefined) return { action };
   const alias = config.aliases.find((a) => a.id === args.alias) ?? config.aliases.filter((a) => a.name === args.alias && a.action_ref === action.ref)[0];
-  if (!alias) return `unknown alias "${args.alias}"${didYouMean(args.alias, config.aliases.map((a) => a.id))}`;
+  if (!alias)
+    return `unknown alias "${args.alias}"${didYouMean(
+      args.alias,
+      config.aliases.map((a) => a.id),
+    )}`;
   if (alias.action_ref !== action.ref) return `alias "${alias.id}" runs ${alias.action_ref}, not ${action.ref}`;
   return { action, alias };
 }

@@ -75,7 +75,9 @@ export function planSend(config: Pick<Config, 'rules' | 'channels'>, name: strin
   const candidates = target === undefined ? [...notify, ...config.channels.keys()] : [...config.channels.keys()];
   // beyond suggest(): `lgo` for `log`, and `slack` for `slack-ops`
   const close =
-    suggest(name, candidates) ?? candidates.find((c) => swapsTwo(name, c)) ?? candidates.find((c) => c.startsWith(name) && '-_.'.includes(c.charAt(name.length) || '?'));
+    suggest(name, candidates) ??
+    candidates.find((c) => swapsTwo(name, c)) ??
+    candidates.find((c) => c.startsWith(name) && '-_.'.includes(c.charAt(name.length) || '?'));
   const what = target === undefined ? 'neither a notify name nor a channel' : 'not a channel (--target sends straight to a channel)';
   return {
     via: 'none',
@@ -115,11 +117,21 @@ export async function runSend(args: SendArgs, io: SendIo): Promise<number> {
       const channel = how.via === 'channel' ? config.channels.get(args.channel) : undefined;
       if (channel) {
         const target = args.target ?? channel.default_target;
-        deliveries = [{ id: makeDeliveryId(n.id, channel.name, target), channel: channel.name, kind: channel.kind, ...(target !== undefined ? { target } : {}), rule: DIRECT, options: {} }];
+        deliveries = [
+          {
+            id: makeDeliveryId(n.id, channel.name, target),
+            channel: channel.name,
+            kind: channel.kind,
+            ...(target !== undefined ? { target } : {}),
+            rule: DIRECT,
+            options: {},
+          },
+        ];
       } else {
         const plan = routeNotification(n, config.rules, config.channels);
         for (const note of plan.notes) io.err(`note: ${note}`);
-        if (config.channels.has(args.channel)) io.err(`note: "${args.channel}" is a notify name and a channel: sent through the rules (--target T sends straight to the channel)`);
+        if (config.channels.has(args.channel))
+          io.err(`note: "${args.channel}" is a notify name and a channel: sent through the rules (--target T sends straight to the channel)`);
         if (plan.deliveries.length === 0) {
           io.err(`${n.name}: nothing to send (no rule delivers this notification)`);
           ok = false;
@@ -134,7 +146,8 @@ export async function runSend(args: SendArgs, io: SendIo): Promise<number> {
           if (!sink) throw new Error(sinks.problem(d.channel));
           const res = await sink.send(toOutboundMessage(n, d), AbortSignal.timeout((args.timeoutMs ?? 15_000) + 1000));
           if (res.skipped !== undefined) io.out(`skipped  ${where}  (${res.skipped})`);
-          else io.out(`sent     ${where}${res.externalId ? `  (${res.externalId})` : ''}  ${d.rule === DIRECT ? 'straight to the channel' : `rule "${d.rule}"`}`);
+          else
+            io.out(`sent     ${where}${res.externalId ? `  (${res.externalId})` : ''}  ${d.rule === DIRECT ? 'straight to the channel' : `rule "${d.rule}"`}`);
         } catch (err) {
           ok = false;
           const e = asSinkError(err, config.secrets);

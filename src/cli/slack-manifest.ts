@@ -54,7 +54,11 @@ export const MAX_APP_NAME = 35;
 
 /** A bot display name Slack takes (`a-z`, `0-9`, `-`, `_`, `.`, at most 80): `Switch Board` -> `switch-board`. */
 export function botDisplayName(name: string): string {
-  const clean = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
+  const clean = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
   return clean || 'switchboard';
 }
 
@@ -139,8 +143,13 @@ export async function runSlackManifest(args: SlackManifestArgs, io: SlackManifes
   if (args.channel !== undefined) {
     channel = slackChannels.find((c) => c.name === args.channel);
     if (!channel) {
-      const close = suggest(args.channel, slackChannels.map((c) => c.name));
-      io.err(`no slack channel "${args.channel}"${close ? ` (did you mean "${close}"?)` : ''}; slack channels: ${slackChannels.map((c) => c.name).join(', ') || '(none)'}`);
+      const close = suggest(
+        args.channel,
+        slackChannels.map((c) => c.name),
+      );
+      io.err(
+        `no slack channel "${args.channel}"${close ? ` (did you mean "${close}"?)` : ''}; slack channels: ${slackChannels.map((c) => c.name).join(', ') || '(none)'}`,
+      );
       return 2;
     }
   } else if (slackChannels.length > 1) {

@@ -42,9 +42,7 @@ export function helpEntries(deps: HelpDeps, user: string | undefined, filter?: s
   return deps.matcher.aliases
     .filter((a) => a.enabled && mayRun(principal, allowOf(a.id)))
     .map((a) => ({ id: a.id, action: a.action, description: a.description ?? null, formats: [...a.display] }))
-    .filter(
-      (e) => !needle || [e.id, e.description ?? '', ...e.formats].some((s) => s.toLowerCase().includes(needle)),
-    );
+    .filter((e) => !needle || [e.id, e.description ?? '', ...e.formats].some((s) => s.toLowerCase().includes(needle)));
 }
 
 /**

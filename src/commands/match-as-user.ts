@@ -16,11 +16,7 @@ export interface UserMatch {
  * @example
  * const { result, allowed } = matchAsUser(matcher, 'restart web', (id) => mayRun(user, allowOf(id)));
  */
-export function matchAsUser(
-  matcher: Pick<AliasMatcher, 'match'>,
-  text: string,
-  allowed: (aliasId: string) => boolean,
-): UserMatch {
+export function matchAsUser(matcher: Pick<AliasMatcher, 'match'>, text: string, allowed: (aliasId: string) => boolean): UserMatch {
   // 1. only what the user may run
   const own = matcher.match(text, { only: allowed });
   if (own.kind !== 'none') return { result: own, allowed: true };

@@ -150,7 +150,11 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
   }
 
   // 5. confirmation first when the sender is unverified or the alias asks for it (docs/contracts.md section 6)
-  const ttl = confirmationTtl(config.aliases.find((a) => a.id === match.alias), input.source, input.origin.proof);
+  const ttl = confirmationTtl(
+    config.aliases.find((a) => a.id === match.alias),
+    input.source,
+    input.origin.proof,
+  );
   if (ttl !== undefined && !deps.confirmations) {
     return { kind: 'invalid', text, alias: match.alias, error: 'this command must be confirmed, which this gateway cannot ask for; nothing was run' };
   }
@@ -185,7 +189,10 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
     if (!first.created && (await deps.confirmations.isOpen(first.execution.id))) return base;
     const fresh = submitted.filter((s) => s.created || s.execution.status === 'pending').map((s) => s.execution);
     const confirmation = await deps.confirmations.open({ executions: fresh, source: input.source, user: user.name, ttlSeconds: ttl });
-    logger.info({ execution: first.execution.id, user: user.name, alias: match.alias, source: input.source, proof: input.origin.proof ?? 'verified' }, 'command pending confirmation');
+    logger.info(
+      { execution: first.execution.id, user: user.name, alias: match.alias, source: input.source, proof: input.origin.proof ?? 'verified' },
+      'command pending confirmation',
+    );
     return { ...base, confirmation, prompt: promptText(confirmation.code, ttl, text) };
   }
   for (const s of submitted) {
@@ -206,7 +213,10 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
  */
 function rerunMatch(config: Config, rerun: NonNullable<CommandInput['rerun']>, mayRunAlias: (id: string) => boolean): UserMatch {
   const alias = config.aliases.find((a) => a.id === rerun.alias);
-  const invalid = (error: string): UserMatch => ({ result: { kind: 'invalid', alias: rerun.alias, action: rerun.action, error }, allowed: alias === undefined || mayRunAlias(rerun.alias) });
+  const invalid = (error: string): UserMatch => ({
+    result: { kind: 'invalid', alias: rerun.alias, action: rerun.action, error },
+    allowed: alias === undefined || mayRunAlias(rerun.alias),
+  });
   if (!alias) return invalid(`the alias ${rerun.alias} no longer exists; nothing was run`);
   if (alias.enabled === false) return invalid(`the alias ${rerun.alias} is disabled; nothing was run`);
   if (alias.action_ref !== rerun.action) return invalid(`the alias ${rerun.alias} now runs ${alias.action_ref}, not ${rerun.action}; nothing was run`);

@@ -16,7 +16,7 @@ export const channelBase = {
   name: z.string().min(1).describe('the name rules use (`to: [{ channel: NAME }]`)'),
   description: z.string().optional().describe('shown on the channels page'),
   default_target: z.string().optional().describe('where a delivery goes when its rule names no target: Slack channel, phone number, address...'),
-  api_url: z.string().url().optional().describe('the provider API\'s base URL: enterprise hosts, proxies, tests; required for jira (the site)'),
+  api_url: z.string().url().optional().describe("the provider API's base URL: enterprise hosts, proxies, tests; required for jira (the site)"),
   rate_limit: z
     .object({ max: z.number().int().positive().describe('deliveries per period'), per_seconds: z.number().positive().describe('the period, in seconds') })
     .strict()

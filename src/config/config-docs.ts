@@ -278,8 +278,7 @@ function collect(n: Node, path: string, required: boolean, rows: KeyDoc[]): void
       // the map's value is described by the map's own row; its keys follow as `map.<name>.key`
       const name = mapKeyNames[path.split('.').pop() ?? ''] ?? '<key>';
       const value = o.additionalProperties;
-      for (const [k, child] of Object.entries(value.properties ?? {}))
-        collect(child, `${at(name)}.${k}`, (value.required ?? []).includes(k), rows);
+      for (const [k, child] of Object.entries(value.properties ?? {})) collect(child, `${at(name)}.${k}`, (value.required ?? []).includes(k), rows);
     } else if (o.type === 'array' && o.items) {
       const items = [o.items, ...(o.items.anyOf ?? [])];
       for (const item of items) {
@@ -347,9 +346,7 @@ export function documentedKeys(): { file: string; title: string; rows: KeyDoc[] 
   const notify: KeyDoc[] = [];
   collect({ type: 'object', properties: { notify: notifyNode } }, '', true, notify);
   const entries = notify.filter((r) => /^notify\.on_\w+$/.test(r.path));
-  const entryKeys = notify
-    .filter((r) => /^notify\.on_success\./.test(r.path))
-    .map((r) => ({ ...r, path: r.path.replace(/^notify\.on_success\./, '') }));
+  const entryKeys = notify.filter((r) => /^notify\.on_success\./.test(r.path)).map((r) => ({ ...r, path: r.path.replace(/^notify\.on_success\./, '') }));
   push('notify', 'notify', { type: 'object', properties: { notify: notifyNode } }, entries);
   push('notify', 'notify-entry', (notifyNode.properties?.on_success ?? {}) as Node, entryKeys);
   // channels: common keys once, then each kind's own
@@ -384,11 +381,7 @@ function table(rows: KeyDoc[]): string {
   if (rows.length === 0) return 'No keys of its own.';
   const lines = ['| key | type | default | description | example |', '|---|---|---|---|---|'];
   for (const r of rows) {
-    const type = [
-      r.type,
-      r.required ? '**required**' : '',
-      r.secret === 'secret' ? '**secret**' : r.secret === 'env' ? '**`${VAR}` values secret**' : '',
-    ]
+    const type = [r.type, r.required ? '**required**' : '', r.secret === 'secret' ? '**secret**' : r.secret === 'env' ? '**`${VAR}` values secret**' : '']
       .filter(Boolean)
       .join(', ');
     const def =

@@ -75,7 +75,14 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
   }
   if (!l.main) return out; // switchboard.yaml is invalid: its own errors say enough
   out.push(...checkRolePermissions(l.main));
-  out.push(...checkApiKeys(l.main), ...checkUnusedRoles(l.main, l.aliases.map((a) => a.alias)), ...checkReachableUsers(l.main));
+  out.push(
+    ...checkApiKeys(l.main),
+    ...checkUnusedRoles(
+      l.main,
+      l.aliases.map((a) => a.alias),
+    ),
+    ...checkReachableUsers(l.main),
+  );
   if (l.main.main.server.public_url === undefined) {
     for (const { channel, source } of l.channels.values()) {
       if (channel.kind !== 'sms') continue;
@@ -90,7 +97,8 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
     if (channel.kind !== 'email' || channel.listen?.verify.length !== 0) continue;
     out.push({
       ...source.at(['listen', 'verify']),
-      message: 'verify: [] checks no sender: any mail whose From names a user runs as that user, verified; list dmarc unless an MTA in front of this listener checks senders',
+      message:
+        'verify: [] checks no sender: any mail whose From names a user runs as that user, verified; list dmarc unless an MTA in front of this listener checks senders',
       severity: 'warning',
     });
   }

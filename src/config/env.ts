@@ -6,7 +6,7 @@
 export type Env = Record<string, string | undefined>;
 
 export type Expansion =
-  | { ok: true; value: string; changed: boolean; /** the non-empty values taken from the environment */ substituted?: string[] }
+  | { ok: true; value: string; changed: boolean /** the non-empty values taken from the environment */; substituted?: string[] }
   | { ok: false; missing: string[] };
 
 const reference = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^}\\]|\\.)*))?\}/g;

@@ -30,7 +30,11 @@ export async function loadChannels(files: ConfigFiles, ctx: ParseContext): Promi
     const first = out.get(value.name);
     if (first) {
       const at = first.source.at(['name']);
-      ctx.diagnostics.push({ ...source.at(['name']), message: `duplicate channel name "${value.name}" (first defined in ${at.file}:${at.line})`, severity: 'error' });
+      ctx.diagnostics.push({
+        ...source.at(['name']),
+        message: `duplicate channel name "${value.name}" (first defined in ${at.file}:${at.line})`,
+        severity: 'error',
+      });
       continue;
     }
     out.set(value.name, { channel: value, source });

@@ -36,11 +36,14 @@ const minRedactLength = 4;
 function redact(diagnostics: Diagnostic[], secrets: Iterable<string>): Diagnostic[] {
   const values = [...secrets].filter((s) => s.length >= minRedactLength).sort((a, b) => b.length - a.length);
   if (values.length === 0) return diagnostics;
-  return diagnostics.map((d) => ({ ...d, message: values.reduce((m, s) => m.split(s).join('***'), d.message), path: values.reduce((p, s) => p.split(s).join('***'), d.path) }));
+  return diagnostics.map((d) => ({
+    ...d,
+    message: values.reduce((m, s) => m.split(s).join('***'), d.message),
+    path: values.reduce((p, s) => p.split(s).join('***'), d.path),
+  }));
 }
 
-const order = (a: Diagnostic, b: Diagnostic) =>
-  (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col;
+const order = (a: Diagnostic, b: Diagnostic) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col;
 
 /**
  * Loads everything it can, even with errors: `config` is always present (possibly partial: files
@@ -49,11 +52,21 @@ const order = (a: Diagnostic, b: Diagnostic) =>
 export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
   const root = resolve(dir);
   const ctx: ParseContext = { env: opts.env ?? process.env, diagnostics: [], secrets: new Set() };
-  const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) ctx.diagnostics.push({ file: '.', line: 1, col: 1, path: '', message: `config folder ${root} does not exist`, severity: 'error' });
   const files = await listConfigFiles(root);
   if (isDir && !files.main) {
-    ctx.diagnostics.push({ file: 'switchboard.yaml', line: 1, col: 1, path: '', message: `switchboard.yaml not found in ${root} (is --config the right folder?)`, severity: 'error' });
+    ctx.diagnostics.push({
+      file: 'switchboard.yaml',
+      line: 1,
+      col: 1,
+      path: '',
+      message: `switchboard.yaml not found in ${root} (is --config the right folder?)`,
+      severity: 'error',
+    });
   }
   const main = await loadMain(files, ctx);
   const { actions, broken } = await loadActions(files.actions, ctx);

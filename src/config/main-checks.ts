@@ -19,13 +19,21 @@ export function checkApiKeys({ main, source }: LoadedMain): Diagnostic[] {
     const sameName = byName.get(k.name);
     if (sameName !== undefined) {
       const at = source.at(['api_keys', sameName, 'name']);
-      out.push({ ...source.at(['api_keys', i, 'name']), message: `duplicate api key name "${k.name}" (first defined in ${at.file}:${at.line})`, severity: 'error' });
+      out.push({
+        ...source.at(['api_keys', i, 'name']),
+        message: `duplicate api key name "${k.name}" (first defined in ${at.file}:${at.line})`,
+        severity: 'error',
+      });
     } else byName.set(k.name, i);
     if (k.key === '') return;
     const sameValue = byValue.get(k.key);
     if (sameValue !== undefined) {
       const first = main.api_keys[sameValue]?.name ?? '';
-      out.push({ ...source.at(['api_keys', i, 'key']), message: `api key "${k.name}" has the same value as api key "${first}": give each key its own value`, severity: 'error' });
+      out.push({
+        ...source.at(['api_keys', i, 'key']),
+        message: `api key "${k.name}" has the same value as api key "${first}": give each key its own value`,
+        severity: 'error',
+      });
     } else byValue.set(k.key, i);
   });
   return out;

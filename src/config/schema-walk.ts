@@ -118,10 +118,13 @@ export function scalarTypesAt(schema: z.ZodType, path: readonly PathSegment[]): 
     }
     const seg = path[i] as PathSegment;
     const child =
-      def.type === 'object' ? (def.shape?.[String(seg)] ?? def.catchall)
-      : def.type === 'record' ? def.valueType
-      : def.type === 'array' ? def.element
-      : undefined;
+      def.type === 'object'
+        ? (def.shape?.[String(seg)] ?? def.catchall)
+        : def.type === 'record'
+          ? def.valueType
+          : def.type === 'array'
+            ? def.element
+            : undefined;
     if (child) visit(child, i + 1);
   };
   visit(schema, 0);

@@ -25,7 +25,11 @@ export type UserKey = UserKeyOf<(typeof providers)[number]>;
 function userKeyFields(): { [K in UserKey]: z.ZodOptional<z.ZodString> } {
   const fields: Record<string, z.ZodOptional<z.ZodString>> = {};
   for (const p of providers as readonly { kind: string; userKey?: string; userKeyDescription?: string }[]) {
-    if (p.userKey !== undefined) fields[p.userKey] = z.string().optional().describe(p.userKeyDescription ?? `${p.kind} user id`);
+    if (p.userKey !== undefined)
+      fields[p.userKey] = z
+        .string()
+        .optional()
+        .describe(p.userKeyDescription ?? `${p.kind} user id`);
   }
   return fields as { [K in UserKey]: z.ZodOptional<z.ZodString> };
 }
@@ -50,10 +54,7 @@ export const userSchema = z
 /** A role's permissions; names are checked against src/auth/permissions.ts by cross-refs (did you mean). */
 export const roleSchema = z
   .object({
-    permissions: z
-      .array(z.string())
-      .default([])
-      .describe('executions.read_all, executions.cancel_all, notify, queues, config.read, or "*"'),
+    permissions: z.array(z.string()).default([]).describe('executions.read_all, executions.cancel_all, notify, queues, config.read, or "*"'),
   })
   .strict();
 
@@ -74,7 +75,10 @@ export const mainSchema = z
         host: z.string().default('127.0.0.1').describe('address to listen on; off loopback an unsafe config is refused (exit 4); restart needed to change'),
         public_url: z.string().url().optional().describe('the URL providers call; Twilio signs it'),
         body_limit: z.number().int().positive().default(1_048_576).describe('largest request body accepted, in bytes'),
-        session_secret: secret().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional().describe('signs dashboard session cookies; default: generated once into the data folder'),
+        session_secret: secret()
+          .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+          .optional()
+          .describe('signs dashboard session cookies; default: generated once into the data folder'),
         metrics_token: secret().optional().describe('when set, GET /metrics needs `Authorization: Bearer <token>`'),
         trusted_proxies: z
           .array(z.string().refine(isIpOrCidr, 'expected an IP address or a CIDR block, e.g. 10.0.0.0/8'))
@@ -87,7 +91,11 @@ export const mainSchema = z
     redis: z
       .object({
         url: z.string().default('redis://127.0.0.1:6379').describe('redis:// or rediss:// URL (restart needed to change)'),
-        prefix: z.string().regex(/^[A-Za-z0-9_{}.-]+$/).default('sb').describe('key prefix, used as a Redis Cluster hash tag ({sb}); restart needed to change'),
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_{}.-]+$/)
+          .default('sb')
+          .describe('key prefix, used as a Redis Cluster hash tag ({sb}); restart needed to change'),
         start_local: z.boolean().default(true).describe('start redis-server when none answers (serve only)'),
       })
       .strict()
@@ -127,7 +135,10 @@ export const mainSchema = z
     ingress: z
       .object({
         unknown_sender_reply: z.string().nullable().default(null).describe('answer to a sender who is no known user; null: no answer'),
-        bot_names: z.array(z.string()).default(['switchboard', 'sb']).describe('bot names removed from the start of a command: `@sb restart web`, `@switchboard: restart web`, `/sb restart web`'),
+        bot_names: z
+          .array(z.string())
+          .default(['switchboard', 'sb'])
+          .describe('bot names removed from the start of a command: `@sb restart web`, `@switchboard: restart web`, `/sb restart web`'),
         seen_ids_days: z
           .number()
           .positive()
@@ -170,7 +181,10 @@ export const notifySchema = z
 /** One parameter of an action (JSON-Schema-like, StackStorm's action metadata shape). */
 export const parameterSchema = z
   .object({
-    type: z.enum(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null']).optional().describe('the type a typed value is cast to (array: split on commas, or JSON)'),
+    type: z
+      .enum(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null'])
+      .optional()
+      .describe('the type a typed value is cast to (array: split on commas, or JSON)'),
     description: z.string().optional().describe('help text'),
     required: z.boolean().optional().describe('a command without it is refused before anything is queued'),
     default: z.unknown().optional().describe('the value when the command gives none'),
@@ -181,7 +195,7 @@ export const parameterSchema = z
     minLength: z.number().int().optional().describe('shortest string allowed'),
     maxLength: z.number().int().optional().describe('longest string allowed'),
     items: z.record(z.string(), z.unknown()).optional().describe('array parameters: the schema of each item (its `type` casts them)'),
-    immutable: z.boolean().optional().describe('StackStorm field; not used (see the alias\'s immutable_parameters)'),
+    immutable: z.boolean().optional().describe("StackStorm field; not used (see the alias's immutable_parameters)"),
     secret: z.boolean().optional().describe('StackStorm field; not used'),
     position: z.number().int().optional().describe('StackStorm field; not used'),
     allow_dash: z
@@ -208,7 +222,7 @@ export const actionSchema = z
     command: z.array(z.string()).optional().describe('argv; every element rendered alone; never a shell'),
     cwd: z.string().optional().describe('shell: working directory (a template; relative to the config folder); default the config folder'),
     env: z.record(z.string(), z.string()).meta(envSecrets).optional().describe('extra environment (templates); `${VAR}` values in it are secrets'),
-    env_allow: z.array(z.string()).default(['PATH', 'HOME', 'LANG', 'TZ']).describe('shell: variables of Switchboard\'s own environment passed to the command'),
+    env_allow: z.array(z.string()).default(['PATH', 'HOME', 'LANG', 'TZ']).describe("shell: variables of Switchboard's own environment passed to the command"),
     // http
     method: z.string().optional().describe('http: the method (a template); default GET, or POST with a body'),
     url: z.string().meta(envSecrets).optional().describe('http: the URL (a template; values rendered into it are percent-encoded)'),
@@ -219,10 +233,13 @@ export const actionSchema = z
     export: z.string().optional().describe('module: the exported function, called with (params, context); default `default`'),
     // builtin
     builtin: z.enum(builtinNames).optional().describe('builtin: which built-in action'),
-    parameters: z.record(z.string(), parameterSchema).default({}).describe('the parameters (StackStorm\'s shape): typed values are checked and cast before anything is queued'),
+    parameters: z
+      .record(z.string(), parameterSchema)
+      .default({})
+      .describe("the parameters (StackStorm's shape): typed values are checked and cast before anything is queued"),
     timeout: duration.default(60).describe('seconds a run may take; then it is stopped and ends `timeout`'),
     retries: z.number().int().min(0).default(0).describe('re-runs after a failure or a lost worker; only for idempotent actions'),
-    notify: notifySchema.optional().describe('notifications of its executions (an alias\'s notify overrides them per trigger)'),
+    notify: notifySchema.optional().describe("notifications of its executions (an alias's notify overrides them per trigger)"),
     tags: z.array(z.unknown()).optional().describe('StackStorm field; not used'),
   })
   .strict();
@@ -245,7 +262,7 @@ const replySchema = z
     enabled: z.boolean().default(true).describe('false: no such reply'),
     format: z.string().optional().describe('the reply (a template)'),
     append_url: z.boolean().optional().describe('StackStorm field; not used'),
-    extra: z.record(z.string(), z.unknown()).optional().describe('StackStorm\'s chat extras (each value a template), passed with the reply'),
+    extra: z.record(z.string(), z.unknown()).optional().describe("StackStorm's chat extras (each value a template), passed with the reply"),
   })
   .strict();
 
@@ -254,7 +271,11 @@ const confirmSchema = z.union([
   z.boolean(),
   z
     .object({
-      sources: z.array(z.enum(['api', 'sms', 'email', 'slack', 'discord', 'mattermost', 'teams'])).min(1).optional().describe('the sources that must confirm; absent = all'),
+      sources: z
+        .array(z.enum(['api', 'sms', 'email', 'slack', 'discord', 'mattermost', 'teams']))
+        .min(1)
+        .optional()
+        .describe('the sources that must confirm; absent = all'),
       ttl: z.number().int().min(1).max(86_400).default(300).describe('seconds the sender has to confirm'),
     })
     .strict(),
@@ -264,17 +285,20 @@ export const aliasSchema = z
   .object({
     name: z.string().min(1).describe('the alias name; its id is PACK.name'),
     pack: z.string().optional().describe('its pack; default: its folder under aliases/'),
-    action_ref: z.string().min(1).describe('the action it runs: an action\'s name, or core.help, core.status...'),
+    action_ref: z.string().min(1).describe("the action it runs: an action's name, or core.help, core.status..."),
     description: z.string().optional().describe('help text'),
     enabled: z.boolean().default(true).describe('false: it matches nothing'),
-    formats: z.array(formatSchema).default([]).describe('command formats: `{{param}}` and `{{param=default}}` are parameters; a string, or { display, representation }'),
+    formats: z
+      .array(formatSchema)
+      .default([])
+      .describe('command formats: `{{param}}` and `{{param=default}}` are parameters; a string, or { display, representation }'),
     ack: replySchema.optional().describe('the reply when the command is queued'),
     result: replySchema.optional().describe('the reply to the sender when the execution ends'),
     extra: z.record(z.string(), z.unknown()).optional().describe('StackStorm field; not used'),
     immutable_parameters: z.record(z.string(), z.unknown()).default({}).describe('parameters the alias sets; a command may not give them'),
     allow: z.array(z.string()).optional().describe('roles that may run it; absent = any known user'),
     confirm: confirmSchema.optional().describe('ask the sender to confirm by reply before it runs (README: Confirmation by reply): true, or { sources, ttl }'),
-    notify: notifySchema.optional().describe('notifications; each trigger given overrides the action\'s'),
+    notify: notifySchema.optional().describe("notifications; each trigger given overrides the action's"),
     // fields StackStorm alias files (and its API's exports) carry: accepted, not used
     tags: z.array(z.unknown()).optional().describe('StackStorm field; not used'),
     uid: z.string().optional().describe('StackStorm field; not used'),
@@ -295,10 +319,7 @@ export const channelKinds = providers.map((p) => p.kind) as unknown as KindsOf<t
 export { channelBase } from './channel-base.ts';
 
 /** One member per provider: each manifest's `channel` schema (src/providers/NAME/manifest.ts). */
-export const channelSchema = z.discriminatedUnion(
-  'kind',
-  providers.map((p) => p.channel) as unknown as ChannelsOf<typeof providers>,
-);
+export const channelSchema = z.discriminatedUnion('kind', providers.map((p) => p.channel) as unknown as ChannelsOf<typeof providers>);
 
 // ---------------------------------------------------------------- rules/*.yaml
 
@@ -313,7 +334,7 @@ const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 export const deliveryTargetSchema = z
   .object({
-    channel: z.string().describe('a channel\'s name (channels/*.yaml)'),
+    channel: z.string().describe("a channel's name (channels/*.yaml)"),
     target: z.string().optional().describe('where in that channel: Slack channel, phone number, address...; default its default_target'),
     labels: z.array(z.string()).optional().describe('passed to the delivery with the target'),
   })

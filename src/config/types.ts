@@ -2,13 +2,7 @@
  * The loaded, validated config that runtime code receives. Produced by `loadConfig` (src/config/load.ts);
  * everything here has passed schema and cross-reference checks, so runtime code may trust it.
  */
-import type {
-  ActionFile,
-  AliasFile,
-  ChannelConfig,
-  MainConfig,
-  RuleConfig,
-} from './schema.ts';
+import type { ActionFile, AliasFile, ChannelConfig, MainConfig, RuleConfig } from './schema.ts';
 
 /** Where a value was written: for `file:line:col  path: message` reports. */
 export interface SourcePosition {

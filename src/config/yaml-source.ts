@@ -52,7 +52,12 @@ export interface YamlReadOptions {
   expand?: (raw: unknown) => boolean;
 }
 
-export async function readYamlSource(absPath: string, file: string, env: Env, opts: YamlReadOptions = {}): Promise<{ source: YamlSource; diagnostics: Diagnostic[] }> {
+export async function readYamlSource(
+  absPath: string,
+  file: string,
+  env: Env,
+  opts: YamlReadOptions = {},
+): Promise<{ source: YamlSource; diagnostics: Diagnostic[] }> {
   const text = await readFile(absPath, 'utf8');
   return parseYamlSource(text, file, env, opts);
 }
@@ -77,7 +82,8 @@ export function parseYamlSource(text: string, file: string, env: Env, opts: Yaml
   const substituted = new Map<string, string[]>();
   const unresolved = new Set<string>();
   const parsed = doc.errors.length === 0;
-  if (parsed && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true)) expandNode(doc.contents as Node | null, [], env, { expandedWhole, unresolved, substituted }, pos, diagnostics);
+  if (parsed && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true))
+    expandNode(doc.contents as Node | null, [], env, { expandedWhole, unresolved, substituted }, pos, diagnostics);
   const data = parsed ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
   let partial: unknown = data;
   if (!parsed) {
@@ -134,13 +140,7 @@ function expandNode(
   if (isSeq(node)) node.items.forEach((item, i) => expandNode(item as Node | null, [...path, i], env, seen, pos, diagnostics));
 }
 
-function locateIn(
-  doc: Document,
-  path: readonly PathSegment[],
-  wantKey: boolean,
-  pos: (offset: number) => SourcePosition,
-  file: string,
-): Located {
+function locateIn(doc: Document, path: readonly PathSegment[], wantKey: boolean, pos: (offset: number) => SourcePosition, file: string): Located {
   let node = doc.contents as Node | null;
   let offset = node?.range?.[0] ?? 0;
   const written: string[] = [];
@@ -150,7 +150,7 @@ function locateIn(
     const last = i === path.length - 1;
     if (isMap(node)) {
       const pair = spellings(String(seg))
-        .map((k) => node && isMap(node) ? node.items.find((p) => isScalar(p.key) && String(p.key.value) === k) : undefined)
+        .map((k) => (node && isMap(node) ? node.items.find((p) => isScalar(p.key) && String(p.key.value) === k) : undefined))
         .find((p) => p !== undefined);
       if (!pair) break;
       const key = pair.key as Node;

@@ -164,7 +164,15 @@ export function createConfirmationService(deps: ConfirmationDeps): ConfirmationS
     const code = newCode();
     const expiresAtMs = now() + input.ttlSeconds * 1000;
     await guarded(redis, async () => {
-      await store.create({ id, digest: codeDigest(id, code), ids: input.executions.map((e) => e.id), source: input.source, user: input.user, expiresAtMs, ttlSeconds: input.ttlSeconds });
+      await store.create({
+        id,
+        digest: codeDigest(id, code),
+        ids: input.executions.map((e) => e.id),
+        source: input.source,
+        user: input.user,
+        expiresAtMs,
+        ttlSeconds: input.ttlSeconds,
+      });
       const m = redis.multi();
       for (const e of input.executions) m.set(forKey(e.id), id, 'EX', input.ttlSeconds + 86_400);
       await m.exec();

@@ -170,8 +170,25 @@ export function createConfirmationStore(redis: Redis, execKeys: ExecutionKeys, r
       const person = keys.person(c.source, c.user);
       await redis
         .multi()
-        .hset(keys.hash(c.id), 'digest', c.digest, 'ids', JSON.stringify(c.ids), 'expires', String(c.expiresAtMs), 'wrong', '0',
-          'person', person, 'wrongkey', keys.wrong(c.source, c.user), 'source', c.source, 'user', c.user)
+        .hset(
+          keys.hash(c.id),
+          'digest',
+          c.digest,
+          'ids',
+          JSON.stringify(c.ids),
+          'expires',
+          String(c.expiresAtMs),
+          'wrong',
+          '0',
+          'person',
+          person,
+          'wrongkey',
+          keys.wrong(c.source, c.user),
+          'source',
+          c.source,
+          'user',
+          c.user,
+        )
         .expire(keys.hash(c.id), keep)
         .zadd(person, c.expiresAtMs, c.id)
         .expire(person, keep)
@@ -186,10 +203,28 @@ export function createConfirmationStore(redis: Redis, execKeys: ExecutionKeys, r
       return source && user ? { source, user } : undefined;
     },
     async attempt(cid, mode, opts = {}) {
-      const scriptKeys = { hash: keys.hash(cid), expiry: keys.expiry, pending: execKeys.statusIndex('pending'), queued: execKeys.statusIndex('queued'), canceled: execKeys.statusIndex('canceled') };
-      const res = (await confirm.run(redis, scriptKeys,
-        mode, opts.digest ?? '', execKeys.record(''), new Date(now()).toISOString(), retention, MAX_WRONG_PER_CODE, now(),
-        MAX_WRONG_PER_PERSON, WRONG_WINDOW_SECONDS, opts.reason ?? 'canceled', opts.countPerson ? '1' : '0')) as string[];
+      const scriptKeys = {
+        hash: keys.hash(cid),
+        expiry: keys.expiry,
+        pending: execKeys.statusIndex('pending'),
+        queued: execKeys.statusIndex('queued'),
+        canceled: execKeys.statusIndex('canceled'),
+      };
+      const res = (await confirm.run(
+        redis,
+        scriptKeys,
+        mode,
+        opts.digest ?? '',
+        execKeys.record(''),
+        new Date(now()).toISOString(),
+        retention,
+        MAX_WRONG_PER_CODE,
+        now(),
+        MAX_WRONG_PER_PERSON,
+        WRONG_WINDOW_SECONDS,
+        opts.reason ?? 'canceled',
+        opts.countPerson ? '1' : '0',
+      )) as string[];
       const answer = res[0];
       if (answer === 'confirmed' || answer === 'canceled' || answer === 'refused' || answer === 'expired') return { answer, ids: res.slice(1) };
       if (answer === 'wrong') return { answer, left: Number(res[1]) };

@@ -7,7 +7,11 @@ import type { Metrics } from '../metrics.ts';
 import type { Ledger } from './ledger.ts';
 
 /** @example const ledger = meteredLedger(createLedger(conn, keys), metrics, (name) => config.channels.get(name)?.kind); */
-export function meteredLedger(ledger: Ledger, metrics: Pick<Metrics, 'deliveryOutcome' | 'fallbackQueued'>, kindOf: (channel: string) => string | undefined): Ledger {
+export function meteredLedger(
+  ledger: Ledger,
+  metrics: Pick<Metrics, 'deliveryOutcome' | 'fallbackQueued'>,
+  kindOf: (channel: string) => string | undefined,
+): Ledger {
   return {
     ...ledger,
     async update(executionId, entry, counter) {

@@ -105,7 +105,11 @@ export async function processDelivery(job: Job<DeliveryJobData>, token: string |
       await deps.ledger.update(data.executionId, entryOf(data, 'skipped', attempt, `skipped: ${res.skipped}`), 'skipped');
     } else {
       log.debug({ external_id: res.externalId }, 'delivery sent');
-      await deps.ledger.update(data.executionId, entryOf(data, 'sent', attempt, undefined, sent ? renderedMessage(message, sent, deps.secrets) : tried), 'sent');
+      await deps.ledger.update(
+        data.executionId,
+        entryOf(data, 'sent', attempt, undefined, sent ? renderedMessage(message, sent, deps.secrets) : tried),
+        'sent',
+      );
     }
     return res;
   } catch (err) {

@@ -73,7 +73,11 @@ export interface RateLimiter {
   pause(channel: string, target: string | undefined, ms: number): Promise<void>;
 }
 
-const rateTake = defineScript<'bucket' | 'pause', [intervalMs: number, burst: number], number>({ name: 'sbRateTake', keys: ['bucket', 'pause'], lua: takeScript });
+const rateTake = defineScript<'bucket' | 'pause', [intervalMs: number, burst: number], number>({
+  name: 'sbRateTake',
+  keys: ['bucket', 'pause'],
+  lua: takeScript,
+});
 const ratePause = defineScript<'pause', [ms: number], number>({ name: 'sbRatePause', keys: ['pause'], lua: pauseScript });
 
 export function createRateLimiter(redis: Redis, keys: DeliveryKeys, channels: Map<string, ChannelConfig>): RateLimiter {

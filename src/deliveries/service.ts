@@ -59,7 +59,13 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       await Promise.all(
         jobs.map(async (j) => {
           if (j.executionId === undefined) return;
-          const entry = { id: j.message.id, channel: j.message.channel, ...(j.message.target !== undefined && { target: j.message.target }), status: 'pending' as const, attempts: 0 };
+          const entry = {
+            id: j.message.id,
+            channel: j.message.channel,
+            ...(j.message.target !== undefined && { target: j.message.target }),
+            status: 'pending' as const,
+            attempts: 0,
+          };
           if (await ledger.pending(j.executionId, entry)) await ledger.count('queued');
         }),
       );
@@ -86,7 +92,9 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       const plans = await enqueue(ns);
       return {
         id,
-        deliveries: plans.flatMap((p) => p.deliveries.map((d) => ({ id: d.id, channel: d.channel, ...(d.target !== undefined && { target: d.target }), rule: d.rule }))),
+        deliveries: plans.flatMap((p) =>
+          p.deliveries.map((d) => ({ id: d.id, channel: d.channel, ...(d.target !== undefined && { target: d.target }), rule: d.rule })),
+        ),
         unrouted: ns.filter((_, i) => plans[i]!.unrouted).map((n) => n.name),
       };
     },

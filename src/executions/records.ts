@@ -8,7 +8,18 @@ import type { Redis } from 'ioredis';
 import type { ExecutionKeys } from './keys.ts';
 import type { OutputDelta } from './live-output.ts';
 import { withTruncation } from './runners/output-buffer.ts';
-import { STATUS_ORDER, cancelScript, claimHookScript, completeScript, createScript, finishScript, outputScript, pruneScript, startScript, sweepHooksScript } from './scripts.ts';
+import {
+  STATUS_ORDER,
+  cancelScript,
+  claimHookScript,
+  completeScript,
+  createScript,
+  finishScript,
+  outputScript,
+  pruneScript,
+  startScript,
+  sweepHooksScript,
+} from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, LiveOutput, NewExecution } from './types.ts';
 import { defineScript } from '../redis/script.ts';
 
@@ -135,7 +146,13 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
   const s = SCRIPTS;
   const ttl = String(Math.max(1, Math.round(ttlSeconds)));
   const statusIndexes = Object.fromEntries(STATUS_ORDER.map((st) => [st, keys.statusIndex(st)])) as { [K in (typeof STATUS_ORDER)[number]]: string };
-  const statusKeys = (id: string): StatusKeys => ({ record: keys.record(id), index: keys.index, ...statusIndexes, hookPending: keys.hookPending, liveOutput: keys.liveOutput(id) });
+  const statusKeys = (id: string): StatusKeys => ({
+    record: keys.record(id),
+    index: keys.index,
+    ...statusIndexes,
+    hookPending: keys.hookPending,
+    liveOutput: keys.liveOutput(id),
+  });
   const iso = () => new Date().toISOString();
   const pageOf = async (key: string, before: string, limit: number, min = '-inf') => {
     const flat = await redis.zrevrangebyscore(key, before, min, 'WITHSCORES', 'LIMIT', 0, limit);
@@ -147,16 +164,41 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
   return {
     async create(id, input, now) {
       const status = input.pending ? 'pending' : 'queued';
-      const fields: string[] = ['id', id, 'status', status, 'action', input.action, 'params', JSON.stringify(input.params ?? {}),
-        'created_at', now.toISOString(), 'attempts', '0', 'deliveries', '[]'];
+      const fields: string[] = [
+        'id',
+        id,
+        'status',
+        status,
+        'action',
+        input.action,
+        'params',
+        JSON.stringify(input.params ?? {}),
+        'created_at',
+        now.toISOString(),
+        'attempts',
+        '0',
+        'deliveries',
+        '[]',
+      ];
       if (input.alias) fields.push('alias', input.alias);
       if (input.user) fields.push('user', input.user);
       if (input.text) fields.push('text', input.text);
       if (input.origin) fields.push('origin', JSON.stringify(input.origin));
       const idem = input.idempotencyKey;
       const record = keys.record(id);
-      const createKeys = { record, index: keys.index, statusIndex: keys.statusIndex(status), seq: keys.seq, idem: idem ? keys.idem(idem) : record, userIndex: input.user ? keys.userIndex(input.user) : record };
-      const res = (await s.sbCreate.run(redis, createKeys, id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [number, string, number?];
+      const createKeys = {
+        record,
+        index: keys.index,
+        statusIndex: keys.statusIndex(status),
+        seq: keys.seq,
+        idem: idem ? keys.idem(idem) : record,
+        userIndex: input.user ? keys.userIndex(input.user) : record,
+      };
+      const res = (await s.sbCreate.run(redis, createKeys, id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [
+        number,
+        string,
+        number?,
+      ];
       if (res[0] === 2) return { collision: true };
       if (res[2] === 1) {
         // entries older than the retention: their records have expired (not awaited: housekeeping)
@@ -184,7 +226,17 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       return record;
     },
     async appendOutput(id, attempt, d) {
-      const r = await s.sbOutput.run(redis, { record: keys.record(id), liveOutput: keys.liveOutput(id) }, String(attempt), d.stdout, d.stderr, d.stdoutDropped, d.stderrDropped, iso(), ttl);
+      const r = await s.sbOutput.run(
+        redis,
+        { record: keys.record(id), liveOutput: keys.liveOutput(id) },
+        String(attempt),
+        d.stdout,
+        d.stderr,
+        d.stdoutDropped,
+        d.stderrDropped,
+        iso(),
+        ttl,
+      );
       return r === 1;
     },
     async getMany(ids) {

@@ -14,7 +14,15 @@ import { executionKeys, QUEUE_NAME } from './keys.ts';
 import { createRecordStore } from './records.ts';
 import { guarded, producerConnection } from './redis.ts';
 import { redactText } from '../log.ts';
-import { LIST_SCAN_MAX, terminalStatuses, type ExecutionPage, type ExecutionRecord, type ExecutionService, type ListQuery, type NewExecution } from './types.ts';
+import {
+  LIST_SCAN_MAX,
+  terminalStatuses,
+  type ExecutionPage,
+  type ExecutionRecord,
+  type ExecutionService,
+  type ListQuery,
+  type NewExecution,
+} from './types.ts';
 
 export interface ExecutionServiceOptions {
   config: Config;
@@ -65,10 +73,17 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
         if ('collision' in res) continue;
         if (res.created) {
           const execution: ExecutionRecord = {
-            id: res.id, status: input.pending ? 'pending' : 'queued', action: input.action, params: input.params ?? {},
-            created_at: now.toISOString(), attempts: 0, deliveries: [],
-            ...(input.alias && { alias: input.alias }), ...(input.user && { user: input.user }),
-            ...(input.origin && { origin: input.origin }), ...(input.text && { text: input.text }),
+            id: res.id,
+            status: input.pending ? 'pending' : 'queued',
+            action: input.action,
+            params: input.params ?? {},
+            created_at: now.toISOString(),
+            attempts: 0,
+            deliveries: [],
+            ...(input.alias && { alias: input.alias }),
+            ...(input.user && { user: input.user }),
+            ...(input.origin && { origin: input.origin }),
+            ...(input.text && { text: input.text }),
           };
           // a pending execution waits for its confirmation (src/confirmations/), which enqueues it
           if (!input.pending) await enqueue(execution);

@@ -43,7 +43,15 @@ export function notificationBase(exec: ExecutionRecord): Pick<Notification, 'sta
 }
 
 function make(exec: ExecutionRecord, trigger: NotifyTrigger, name: string, r: Rendered): Notification {
-  return { id: makeNotificationId(exec.id, trigger, name), name, trigger, subject: subjectOf(exec), message: r.message, data: r.data, ...notificationBase(exec) };
+  return {
+    id: makeNotificationId(exec.id, trigger, name),
+    name,
+    trigger,
+    subject: subjectOf(exec),
+    message: r.message,
+    data: r.data,
+    ...notificationBase(exec),
+  };
 }
 
 function renderEntry(e: Pick<EffectiveEntry, 'entry'>, exec: ExecutionRecord, render: RenderFn, renderMsg: RenderFn = render): Rendered {

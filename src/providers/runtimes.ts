@@ -14,13 +14,13 @@ export interface LoadedProvider {
   runtime: ProviderRuntime;
 }
 
-export const loadedProviders: readonly LoadedProvider[] = await Promise.all(
-  providers.map(async (p) => ({ kind: p.kind, runtime: (await p.load()).runtime })),
-);
+export const loadedProviders: readonly LoadedProvider[] = await Promise.all(providers.map(async (p) => ({ kind: p.kind, runtime: (await p.load()).runtime })));
 
 /** every provider's sink, in registry order (a sink's kind is its provider's kind) */
 // biome-ignore lint/suspicious/noExplicitAny: each sink has its own settings type; createSink passes it the validated channel
-export const providerSinks: SinkDefinition<ChannelKind, any>[] = loadedProviders.flatMap((p) => (p.runtime.sink ? [p.runtime.sink as SinkDefinition<ChannelKind, any>] : []));
+export const providerSinks: SinkDefinition<ChannelKind, any>[] = loadedProviders.flatMap((p) =>
+  p.runtime.sink ? [p.runtime.sink as SinkDefinition<ChannelKind, any>] : [],
+);
 /** every provider's HTTP ingresses, mounted under /ingress */
 export const providerHttpIngresses: HttpIngress[] = loadedProviders.flatMap((p) => p.runtime.http ?? []);
 /** every provider's listeners, started with the gateway */

@@ -3,7 +3,11 @@ import type { ExecutionRecord } from '../executions/types.ts';
 import type { Notification } from '../notify/types.ts';
 import { originRule, type FallbackDelivery, type RoutePlan } from './types.ts';
 
-const indent = (text: string, prefix: string) => text.split('\n').map((l) => `${prefix}${l}`).join('\n');
+const indent = (text: string, prefix: string) =>
+  text
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
 
 function describeTarget(d: FallbackDelivery): string {
   const options = Object.keys(d.options).length ? `  ${JSON.stringify(d.options)}` : '';
@@ -22,8 +26,16 @@ function describeTarget(d: FallbackDelivery): string {
  * //   message:
  * //     | ops.restart failed on staging: simulated failure
  */
-export function describeRoutes(exec: Pick<ExecutionRecord, 'id' | 'action' | 'status' | 'alias' | 'user' | 'origin'>, routed: { notification: Notification; plan: RoutePlan }[]): string {
-  const who = [exec.alias ? `alias ${exec.alias}` : 'no alias', `user ${exec.user ?? '(none)'}`, `origin ${exec.origin?.source ?? '(none)'}`, `execution ${exec.id}`];
+export function describeRoutes(
+  exec: Pick<ExecutionRecord, 'id' | 'action' | 'status' | 'alias' | 'user' | 'origin'>,
+  routed: { notification: Notification; plan: RoutePlan }[],
+): string {
+  const who = [
+    exec.alias ? `alias ${exec.alias}` : 'no alias',
+    `user ${exec.user ?? '(none)'}`,
+    `origin ${exec.origin?.source ?? '(none)'}`,
+    `execution ${exec.id}`,
+  ];
   const lines = [`${exec.action} ${exec.status}  (${who.join(', ')})`];
   if (routed.length === 0) lines.push('', `no notification fires for status ${exec.status}`);
   for (const { notification: n, plan } of routed) {

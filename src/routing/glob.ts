@@ -10,7 +10,10 @@ function compileGlob(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (re) return re;
   // 1. escape every regex metacharacter except the glob ones, 2. map `*` and `?`, 3. anchor.
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   re = new RegExp(`^${body}$`, 's');
   cache.set(pattern, re);
   return re;

@@ -40,13 +40,18 @@ export function checkExposure(main: Pick<MainConfig, 'server' | 'users' | 'api_k
   const problems: string[] = [];
   for (const k of main.api_keys) {
     if (WELL_KNOWN_KEYS.includes(k.key)) {
-      problems.push(`api key "${k.name}" is the example's published development key: set SB_API_KEY (or the key) to a random value of ${MIN_KEY_LENGTH}+ characters, e.g. \`openssl rand -base64 32\``);
+      problems.push(
+        `api key "${k.name}" is the example's published development key: set SB_API_KEY (or the key) to a random value of ${MIN_KEY_LENGTH}+ characters, e.g. \`openssl rand -base64 32\``,
+      );
     } else if (k.key.length < MIN_KEY_LENGTH) {
       problems.push(`api key "${k.name}" is shorter than ${MIN_KEY_LENGTH} characters: replace it with a random one, e.g. \`openssl rand -base64 32\``);
     }
   }
-  const clear = Object.entries(main.users).filter(([, u]) => u.password !== undefined).map(([name]) => name);
-  const clearLine = (name: string) => `user "${name}" has a clear-text password: replace \`password:\` with \`password_hash:\` from \`switchboard hash-password\``;
+  const clear = Object.entries(main.users)
+    .filter(([, u]) => u.password !== undefined)
+    .map(([name]) => name);
+  const clearLine = (name: string) =>
+    `user "${name}" has a clear-text password: replace \`password:\` with \`password_hash:\` from \`switchboard hash-password\``;
   if (isLoopbackHost(host)) return { refusals: [], warnings: clear.map(clearLine) };
   return { refusals: [...problems, ...clear.map(clearLine)], warnings: [] };
 }
@@ -56,10 +61,7 @@ export class UnsafeExposureError extends Error {
   readonly refusals: readonly string[];
   readonly host: string;
   constructor(host: string, refusals: readonly string[]) {
-    super(
-      `refusing to listen on ${host} (not loopback): ${refusals.join('; ')}. ` +
-        'Fix the above, or set server.host to 127.0.0.1 for local use.',
-    );
+    super(`refusing to listen on ${host} (not loopback): ${refusals.join('; ')}. ` + 'Fix the above, or set server.host to 127.0.0.1 for local use.');
     this.name = 'UnsafeExposureError';
     this.refusals = refusals;
     this.host = host;

@@ -97,11 +97,29 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
     confirmations = { ...confirm, stopSweeper: () => sweeper.stop() };
     const commandLog = logger.child({ component: 'commands' });
     run = (input) => runCommand({ ...base, logger: commandLog, executions: ex, confirmations: confirm }, input);
-    app = createApp({ ...base, executions: ex, readiness: deps.readiness, runtime: deps.runtime, redis, confirmations: confirm, ...(deps.sessionSecret && { sessionSecret: deps.sessionSecret }) });
+    app = createApp({
+      ...base,
+      executions: ex,
+      readiness: deps.readiness,
+      runtime: deps.runtime,
+      redis,
+      confirmations: confirm,
+      ...(deps.sessionSecret && { sessionSecret: deps.sessionSecret }),
+    });
     const ingressDeps: IngressDeps = { ...base, executions: ex, redis, runCommand: run, confirmations: confirm, now: () => Date.now() };
     for (const ingress of httpIngresses) app.route('/ingress', ingress.routes(ingressDeps));
   }
-  return { config, matcher, deliveries, runCommand: run, ...(executions && { executions }), ...(confirmations && { confirmations }), ...(app && { app }), ...(execWorker && { execWorker }), ...(deliveryWorker && { deliveryWorker }) };
+  return {
+    config,
+    matcher,
+    deliveries,
+    runCommand: run,
+    ...(executions && { executions }),
+    ...(confirmations && { confirmations }),
+    ...(app && { app }),
+    ...(execWorker && { execWorker }),
+    ...(deliveryWorker && { deliveryWorker }),
+  };
 }
 
 /**

@@ -24,13 +24,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 }
 
 /** Classifies an HTTP status that is not 2xx. `detail` is redacted and cut to 300 characters. */
-export function httpStatusError(
-  what: string,
-  status: number,
-  detail: string,
-  secrets: readonly string[],
-  retryAfterMs?: number,
-): SinkError {
+export function httpStatusError(what: string, status: number, detail: string, secrets: readonly string[], retryAfterMs?: number): SinkError {
   const text = `${what}: HTTP ${status}${detail ? ` ${clip(detail)}` : ''}`;
   const [reason, retryable] = statusReason(status);
   return new SinkError(redactText(text, secrets), reason, retryable, retryable ? retryAfterMs : undefined);
@@ -48,12 +42,7 @@ function statusReason(status: number): [SinkFailureReason, boolean] {
  * Turns a thrown network error (or an abort) into a retryable SinkError: `aborted` when the
  * caller's signal fired, `timed out` when the deadline passed, else a network error.
  */
-export function transportError(
-  what: string,
-  err: unknown,
-  deadline: Pick<Deadline, 'caller' | 'signal' | 'timeoutMs'>,
-  secrets: readonly string[],
-): SinkError {
+export function transportError(what: string, err: unknown, deadline: Pick<Deadline, 'caller' | 'signal' | 'timeoutMs'>, secrets: readonly string[]): SinkError {
   if (err instanceof SinkError) return err;
   if (deadline.caller.aborted) return new SinkError(`${what}: aborted`, 'timeout', true);
   const name = err instanceof Error ? err.name : '';

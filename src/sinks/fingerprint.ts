@@ -43,7 +43,10 @@ function field(m: OutboundMessage, name: string, status?: string): string {
  * fingerprintOf(message, 'action+data.service')
  */
 export function fingerprintOf(m: OutboundMessage, spec = DEFAULT_FINGERPRINT, status?: string): string {
-  const parts = spec.split('+').map((s) => s.trim()).filter(Boolean);
+  const parts = spec
+    .split('+')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const values = parts.map((p) => `${p}=${field(m, p, status)}`);
   return createHash('sha256').update(values.join('\n')).digest('hex').slice(0, 16);
 }

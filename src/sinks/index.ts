@@ -22,7 +22,9 @@ export function createSink(channel: ChannelConfig, deps: SinkDeps): Sink {
   const kind = (channel as { kind?: unknown }).kind;
   const def = sinkDefinitions.find((d) => d.kind === kind);
   if (!def) {
-    throw new Error(`Unknown channel kind ${JSON.stringify(kind)} for channel "${channel.name}"; known kinds: ${sinkDefinitions.map((d) => d.kind).join(', ')}`);
+    throw new Error(
+      `Unknown channel kind ${JSON.stringify(kind)} for channel "${channel.name}"; known kinds: ${sinkDefinitions.map((d) => d.kind).join(', ')}`,
+    );
   }
   return def.create(channel as never, deps);
 }

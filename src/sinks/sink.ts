@@ -78,15 +78,7 @@ export interface SendResult {
   skipped?: string;
 }
 
-export type SinkFailureReason =
-  | 'rate_limited'
-  | 'server_error'
-  | 'network'
-  | 'timeout'
-  | 'auth_error'
-  | 'client_error'
-  | 'invalid_target'
-  | 'opted_out';
+export type SinkFailureReason = 'rate_limited' | 'server_error' | 'network' | 'timeout' | 'auth_error' | 'client_error' | 'invalid_target' | 'opted_out';
 
 /** A failed send. `retryable: false` fails the delivery at once (BullMQ UnrecoverableError). */
 export class SinkError extends SwitchboardError {

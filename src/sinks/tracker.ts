@@ -36,13 +36,7 @@ export interface TrackerSettings {
 const DAY = 24 * 3600;
 
 /** Runs one delivery through the issue-per-fingerprint rules. `ns` prefixes SinkState keys (channel name). */
-export async function deliverToTracker(
-  api: TrackerApi,
-  m: OutboundMessage,
-  settings: TrackerSettings,
-  state: SinkState,
-  ns: string,
-): Promise<SendResult> {
+export async function deliverToTracker(api: TrackerApi, m: OutboundMessage, settings: TrackerSettings, state: SinkState, ns: string): Promise<SendResult> {
   const status = m.execution?.status;
   const dmark = deliveryMarker(m.id);
   const done = await state.get(`${ns}:delivery:${m.id}`);

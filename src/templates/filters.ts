@@ -62,8 +62,7 @@ export const filters: Record<string, Filter> = {
   to_yaml_string: ((v: unknown) => toYaml(v ?? null)) as Filter,
   yaml_dump: ((v: unknown) => toYaml(v ?? null)) as Filter,
   to_complex: ((v: string) => (typeof v === 'string' ? JSON.parse(v) : v)) as Filter,
-  regex_replace: ((v: string, pattern: string, repl: string) =>
-    String(v ?? '').replace(regexOf(pattern, 'g'), repl.replace(/\\(\d)/g, '$$$1'))) as Filter,
+  regex_replace: ((v: string, pattern: string, repl: string) => String(v ?? '').replace(regexOf(pattern, 'g'), repl.replace(/\\(\d)/g, '$$$1'))) as Filter,
   regex_match: ((v: string, pattern: string) => regexOf(`^(?:${pattern})`).test(String(v ?? ''))) as Filter,
   regex_search: ((v: string, pattern: string) => regexOf(pattern).test(String(v ?? ''))) as Filter,
   regex_substring: ((v: string, pattern: string, index = 0) => {
@@ -83,6 +82,13 @@ export const filters: Record<string, Filter> = {
   }) as Filter,
   selectattr: selectBy(true) as Filter,
   rejectattr: selectBy(false) as Filter,
-  basename: ((v: string) => String(v ?? '').split('/').pop() ?? '') as Filter,
-  dirname: ((v: string) => String(v ?? '').split('/').slice(0, -1).join('/')) as Filter,
+  basename: ((v: string) =>
+    String(v ?? '')
+      .split('/')
+      .pop() ?? '') as Filter,
+  dirname: ((v: string) =>
+    String(v ?? '')
+      .split('/')
+      .slice(0, -1)
+      .join('/')) as Filter,
 };

@@ -60,7 +60,11 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     text: rec.text === undefined ? null : redactText(rec.text, secrets),
     cancelable: allows('dashboard', 'execution.cancel', who, rec),
     confirmable: rec.status === 'pending' && isOwner(who, rec),
-    rerunnable: rec.alias !== undefined && who !== undefined && config.aliases.some((a) => a.id === rec.alias) && mayRun(resolveUser(config, who.name), allowOf(rec.alias)),
+    rerunnable:
+      rec.alias !== undefined &&
+      who !== undefined &&
+      config.aliases.some((a) => a.id === rec.alias) &&
+      mayRun(resolveUser(config, who.name), allowOf(rec.alias)),
   });
   /** the list page for this request's search (the API's filters, within what the user may see) */
   const listModel = async (c: Context<WebEnv>, who: Actor | undefined): Promise<ListModel> => {
@@ -89,8 +93,7 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     if (!allows('dashboard', 'queues', who)) out.push('queues');
     return out;
   };
-  const healthOf = () =>
-    readHealth(config, ctx.queues()).catch((err: Error) => ({ error: `Queue counts unavailable: ${redactText(err.message, secrets)}` }));
+  const healthOf = () => readHealth(config, ctx.queues()).catch((err: Error) => ({ error: `Queue counts unavailable: ${redactText(err.message, secrets)}` }));
 
   const preview = (user: string, raw: string): PreviewModel => {
     const text = normalizeText(raw.slice(0, config.main.limits.command_length), 'api', { botNames: config.main.ingress.bot_names });
@@ -110,9 +113,16 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const refuse = (c: Context<WebEnv>, active: NavKey, action: Action, permission: string) =>
     allows('dashboard', action, actor(c))
       ? undefined
-      : render(c, active, 'Not allowed', html`<p>This page needs the permission <span class="mono">${permission}</span> (switchboard.yaml <span class="mono">roles</span>).</p>`, 403);
+      : render(
+          c,
+          active,
+          'Not allowed',
+          html`<p>This page needs the permission <span class="mono">${permission}</span> (switchboard.yaml <span class="mono">roles</span>).</p>`,
+          403,
+        );
 
-  for (const path of ['/', '/executions/:id', '/deliveries', '/playground', '/aliases', '/rules', '/channels', '/queues']) app.use(path, pageGuard, pageHeaders);
+  for (const path of ['/', '/executions/:id', '/deliveries', '/playground', '/aliases', '/rules', '/channels', '/queues'])
+    app.use(path, pageGuard, pageHeaders);
   app.use('/ui/fragments/*', fragmentGuard, pageHeaders);
   app.use('/ui/deliveries/*', fragmentGuard, pageHeaders);
 
@@ -146,7 +156,8 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   });
   app.get('/deliveries', async (c) => render(c, 'deliveries', 'Deliveries', deliveriesBody(await deliveriesModel(c, actor(c)))));
   app.post('/ui/deliveries/:id/retry', async (c) => {
-    if (!allows('dashboard', 'queues', actor(c))) return c.json({ error: { code: 'forbidden', message: 'retrying a delivery needs the permission queues' } }, 403);
+    if (!allows('dashboard', 'queues', actor(c)))
+      return c.json({ error: { code: 'forbidden', message: 'retrying a delivery needs the permission queues' } }, 403);
     const id = c.req.param('id');
     try {
       if (id.length > ID_MAX) throw new NotFoundError(`no delivery ${id}`);
@@ -169,7 +180,10 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     return render(c, 'aliases', 'Aliases', aliasesBody(helpEntries({ config, matcher }, user), user));
   });
   app.get('/rules', (c) => refuse(c, 'rules', 'config.read', 'config.read') ?? render(c, 'rules', 'Rules', rulesBody(config.rules, secrets)));
-  app.get('/channels', (c) => refuse(c, 'channels', 'config.read', 'config.read') ?? render(c, 'channels', 'Channels', channelsBody([...config.channels.values()], secrets)));
+  app.get(
+    '/channels',
+    (c) => refuse(c, 'channels', 'config.read', 'config.read') ?? render(c, 'channels', 'Channels', channelsBody([...config.channels.values()], secrets)),
+  );
   app.get('/queues', async (c) => refuse(c, 'queues', 'queues', 'queues') ?? render(c, 'queues', 'Queues', queuesBody(await healthOf())));
 
   app.get('/ui/fragments/executions', async (c) => {
@@ -183,7 +197,9 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   });
   app.get('/ui/fragments/preview', (c) => c.html(previewFragment(preview(c.get('session').user, c.req.query('text') ?? ''))));
   app.get('/ui/fragments/queues', async (c) =>
-    allows('dashboard', 'queues', actor(c)) ? c.html(queuesFragment(await healthOf())) : c.json({ error: { code: 'forbidden', message: 'needs the permission queues' } }, 403),
+    allows('dashboard', 'queues', actor(c))
+      ? c.html(queuesFragment(await healthOf()))
+      : c.json({ error: { code: 'forbidden', message: 'needs the permission queues' } }, 403),
   );
 
   return app;

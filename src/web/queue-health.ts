@@ -24,21 +24,16 @@ export interface Health {
 }
 
 async function queueHealth(queue: Queue): Promise<QueueHealth> {
-  const [counts, workers] = await Promise.all([
-    queue.getJobCounts(...jobStates),
-    queue.getWorkersCount().catch(() => undefined),
-  ]);
+  const [counts, workers] = await Promise.all([queue.getJobCounts(...jobStates), queue.getWorkersCount().catch(() => undefined)]);
   const out = Object.fromEntries(jobStates.map((s) => [s, counts[s] ?? 0])) as QueueHealth['counts'];
   return { name: queue.name, counts: out, workers };
 }
 
 /** Reads the counts; a Redis that is down is an UnavailableError (see `guarded`). */
 export async function readHealth(config: Config, handles: QueueHandles): Promise<Health> {
-  const [executions, deliveries, stats] = await guarded(handles.redis, () => Promise.all([
-    queueHealth(handles.executions),
-    queueHealth(handles.deliveries),
-    handles.redis.hgetall(deliveryKeys(config.main.redis.prefix).stats),
-  ]));
+  const [executions, deliveries, stats] = await guarded(handles.redis, () =>
+    Promise.all([queueHealth(handles.executions), queueHealth(handles.deliveries), handles.redis.hgetall(deliveryKeys(config.main.redis.prefix).stats)]),
+  );
   const deliveryStats = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, Number(v) || 0]));
   return { queues: [executions, deliveries], deliveryStats, checkedAt: new Date().toISOString() };
 }

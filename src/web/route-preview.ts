@@ -47,7 +47,15 @@ export function previewRoutes(config: Config, input: PreviewInput): RoutePreview
     const execution = { ...simulated, params: { ...simulated.params, ...input.params } };
     const notifications = buildNotifications({ execution, action, alias, render: renderTemplate }).map((n) => {
       const plan = routeNotification(n, config.rules, config.channels);
-      return { trigger: n.trigger, name: n.name, subject: n.subject, message: n.message, unrouted: plan.unrouted, deliveries: plan.deliveries, notes: plan.notes };
+      return {
+        trigger: n.trigger,
+        name: n.name,
+        subject: n.subject,
+        message: n.message,
+        unrouted: plan.unrouted,
+        deliveries: plan.deliveries,
+        notes: plan.notes,
+      };
     });
     return { status, notifications };
   });

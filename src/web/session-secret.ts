@@ -55,9 +55,7 @@ export function loadOrCreateSessionSecret(dir: string): string {
     return secret;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readSecret(path) ?? secret;
-    throw new SessionSecretError(
-      `cannot write a session secret to ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ${FIX}`,
-    );
+    throw new SessionSecretError(`cannot write a session secret to ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ${FIX}`);
   }
 }
 

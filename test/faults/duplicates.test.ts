@@ -4,7 +4,20 @@
  * Mailgun token posted N times at once runs one execution, delivered once per channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventBody, eventually, listExecutions, mailgunForm, newSid, postApi, postMailgun, postSlack, postSms, smsForm, startFaultWorld, type FaultWorld } from './world.ts';
+import {
+  eventBody,
+  eventually,
+  listExecutions,
+  mailgunForm,
+  newSid,
+  postApi,
+  postMailgun,
+  postSlack,
+  postSms,
+  smsForm,
+  startFaultWorld,
+  type FaultWorld,
+} from './world.ts';
 
 const N = 25;
 let w: FaultWorld;

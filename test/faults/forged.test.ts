@@ -7,8 +7,22 @@ import { createHmac } from 'node:crypto';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ALICE_PHONE, eventBody, eventually, listExecutions, mailgunForm, newSid, postApi, postMailgun, postSlack, postSms, slashBody, smsForm,
-  SMS_URL, startFaultWorld, TWILIO_TOKEN, type FaultWorld,
+  ALICE_PHONE,
+  eventBody,
+  eventually,
+  listExecutions,
+  mailgunForm,
+  newSid,
+  postApi,
+  postMailgun,
+  postSlack,
+  postSms,
+  slashBody,
+  smsForm,
+  SMS_URL,
+  startFaultWorld,
+  TWILIO_TOKEN,
+  type FaultWorld,
 } from './world.ts';
 
 let w: FaultWorld;
@@ -73,7 +87,9 @@ describe('forged and replayed requests', () => {
     expect(refused((await postSlack(w.t, path, make(`fault ${a}`, a), type, { signature: '' })).status)).toBe(true);
     expect(refused((await postSlack(w.t, path, make(`fault ${b}`, b), type, { secret: 'another-signing-secret' })).status)).toBe(true);
     const ts = now;
-    const sig = `v0=${createHmac('sha256', 'faults-slack-signing-secret-0001').update(`v0:${ts}:${make(`fault 1`, c)}`).digest('hex')}`;
+    const sig = `v0=${createHmac('sha256', 'faults-slack-signing-secret-0001')
+      .update(`v0:${ts}:${make(`fault 1`, c)}`)
+      .digest('hex')}`;
     expect(refused((await postSlack(w.t, path, make(`fault ${c}`, c), type, { ts, signature: sig })).status)).toBe(true);
     // replayed: a correctly signed request whose timestamp is outside the 5-minute window
     expect(refused((await postSlack(w.t, path, make(`fault ${d}`, d), type, { ts: sixMinutesAgo() })).status)).toBe(true);
@@ -119,7 +135,11 @@ describe('forged and replayed requests', () => {
     const ns = Array.from({ length: 4 }, () => w.next());
     const [a, b, c, d] = ns as [number, number, number, number];
     const raw = (n: number, headers: Record<string, string>) =>
-      w.t.request('/api/v1/commands', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ text: `fault ${n}` }) });
+      w.t.request('/api/v1/commands', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ text: `fault ${n}` }),
+      });
     expect((await raw(a, {})).status).toBe(401);
     expect((await postApi(w.t, `fault ${b}`, 'faults-api-key-000000000002')).status).toBe(401);
     expect((await raw(c, { authorization: 'Basic ZmF1bHRzOmtleQ==' })).status).toBe(401);

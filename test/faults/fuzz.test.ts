@@ -19,7 +19,33 @@ import { postApi, postSms, smsForm, startFaultWorld, type FaultWorld } from './w
 
 /** command-like text: words of the alias grammar mixed with hostile pieces */
 const piece = fc.oneof(
-  fc.constantFrom('fault', 'FAULT', 'help', 'status', 'n=1', 'x="a b"', "'q'", '{"a":1}', '{{n}}', '{%', '}}', '\\', '=', '"', '\u00a0', '\u2003', '\r\n', '\t', '@switchboard', '<@U0BOT>', '/sb', '\u0000', '\u202e', '💥', '%s'),
+  fc.constantFrom(
+    'fault',
+    'FAULT',
+    'help',
+    'status',
+    'n=1',
+    'x="a b"',
+    "'q'",
+    '{"a":1}',
+    '{{n}}',
+    '{%',
+    '}}',
+    '\\',
+    '=',
+    '"',
+    '\u00a0',
+    '\u2003',
+    '\r\n',
+    '\t',
+    '@switchboard',
+    '<@U0BOT>',
+    '/sb',
+    '\u0000',
+    '\u202e',
+    '💥',
+    '%s',
+  ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
 );
@@ -64,14 +90,26 @@ describe('fuzzed commands through a running gateway', () => {
   });
 
   it('answers arbitrary request bodies on every ingress with 4xx, never a 500', async () => {
-    const paths = ['/api/v1/commands', '/ingress/twilio/sms', '/ingress/slack/commands', '/ingress/slack/events', '/ingress/email/mailgun', '/api/v1/aliases/match'];
+    const paths = [
+      '/api/v1/commands',
+      '/ingress/twilio/sms',
+      '/ingress/slack/commands',
+      '/ingress/slack/events',
+      '/ingress/email/mailgun',
+      '/api/v1/aliases/match',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'), fc.string({ unit: 'binary', maxLength: 300 }), async (path, type, body) => {
-        const res = await w.t.request(path, { method: 'POST', headers: { 'content-type': type, authorization: 'Bearer faults-api-key-000000000001' }, body });
-        await res.body?.cancel();
-        expect(res.status).toBeGreaterThanOrEqual(200);
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        async (path, type, body) => {
+          const res = await w.t.request(path, { method: 'POST', headers: { 'content-type': type, authorization: 'Bearer faults-api-key-000000000001' }, body });
+          await res.body?.cancel();
+          expect(res.status).toBeGreaterThanOrEqual(200);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -86,8 +124,20 @@ const validFiles = (): Record<string, Record<string, unknown>> => ({
     users: { alice: { roles: ['ops'], phone: '+15551230001' } },
     api_keys: [{ name: 'ci', key: 'k-0123456789', user: 'alice' }],
   },
-  'actions/restart.yaml': { name: 'ops.restart', runner: 'shell', command: ['echo', '{{ service }}'], parameters: { service: { type: 'string', required: true, enum: ['web'] } }, timeout: 60 },
-  'aliases/restart.yaml': { name: 'restart', pack: 'ops', action_ref: 'ops.restart', formats: ['restart {{service}}', { display: 'r <s>', representation: ['r {{service}}'] }], ack: { format: 'ok {{ execution.parameters.service }}' } },
+  'actions/restart.yaml': {
+    name: 'ops.restart',
+    runner: 'shell',
+    command: ['echo', '{{ service }}'],
+    parameters: { service: { type: 'string', required: true, enum: ['web'] } },
+    timeout: 60,
+  },
+  'aliases/restart.yaml': {
+    name: 'restart',
+    pack: 'ops',
+    action_ref: 'ops.restart',
+    formats: ['restart {{service}}', { display: 'r <s>', representation: ['r {{service}}'] }],
+    ack: { format: 'ok {{ execution.parameters.service }}' },
+  },
   'channels/log.yaml': { name: 'out', kind: 'log' },
   'rules/r.yaml': { rules: [{ name: 'all', channel: ['origin', 'ops'], to: [{ channel: 'out' }] }] },
 });

@@ -29,7 +29,12 @@ afterAll(async () => {
 });
 
 type Phase = 'before' | 'down' | 'after';
-interface Outcome { n: number; via: 'api' | 'sms'; status: number; phase: Phase }
+interface Outcome {
+  n: number;
+  via: 'api' | 'sms';
+  status: number;
+  phase: Phase;
+}
 
 describe('Redis restarted while commands arrive', () => {
   it('answers 503 while Redis is away, recovers by itself, and loses or repeats no acknowledged command', async () => {
@@ -83,10 +88,14 @@ describe('Redis restarted while commands arrive', () => {
     // - or Redis applied the writes and shut down before sending the reply (the reply was lost): it
     //   runs once, like any request whose answer was lost; a retry with the same idempotency key
     //   (MessageSid, Idempotency-Key) would get this same execution. See RELIABILITY.md, window 3.
-    const executions = await eventually(async () => {
-      const all = await listExecutions(w.t);
-      return all.every((e) => e.status === 'succeeded' || e.status === 'failed') && all;
-    }, 'every execution terminal (orphans swept)', 60_000);
+    const executions = await eventually(
+      async () => {
+        const all = await listExecutions(w.t);
+        return all.every((e) => e.status === 'succeeded' || e.status === 'failed') && all;
+      },
+      'every execution terminal (orphans swept)',
+      60_000,
+    );
     const perN = executions.reduce((m, e) => m.set(Number(e.params?.n), (m.get(Number(e.params?.n)) ?? 0) + 1), new Map<number, number>());
     for (const o of acked) expect({ n: o.n, executions: perN.get(o.n) }).toEqual({ n: o.n, executions: 1 });
     const ackedNs = new Set(acked.map((o) => o.n));
@@ -123,12 +132,20 @@ describe('a record whose job was never added (Redis failed between the two write
       const store = createRecordStore(conn, executionKeys(config.main.redis.prefix), 3600);
       const n = w.next();
       const id = 'orphan2a';
-      const res = await store.create(id, { action: 'core.echo', alias: 'faults.fault', params: { n: String(n) }, user: 'alice' }, new Date(Date.now() - 60_000));
+      const res = await store.create(
+        id,
+        { action: 'core.echo', alias: 'faults.fault', params: { n: String(n) }, user: 'alice' },
+        new Date(Date.now() - 60_000),
+      );
       expect(res).toMatchObject({ created: true });
-      const rec = await eventually(async () => {
-        const r = await store.get(id);
-        return r?.status === 'failed' && r;
-      }, 'the orphan ended', 60_000);
+      const rec = await eventually(
+        async () => {
+          const r = await store.get(id);
+          return r?.status === 'failed' && r;
+        },
+        'the orphan ended',
+        60_000,
+      );
       expect(rec).toMatchObject({ status: 'failed', error: ORPHAN_ERROR });
       expect(w.deliveredPerCommand().get(n)).toBeUndefined();
     } finally {

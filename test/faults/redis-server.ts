@@ -54,9 +54,13 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     url,
     port,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--dir', dir, '--save', '', '--logfile', join(dir, 'redis.log')], {
-        stdio: 'ignore',
-      });
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--dir', dir, '--save', '', '--logfile', join(dir, 'redis.log')],
+        {
+          stdio: 'ignore',
+        },
+      );
       for (let i = 0; i < 200; i++) {
         if (await answers(url)) return;
         await new Promise((r) => setTimeout(r, 50));

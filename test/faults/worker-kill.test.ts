@@ -40,7 +40,11 @@ describe('a worker process killed with SIGKILL', () => {
     const hookFile = join(dir, 'hooks');
     const prefix = uniquePrefix();
     const script = 'echo "$1" >> "$2"; sleep 0.4; echo "$1" >> "$3"';
-    const config = makeConfig({ prefix, actions: [action('t.work', { runner: 'shell', command: ['sh', '-c', script, 'sh', '{{ n }}', started, finished] })], executions: { stalled_interval: 1 } });
+    const config = makeConfig({
+      prefix,
+      actions: [action('t.work', { runner: 'shell', command: ['sh', '-c', script, 'sh', '{{ n }}', started, finished] })],
+      executions: { stalled_interval: 1 },
+    });
     const service: ExecutionService = createExecutionService({ config, logger: silentLogger });
     closers.push(async () => {
       await service.close();
@@ -55,10 +59,14 @@ describe('a worker process killed with SIGKILL', () => {
     await stopProcess(first, 'SIGKILL');
     children.push(await spawnWorker(config, { hookFile, concurrency: 4 }));
 
-    const records = await waitFor(async () => {
-      const recs = await Promise.all(ids.map((id) => service.get(id)));
-      return recs.every((r) => r && ['succeeded', 'failed'].includes(r.status)) ? recs : undefined;
-    }, 'every execution to end', 60_000);
+    const records = await waitFor(
+      async () => {
+        const recs = await Promise.all(ids.map((id) => service.get(id)));
+        return recs.every((r) => r && ['succeeded', 'failed'].includes(r.status)) ? recs : undefined;
+      },
+      'every execution to end',
+      60_000,
+    );
     const startedBy = countBy(lines(started));
     const finishedBy = countBy(lines(finished));
     for (const [n, rec] of records.entries()) {
@@ -79,7 +87,9 @@ describe('a worker process killed with SIGKILL', () => {
     closers.push(() => w.close());
     const file = join(tempDir(), 'env.json');
     writeFileSync(file, JSON.stringify(w.env));
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../integration/deliveries/worker-process.ts', import.meta.url)), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../integration/deliveries/worker-process.ts', import.meta.url)), file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve());
@@ -94,7 +104,8 @@ describe('a worker process killed with SIGKILL', () => {
     await stopProcess(child, 'SIGKILL');
     await w.startDeliveryWorker();
 
-    const ok = () => countBy(w.hook.requests.filter((r) => r.answeredWith !== undefined && r.answeredWith < 300).map((r) => String(r.headers['x-switchboard-delivery'])));
+    const ok = () =>
+      countBy(w.hook.requests.filter((r) => r.answeredWith !== undefined && r.answeredWith < 300).map((r) => String(r.headers['x-switchboard-delivery'])));
     await waitFor(() => ids.every((id) => (ok().get(id) ?? 0) >= 1), 'every delivery', 60_000);
     const delivered = ok();
     expect(new Set(delivered.keys())).toEqual(new Set(ids));

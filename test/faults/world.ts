@@ -151,7 +151,13 @@ export function postSms(t: TestSwitchboard, form: Record<string, string>, signat
 }
 
 /** POST to a Slack endpoint signed with v0 at `ts` (default now) by `secret`. */
-export function postSlack(t: TestSwitchboard, path: string, body: string, type: 'form' | 'json', o: { ts?: number; secret?: string; signature?: string } = {}): Promise<Response> {
+export function postSlack(
+  t: TestSwitchboard,
+  path: string,
+  body: string,
+  type: 'form' | 'json',
+  o: { ts?: number; secret?: string; signature?: string } = {},
+): Promise<Response> {
   const ts = String(o.ts ?? Math.floor(Date.now() / 1000));
   return t.request(path, {
     method: 'POST',
@@ -166,14 +172,28 @@ export function postSlack(t: TestSwitchboard, path: string, body: string, type: 
 
 export function slashBody(text: string, triggerId = `t.${randomBytes(6).toString('hex')}`): string {
   return new URLSearchParams({
-    token: 'legacy', team_id: 'T0001', team_domain: 'faults', channel_id: 'C0001', channel_name: 'ops', user_id: ALICE_SLACK,
-    user_name: 'alice', command: '/sb', text, response_url: 'http://127.0.0.1:9/response', trigger_id: triggerId,
+    token: 'legacy',
+    team_id: 'T0001',
+    team_domain: 'faults',
+    channel_id: 'C0001',
+    channel_name: 'ops',
+    user_id: ALICE_SLACK,
+    user_name: 'alice',
+    command: '/sb',
+    text,
+    response_url: 'http://127.0.0.1:9/response',
+    trigger_id: triggerId,
   }).toString();
 }
 
 export function eventBody(text: string, eventId: string): string {
   return JSON.stringify({
-    token: 'legacy', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000),
+    token: 'legacy',
+    team_id: 'T0001',
+    api_app_id: 'A0001',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
     event: { type: 'app_mention', user: ALICE_SLACK, text: `<@U0BOT> ${text}`, ts: '1515449522.000016', channel: 'C0001', event_ts: '1515449522.000016' },
     authorizations: [{ enterprise_id: null, team_id: 'T0001', user_id: 'U0BOT', is_bot: true }],
   });
@@ -184,11 +204,25 @@ export function mailgunForm(text: string, o: { timestamp?: string; token?: strin
   const timestamp = o.timestamp ?? String(Math.floor(Date.now() / 1000));
   const token = o.token ?? randomBytes(25).toString('hex');
   return new URLSearchParams({
-    recipient: INBOX, sender: ALICE_EMAIL, from: `Alice <${ALICE_EMAIL}>`, subject: text, 'body-plain': text, 'stripped-text': text,
+    recipient: INBOX,
+    sender: ALICE_EMAIL,
+    from: `Alice <${ALICE_EMAIL}>`,
+    subject: text,
+    'body-plain': text,
+    'stripped-text': text,
     // Mailgun's own SPF verdict for the envelope sender: a genuine mail from alice's domain (verified)
     'X-Mailgun-Spf': 'Pass',
-    'Message-Id': `<${token}@example.test>`, 'message-headers': JSON.stringify([['From', `Alice <${ALICE_EMAIL}>`], ['To', INBOX], ['Subject', text], ['Message-Id', `<${token}@example.test>`], ['X-Mailgun-Spf', 'Pass']]),
-    timestamp, token, signature: o.signature ?? signMailgun(o.key ?? MAILGUN_KEY, timestamp, token),
+    'Message-Id': `<${token}@example.test>`,
+    'message-headers': JSON.stringify([
+      ['From', `Alice <${ALICE_EMAIL}>`],
+      ['To', INBOX],
+      ['Subject', text],
+      ['Message-Id', `<${token}@example.test>`],
+      ['X-Mailgun-Spf', 'Pass'],
+    ]),
+    timestamp,
+    token,
+    signature: o.signature ?? signMailgun(o.key ?? MAILGUN_KEY, timestamp, token),
   }).toString();
 }
 
@@ -204,13 +238,22 @@ export function postApi(t: TestSwitchboard, text: string, key = API_KEY, headers
   });
 }
 
-export interface ExecutionJson { id: string; status: string; alias?: string; params?: Record<string, unknown>; origin?: Record<string, unknown>; error?: string }
+export interface ExecutionJson {
+  id: string;
+  status: string;
+  alias?: string;
+  params?: Record<string, unknown>;
+  origin?: Record<string, unknown>;
+  error?: string;
+}
 
 export async function listExecutions(t: TestSwitchboard): Promise<ExecutionJson[]> {
   const out: ExecutionJson[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const res = await t.request(`/api/v1/executions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const res = await t.request(`/api/v1/executions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
     const body = (await res.json()) as { items: ExecutionJson[]; next_cursor?: string | null; cursor?: string | null };
     out.push(...body.items);
     cursor = body.next_cursor ?? body.cursor ?? undefined;

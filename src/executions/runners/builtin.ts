@@ -19,8 +19,16 @@ import { defineRunner, type RunnerDeps, type RunOutcome } from './runner.ts';
 export function summarize(e: ExecutionRecord) {
   const text = `${e.id} ${e.alias ?? e.action}: ${e.status}${e.user ? ` (${e.user})` : ''}${e.error && e.error !== e.status ? `: ${e.error}` : ''}`;
   return {
-    id: e.id, status: e.status, action: e.action, alias: e.alias, user: e.user,
-    created_at: e.created_at, started_at: e.started_at, finished_at: e.finished_at, error: e.error, text,
+    id: e.id,
+    status: e.status,
+    action: e.action,
+    alias: e.alias,
+    user: e.user,
+    created_at: e.created_at,
+    started_at: e.started_at,
+    finished_at: e.finished_at,
+    error: e.error,
+    text,
   };
 }
 

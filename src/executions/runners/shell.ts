@@ -50,8 +50,13 @@ export const shellRunner = defineRunner({
         const cwdRaw = action.cwd ? renderTemplate(action.cwd, tctx) : '.';
         const cwd = isAbsolute(cwdRaw) ? cwdRaw : resolve(deps.config.dir, cwdRaw);
         return runProcess(file!, args, {
-          env, cwd, limit, signal: ctx.signal, graceMs: deps.killGraceSeconds * 1000,
-          ...(ctx.onSpawn && { onSpawn: ctx.onSpawn }), ...(ctx.output && { onOutput: ctx.output }),
+          env,
+          cwd,
+          limit,
+          signal: ctx.signal,
+          graceMs: deps.killGraceSeconds * 1000,
+          ...(ctx.onSpawn && { onSpawn: ctx.onSpawn }),
+          ...(ctx.output && { onOutput: ctx.output }),
         });
       },
     };

@@ -33,7 +33,8 @@ export interface EmailCommand {
 }
 
 const ATTRIBUTION_END = /(wrote|writes|написал|написала|a écrit|schrieb|escribió|ha scritto|schreef|skrev|kirjoitti)\s*:\s*$/i;
-const ORIGINAL_MESSAGE = /^\s*(-{2,}\s*(original message|forwarded message|mensaje original|message d'origine|ursprüngliche nachricht)\s*-{2,}|begin forwarded message:|_{10,}|-{10,})\s*$/i;
+const ORIGINAL_MESSAGE =
+  /^\s*(-{2,}\s*(original message|forwarded message|mensaje original|message d'origine|ursprüngliche nachricht)\s*-{2,}|begin forwarded message:|_{10,}|-{10,})\s*$/i;
 const HEADER_FROM = /^\s*\*?(from|von|de|от)\s*:\*?\s+\S/i;
 const HEADER_NEXT = /^\s*\*?(sent|date|to|subject|gesendet|envoyé|отправлено)\s*:\*?\s/i;
 const MOBILE_SIGNATURE = /^\s*(sent (from|with|via) |envoyé (de|depuis|avec) |get outlook for |von meinem .* gesendet)/i;
@@ -101,7 +102,12 @@ export function visibleText(body: string): string {
 
 /** The first non-empty line of a text, trimmed. */
 export function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /**

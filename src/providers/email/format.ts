@@ -16,8 +16,7 @@ export interface EmailParts {
   references?: string[];
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Markdown-ish text to small HTML: code fences become `<pre>`, paragraphs `<p>` with line breaks. */
 export function textToHtml(text: string): string {

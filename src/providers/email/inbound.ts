@@ -15,11 +15,7 @@ import { ownerOrigin } from '../../confirmations/service.ts';
 import { confirmMailText, refusalReply, slowDownReply } from './replies.ts';
 import type { IngressDeps } from '../../ingress/ingress.ts';
 
-export type InboundResult =
-  | { kind: 'ran'; outcome: CommandOutcome }
-  | { kind: 'unknown_sender' }
-  | { kind: 'empty' }
-  | { kind: 'rate_limited' };
+export type InboundResult = { kind: 'ran'; outcome: CommandOutcome } | { kind: 'unknown_sender' } | { kind: 'empty' } | { kind: 'rate_limited' };
 
 /** The `origin` of an email command: answers go to the sender, in the same thread, through `channel`. */
 export function emailOrigin(cmd: EmailCommand, channel: string, proof: SenderProof): Origin {
@@ -43,7 +39,12 @@ export function emailIdempotencyKey(cmd: EmailCommand, fallback: string | Buffer
  * const r = await handleInboundEmail(deps, 'email-ops', cmd, { idempotencyKey: emailIdempotencyKey(cmd, raw) });
  * if (r.kind === 'ran' && r.outcome.kind === 'queued') ...
  */
-export async function handleInboundEmail(deps: IngressDeps, channel: string, cmd: EmailCommand, opts: { idempotencyKey: string; proof: SenderProof }): Promise<InboundResult> {
+export async function handleInboundEmail(
+  deps: IngressDeps,
+  channel: string,
+  cmd: EmailCommand,
+  opts: { idempotencyKey: string; proof: SenderProof },
+): Promise<InboundResult> {
   const log = deps.logger.child({ component: 'email-ingress', channel });
   // 1. the header From must be a configured user
   const user = identifySender(deps.config, 'email', cmd.sender);
@@ -60,7 +61,9 @@ export async function handleInboundEmail(deps: IngressDeps, channel: string, cmd
   const subject = cmd.subject || cmd.text;
   // 2. per-sender rate limit, one budget per address however it is written (`mailto:`, case, display name)
   const limit = deps.config.main.limits.per_sender_per_minute;
-  const rate = await guarded(deps.redis, () => checkRateLimit(deps.redis, `{${deps.config.main.redis.prefix}}`, `email:${normalizeEmail(cmd.sender)}`, limit, deps.now()));
+  const rate = await guarded(deps.redis, () =>
+    checkRateLimit(deps.redis, `{${deps.config.main.redis.prefix}}`, `email:${normalizeEmail(cmd.sender)}`, limit, deps.now()),
+  );
   if (!rate.allowed) {
     log.info({ user }, 'email command over the rate limit: nothing run');
     deps.metrics?.commandReceived('email', 'rate_limited');

@@ -19,7 +19,11 @@ export function classifySmtpError(err: unknown, secrets: readonly string[]): Sin
   if (smtp && smtp >= 400 && smtp < 500) return new SinkError(text, smtp === 421 ? 'rate_limited' : 'server_error', true);
   if (smtp && smtp >= 500) {
     const reason: SinkFailureReason =
-      e.code === 'EAUTH' || smtp === 530 || smtp === 535 ? 'auth_error' : e.code === 'EENVELOPE' || smtp === 550 || smtp === 553 ? 'invalid_target' : 'client_error';
+      e.code === 'EAUTH' || smtp === 530 || smtp === 535
+        ? 'auth_error'
+        : e.code === 'EENVELOPE' || smtp === 550 || smtp === 553
+          ? 'invalid_target'
+          : 'client_error';
     return new SinkError(text, reason, false);
   }
   if (e.code === 'EAUTH') return new SinkError(text, 'auth_error', false);

@@ -83,7 +83,9 @@ export function readCapped(stream: NodeJS.ReadableStream, max: number): Promise<
       chunks.push(c);
     });
     stream.on('error', reject);
-    stream.on('end', () => resolve({ raw: exceeded ? Buffer.alloc(0) : Buffer.concat(chunks), exceeded: exceeded || !!(stream as { sizeExceeded?: boolean }).sizeExceeded }));
+    stream.on('end', () =>
+      resolve({ raw: exceeded ? Buffer.alloc(0) : Buffer.concat(chunks), exceeded: exceeded || !!(stream as { sizeExceeded?: boolean }).sizeExceeded }),
+    );
   });
 }
 
@@ -176,7 +178,8 @@ export async function startEmailListener(deps: IngressDeps, channel: EmailChanne
   });
   const port = (server.server.address() as AddressInfo).port;
   log.info({ host: listen.host, port, tls: !!listen.tls, verify: listen.verify, unverified: listen.unverified }, 'email listener ready');
-  if (listen.verify.length === 0) log.warn({ host: listen.host, port }, 'listen.verify is []: no sender is checked, any mail whose From names a user runs as that user');
+  if (listen.verify.length === 0)
+    log.warn({ host: listen.host, port }, 'listen.verify is []: no sender is checked, any mail whose From names a user runs as that user');
   return {
     channel: channel.name,
     host: listen.host,

@@ -44,7 +44,11 @@ export function alignedDomains(a: string, b: string): boolean {
 }
 
 /** Evaluates mailauth's answer for `fromDomain` (pure). */
-export function judgeAuthentication(res: Pick<AuthenticateResult, 'dkim' | 'spf' | 'dmarc'>, fromDomain: string, checks: readonly VerifyCheck[]): VerifyVerdict {
+export function judgeAuthentication(
+  res: Pick<AuthenticateResult, 'dkim' | 'spf' | 'dmarc'>,
+  fromDomain: string,
+  checks: readonly VerifyCheck[],
+): VerifyVerdict {
   const results: string[] = [];
   let ok = true;
   for (const check of checks) {

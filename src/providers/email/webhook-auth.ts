@@ -29,13 +29,17 @@ export function verifyMailgunSignature(f: { timestamp?: string; token?: string; 
   if (!f.timestamp || !f.token || !f.signature || !key) return { ok: false, reason: 'missing' };
   const ts = Number(f.timestamp);
   if (!Number.isFinite(ts) || Math.abs(nowMs / 1000 - ts) > MAILGUN_WINDOW_SECONDS) return { ok: false, reason: 'stale' };
-  const expected = createHmac('sha256', key).update(f.timestamp + f.token).digest('hex');
+  const expected = createHmac('sha256', key)
+    .update(f.timestamp + f.token)
+    .digest('hex');
   return equalText(expected, f.signature.toLowerCase()) ? { ok: true } : { ok: false, reason: 'signature' };
 }
 
 /** Signs like Mailgun does (tests, and the docs' example). */
 export function signMailgun(key: string, timestamp: string, token: string): string {
-  return createHmac('sha256', key).update(timestamp + token).digest('hex');
+  return createHmac('sha256', key)
+    .update(timestamp + token)
+    .digest('hex');
 }
 
 /**

@@ -33,7 +33,11 @@ export interface ProviderMail {
   providerId?: string;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
 
 /** `d=` of each `DKIM-Signature` header value. */
 const signingDomains = (values: readonly string[]) => values.map((v) => /(?:^|;)\s*d\s*=\s*([^;\s]+)/i.exec(v)?.[1]?.toLowerCase() ?? '');
@@ -103,7 +107,10 @@ export function mailgunMail(form: WebhookForm): ProviderMail {
     recipients: list(form.get('recipient')),
     auth: {
       passes,
-      results: [`spf=${every('X-Mailgun-Spf').join('/') || 'none'}(${domainOf(envelopeFrom)})`, `dkim=${every('X-Mailgun-Dkim-Check-Result').join('/') || 'none'}(${dkimDomains.join(',')})`],
+      results: [
+        `spf=${every('X-Mailgun-Spf').join('/') || 'none'}(${domainOf(envelopeFrom)})`,
+        `dkim=${every('X-Mailgun-Dkim-Check-Result').join('/') || 'none'}(${dkimDomains.join(',')})`,
+      ],
     },
     spam: /^yes/i.test(header('X-Mailgun-Sflag') ?? ''),
     ...optional('providerId', form.get('token')),
@@ -170,7 +177,8 @@ function postmarkFrom(b: PostmarkBody): HeaderFrom {
   if (from.ambiguous) return from;
   const full = b.FromFull?.Email?.trim().toLowerCase();
   if (full && full !== from.address) return { address: from.address, ambiguous: true, reason: 'several addresses' };
-  if (/[^\s@<>"]+@[^\s@<>"]+/.test(`${b.FromName ?? ''} ${b.FromFull?.Name ?? ''}`)) return { address: from.address, ambiguous: true, reason: 'address in display name' };
+  if (/[^\s@<>"]+@[^\s@<>"]+/.test(`${b.FromName ?? ''} ${b.FromFull?.Name ?? ''}`))
+    return { address: from.address, ambiguous: true, reason: 'address in display name' };
   return from;
 }
 
@@ -243,6 +251,7 @@ function sendgridAuth(form: WebhookForm, envelopeFrom: string): ProviderAuth {
   const dkim = form.get('dkim') ?? '';
   const passes: ProviderPass[] = [];
   if (spf === 'pass' && envelopeFrom) passes.push({ method: 'spf', domains: [domainOf(envelopeFrom)] });
-  for (const m of dkim.matchAll(/@([^\s:{},]+)\s*:\s*(\w+)/g)) if (m[2]!.toLowerCase() === 'pass') passes.push({ method: 'dkim', domains: [m[1]!.toLowerCase()] });
+  for (const m of dkim.matchAll(/@([^\s:{},]+)\s*:\s*(\w+)/g))
+    if (m[2]!.toLowerCase() === 'pass') passes.push({ method: 'dkim', domains: [m[1]!.toLowerCase()] });
   return { passes, results: [`spf=${spf || 'none'}(${domainOf(envelopeFrom)})`, `dkim=${dkim.trim() || 'none'}`] };
 }

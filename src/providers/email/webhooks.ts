@@ -63,7 +63,7 @@ async function senderCheck(channel: EmailChannel, mail: ProviderMail): Promise<S
 async function runProviderMail(c: Context, deps: IngressDeps, channel: EmailChannel, provider: Provider, mail: ProviderMail, body: Buffer) {
   const log = deps.logger.child({ component: 'email-webhook', provider, channel: channel.name });
   if (!forChannel(mail, channel)) {
-    log.warn({ id: mail.providerId }, 'mail for another address than the channel\'s from: nothing run');
+    log.warn({ id: mail.providerId }, "mail for another address than the channel's from: nothing run");
     return c.json({ status: 'refused', reason: 'recipient' }, REFUSED_STATUS[provider]);
   }
   if (mail.spam) {

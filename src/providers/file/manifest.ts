@@ -5,6 +5,12 @@ import { defineProvider } from '../provider.ts';
 
 export const manifest = defineProvider({
   kind: 'file',
-  channel: z.object({ ...channelBase, kind: z.literal('file'), path: z.string().default('outbox/deliveries.jsonl').describe('the file appended to (relative to the config folder)') }).strict(),
+  channel: z
+    .object({
+      ...channelBase,
+      kind: z.literal('file'),
+      path: z.string().default('outbox/deliveries.jsonl').describe('the file appended to (relative to the config folder)'),
+    })
+    .strict(),
   load: () => import('./runtime.ts'),
 });

@@ -9,11 +9,19 @@ export const manifest = defineProvider({
     .object({
       ...channelBase,
       kind: z.literal('github'),
-      token: secret().describe('token with read and write access to the repository\'s issues'),
-      repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').describe('owner/name'),
+      token: secret().describe("token with read and write access to the repository's issues"),
+      repo: z
+        .string()
+        .regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')
+        .describe('owner/name'),
       labels: z.array(z.string()).default([]).describe('labels put on the issues created'),
       close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
-      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
+      fingerprint: z
+        .string()
+        .optional()
+        .describe(
+          'what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status',
+        ),
     })
     .strict(),
   load: () => import('./runtime.ts'),

@@ -21,7 +21,7 @@ const hidden = (markers: string[]) => markers.map((k) => `<!-- ${k} -->`).join('
 
 function classifyGithubError(err: unknown, deadline: Deadline, secrets: readonly string[]): SinkError {
   const e = err as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
-  if (typeof e.status !== 'number' || e.status === 500 && !e.response) return transportError('github', err, deadline, secrets);
+  if (typeof e.status !== 'number' || (e.status === 500 && !e.response)) return transportError('github', err, deadline, secrets);
   const h = e.response?.headers ?? {};
   let retryAfterMs = parseRetryAfter(h['retry-after']);
   // Primary and secondary rate limits answer 403 (or 429) with these headers.
@@ -91,7 +91,13 @@ export const githubSink = defineSink({
           if (login === undefined) return undefined;
           for (let page = 1; page <= SCAN_PAGES; page++) {
             const { data } = await octokit.issues.listForRepo({
-              owner, repo, state: 'open', per_page: 100, page, sort: 'created', direction: 'desc',
+              owner,
+              repo,
+              state: 'open',
+              per_page: 100,
+              page,
+              sort: 'created',
+              direction: 'desc',
               ...(settings.labels.length ? { labels: settings.labels.join(',') } : {}),
               request: request(),
             });
@@ -107,7 +113,12 @@ export const githubSink = defineSink({
         },
         async create({ title, text, markers }) {
           const { data } = await octokit.issues.create({
-            owner, repo, title: title.slice(0, 250), body: `${text}\n\n${hidden(markers)}`, labels: settings.labels, request: request(),
+            owner,
+            repo,
+            title: title.slice(0, 250),
+            body: `${text}\n\n${hidden(markers)}`,
+            labels: settings.labels,
+            request: request(),
           });
           return String(data.number);
         },

@@ -60,7 +60,9 @@ export async function startGitlabFake(opts: { token?: string } = {}): Promise<Gi
         title: String(p.title),
         description: String(p.description ?? ''),
         state: 'opened',
-        labels: String(p.labels ?? '').split(',').filter(Boolean),
+        labels: String(p.labels ?? '')
+          .split(',')
+          .filter(Boolean),
         notes: [],
       };
       issues.push(created);

@@ -13,7 +13,12 @@ export const manifest = defineProvider({
       project: z.string().describe('project id or path (group/project)'),
       labels: z.array(z.string()).default([]).describe('labels put on the issues created'),
       close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
-      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
+      fingerprint: z
+        .string()
+        .optional()
+        .describe(
+          'what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status',
+        ),
     })
     .strict(),
   load: () => import('./runtime.ts'),

@@ -27,11 +27,7 @@ const isAdf = (v: unknown) => typeof v === 'object' && v !== null && (v as { typ
 /** @example const jira = await startJiraFake({ email: 'bot@acme.com', token: 't' }); */
 export async function startJiraFake(opts: { email?: string; token?: string } = {}): Promise<JiraFake> {
   const issues: JiraIssue[] = [];
-  const expected = opts.token
-    ? opts.email
-      ? `Basic ${Buffer.from(`${opts.email}:${opts.token}`).toString('base64')}`
-      : `Bearer ${opts.token}`
-    : undefined;
+  const expected = opts.token ? (opts.email ? `Basic ${Buffer.from(`${opts.email}:${opts.token}`).toString('base64')}` : `Bearer ${opts.token}`) : undefined;
   const view = (i: JiraIssue) => ({
     id: String(10000 + issues.indexOf(i)),
     key: i.key,
@@ -59,10 +55,20 @@ export async function startJiraFake(opts: { email?: string; token?: string } = {
     if (path === '/issue' && req.method === 'POST') {
       const f = p.fields ?? {};
       if (!f.summary) return { status: 400, body: { errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } } };
-      if (f.description !== undefined && !isAdf(f.description)) return { status: 400, body: { errorMessages: [], errors: { description: 'Operation value must be an Atlassian Document.' } } };
+      if (f.description !== undefined && !isAdf(f.description))
+        return { status: 400, body: { errorMessages: [], errors: { description: 'Operation value must be an Atlassian Document.' } } };
       const project = String(f.project?.key ?? '');
       const key = `${project}-${issues.filter((i) => i.project === project).length + 1}`;
-      issues.push({ key, project, summary: f.summary, issuetype: f.issuetype?.name ?? '', labels: f.labels ?? [], description: f.description, done: false, comments: [] });
+      issues.push({
+        key,
+        project,
+        summary: f.summary,
+        issuetype: f.issuetype?.name ?? '',
+        labels: f.labels ?? [],
+        description: f.description,
+        done: false,
+        comments: [],
+      });
       return { status: 201, body: { id: String(10000 + issues.length - 1), key, self: `${fake.url}/rest/api/3/issue/${key}` } };
     }
     const m = /^\/issue\/([^/]+)(\/comment|\/transitions)?$/.exec(path);

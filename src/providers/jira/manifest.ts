@@ -14,7 +14,12 @@ export const manifest = defineProvider({
       project: z.string().describe('project key'),
       issue_type: z.string().default('Task').describe('issue type of the issues created'),
       close_on_success: z.boolean().default(false).describe('a success closes the open issue of that action and alias'),
-      fingerprint: z.string().optional().describe('what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status'),
+      fingerprint: z
+        .string()
+        .optional()
+        .describe(
+          'what names "the same problem": fields joined by + (action, alias, status, user, channel, target, subject, data.KEY); default action+alias+status',
+        ),
     })
     .strict()
     .superRefine((c, ctx) => {

@@ -35,9 +35,7 @@ export const jiraSink = defineSink({
   create(settings, deps) {
     if (!settings.api_url) throw new Error(`jira channel ${settings.name}: api_url (the Jira site URL) is required`);
     const site = settings.api_url;
-    const auth = settings.email
-      ? `Basic ${Buffer.from(`${settings.email}:${settings.token}`).toString('base64')}`
-      : `Bearer ${settings.token}`;
+    const auth = settings.email ? `Basic ${Buffer.from(`${settings.email}:${settings.token}`).toString('base64')}` : `Bearer ${settings.token}`;
     const secrets = [...channelSecrets(settings), auth.split(' ')[1] ?? ''];
     const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const headers = { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' };

@@ -104,7 +104,11 @@ export async function handleSlashCommand(ctx: SlackContext, channel: SlackChanne
   log.debug({ kind: outcome.kind, slack_user: cmd.user_id, channel: channel.name }, 'slack slash command handled');
   // a command to confirm: the prompt with Confirm / Cancel, seen only by the person who typed it
   if (outcome.kind === 'pending' && outcome.prompt !== undefined && outcome.confirmation) {
-    return { response_type: 'ephemeral', text: escapeSlackText(outcome.prompt), blocks: confirmBlocks(outcome.prompt, outcome.execution.id, outcome.confirmation.code) };
+    return {
+      response_type: 'ephemeral',
+      text: escapeSlackText(outcome.prompt),
+      blocks: confirmBlocks(outcome.prompt, outcome.execution.id, outcome.confirmation.code),
+    };
   }
   return ephemeral(outcomeReply(outcome, config.main.ingress.unknown_sender_reply));
 }

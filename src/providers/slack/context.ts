@@ -37,7 +37,9 @@ export function createSlackContext(deps: IngressDeps, component: string): SlackC
     seen: seenIds(deps.redis, keyPrefix, 'slack', deps.config.main.ingress.seen_ids_days),
     withRedis,
     rateLimit: async (slackUserId) => {
-      const rate = await withRedis((redis) => checkRateLimit(redis, keyPrefix, `slack:${slackUserId}`, deps.config.main.limits.per_sender_per_minute, deps.now()));
+      const rate = await withRedis((redis) =>
+        checkRateLimit(redis, keyPrefix, `slack:${slackUserId}`, deps.config.main.limits.per_sender_per_minute, deps.now()),
+      );
       if (!rate.allowed) deps.metrics?.commandReceived('slack', 'rate_limited');
       return rate;
     },

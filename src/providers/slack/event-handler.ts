@@ -40,10 +40,7 @@ export interface SlackEventEnvelope {
   authorizations?: SlackAuthorization[];
 }
 
-export type EventDisposition =
-  | { kind: 'handled'; outcome: string }
-  | { kind: 'duplicate' }
-  | { kind: 'ignored'; reason: string };
+export type EventDisposition = { kind: 'handled'; outcome: string } | { kind: 'duplicate' } | { kind: 'ignored'; reason: string };
 
 /** Slack's retry headers / Socket Mode `retry_attempt`, for the logs. */
 export interface SlackRetry {
@@ -75,7 +72,12 @@ function mentionToStrip(event: SlackMessageEvent, botUserId: string | undefined)
  * @example
  * const d = await handleSlackEvent(ctx, channel, JSON.parse(body), { num: 1, reason: 'http_timeout' });
  */
-export async function handleSlackEvent(ctx: SlackContext, channel: SlackChannel, envelope: SlackEventEnvelope, retry: SlackRetry = {}): Promise<EventDisposition> {
+export async function handleSlackEvent(
+  ctx: SlackContext,
+  channel: SlackChannel,
+  envelope: SlackEventEnvelope,
+  retry: SlackRetry = {},
+): Promise<EventDisposition> {
   const { deps, log } = ctx;
   // 1. only mentions and direct messages written by a person
   const reason = ignoreReason(envelope);
@@ -148,7 +150,12 @@ async function runEvent(
   log.debug({ kind: outcome.kind, event_id: eventId, channel: channel.name }, 'slack event handled');
   // a command to confirm: the prompt with Confirm / Cancel buttons in the thread (else as text, below)
   if (outcome.kind === 'pending' && outcome.prompt !== undefined && outcome.confirmation) {
-    const posted = await postConfirmPrompt(channel, origin, { prompt: outcome.prompt, executionId: outcome.execution.id, code: outcome.confirmation.code }, log);
+    const posted = await postConfirmPrompt(
+      channel,
+      origin,
+      { prompt: outcome.prompt, executionId: outcome.execution.id, code: outcome.confirmation.code },
+      log,
+    );
     if (posted) return { kind: 'handled', outcome: outcome.kind };
   }
   // queued: the alias's ack and the result reach the thread through the origin delivery

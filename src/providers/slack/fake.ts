@@ -50,8 +50,7 @@ export interface SlackFake extends FakeServer {
 
 export const slackError = (error: string): FakeResponse => ({ status: 200, body: { ok: false, error } });
 
-const channelId = (name: string) =>
-  /^[CGD][A-Z0-9]+$/.test(name) ? name : `C${createHash('sha1').update(name).digest('hex').slice(0, 10).toUpperCase()}`;
+const channelId = (name: string) => (/^[CGD][A-Z0-9]+$/.test(name) ? name : `C${createHash('sha1').update(name).digest('hex').slice(0, 10).toUpperCase()}`);
 
 /**
  * @example
@@ -84,7 +83,10 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
     const p = req.parsed ?? {};
     switch (method) {
       case 'auth.test':
-        return { status: 200, body: { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'switchboard', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT' } };
+        return {
+          status: 200,
+          body: { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'switchboard', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT' },
+        };
       case 'chat.postMessage': {
         const channel = String(p.channel ?? '');
         if (!channel) return slackError('channel_not_found');

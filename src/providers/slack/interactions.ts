@@ -132,7 +132,8 @@ async function handleInteraction(deps: IngressDeps, channel: SlackChannel, p: Bl
   // someone else's prompt, or one already answered: nothing to say (and nothing learned)
   if (r.answer === 'not_found') return 'not_found';
   if (r.answer === 'confirmed') {
-    for (const e of r.executions) await deps.deliveries.ackExecution(e).catch((err: Error) => log.warn({ execution: e.id, err: err.message }, 'ack not queued'));
+    for (const e of r.executions)
+      await deps.deliveries.ackExecution(e).catch((err: Error) => log.warn({ execution: e.id, err: err.message }, 'ack not queued'));
   }
   await respond(p.response_url, channel, r.message, log);
   return r.answer;

@@ -10,7 +10,7 @@ export const manifest = defineProvider({
       ...channelBase,
       kind: z.literal('slack'),
       token: secret().describe('bot token (xoxb-): sends messages'),
-      signing_secret: secret().optional().describe('verifies Slack\'s requests: enables slash commands, events and buttons over HTTP'),
+      signing_secret: secret().optional().describe("verifies Slack's requests: enables slash commands, events and buttons over HTTP"),
       app_token: secret().optional().describe('xapp- token: enables Socket Mode'),
     })
     .strict(),

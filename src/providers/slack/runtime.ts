@@ -6,4 +6,8 @@ import { slackEventsIngress } from './events.ts';
 import { slackInteractionsIngress } from './interactions.ts';
 import { slackSocketIngress } from './socket.ts';
 
-export const runtime: ProviderRuntime = { sink: slackSink, http: [slackCommandsIngress, slackEventsIngress, slackInteractionsIngress], listeners: [slackSocketIngress] };
+export const runtime: ProviderRuntime = {
+  sink: slackSink,
+  http: [slackCommandsIngress, slackEventsIngress, slackInteractionsIngress],
+  listeners: [slackSocketIngress],
+};

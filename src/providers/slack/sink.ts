@@ -155,13 +155,18 @@ async function respond(url: string, post: ReturnType<typeof formatSlackMessage>,
   };
   // a response_url takes no file: the preview says so instead of pointing at one
   let json = JSON.stringify(body);
-  if (post.upload) json = json.replaceAll(`the full text is in the file ${post.upload.filename}`, 'the full text could not be attached here (the bot is not in this channel)');
+  if (post.upload)
+    json = json.replaceAll(`the full text is in the file ${post.upload.filename}`, 'the full text could not be attached here (the bot is not in this channel)');
   try {
     await sinkFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }, { what: 'slack response_url', ...ctx });
   } catch (err) {
     // 404 used_url / expired_url: the only way left is a channel the bot is in
     if (err instanceof SinkError && !err.retryable) {
-      throw new SinkError(`${err.message}; the bot is not in that channel and the command's response_url is used up or expired (invite the bot to the channel)`, 'invalid_target', false);
+      throw new SinkError(
+        `${err.message}; the bot is not in that channel and the command's response_url is used up or expired (invite the bot to the channel)`,
+        'invalid_target',
+        false,
+      );
     }
     throw err;
   }

@@ -54,7 +54,8 @@ export async function startTwilioFake(opts: { accountSid: string; authToken: str
     // WhatsApp: `whatsapp:+E164` on both ends (Twilio error 63007: no WhatsApp channel for that From)
     const whatsapp = to.startsWith('whatsapp:');
     if (!/^(?:whatsapp:)?\+[1-9]\d{6,14}$/.test(to)) return twilioError(21211, 400, `The 'To' number ${to} is not a valid phone number.`);
-    if (whatsapp && p.From !== undefined && !p.From.startsWith('whatsapp:')) return twilioError(63007, 400, `Twilio could not find a Channel with the specified From address: ${p.From}`);
+    if (whatsapp && p.From !== undefined && !p.From.startsWith('whatsapp:'))
+      return twilioError(63007, 400, `Twilio could not find a Channel with the specified From address: ${p.From}`);
     if (!p.Body && !p.ContentSid && !p.MediaUrl) return twilioError(21619, 400, 'A text message body or media urls must be specified.');
     if (p.ContentVariables !== undefined) {
       try {
@@ -66,7 +67,15 @@ export async function startTwilioFake(opts: { accountSid: string; authToken: str
     if (optedOut.has(to)) return twilioError(21610, 400, messages21[21610]!);
     if (!p.From && !p.MessagingServiceSid) return twilioError(21603, 400, "A 'From' or 'MessagingServiceSid' parameter is required");
     const sid = `SM${String(messages.length + 1).padStart(32, '0')}`;
-    messages.push({ sid, to, from: p.From, messagingServiceSid: p.MessagingServiceSid, body: p.Body ?? '', ...(p.ContentSid !== undefined && { contentSid: p.ContentSid }), ...(p.ContentVariables !== undefined && { contentVariables: p.ContentVariables }) });
+    messages.push({
+      sid,
+      to,
+      from: p.From,
+      messagingServiceSid: p.MessagingServiceSid,
+      body: p.Body ?? '',
+      ...(p.ContentSid !== undefined && { contentSid: p.ContentSid }),
+      ...(p.ContentVariables !== undefined && { contentVariables: p.ContentVariables }),
+    });
     const now = new Date().toUTCString().replace('GMT', '+0000');
     return {
       status: 201,

@@ -141,7 +141,13 @@ export const twilioSmsIngress: HttpIngress = {
         text: body,
         source: 'sms',
         user,
-        origin: { source: 'sms', sender: from, reply: { to: from, from: to, channel: entry.channel.name, ...(wa && { medium: 'whatsapp' }) }, message_id: sid, proof: 'verified' },
+        origin: {
+          source: 'sms',
+          sender: from,
+          reply: { to: from, from: to, channel: entry.channel.name, ...(wa && { medium: 'whatsapp' }) },
+          message_id: sid,
+          proof: 'verified',
+        },
         idempotencyKey: `sms:${sid}`,
         sendAck: false,
       });

@@ -28,7 +28,10 @@ const keywords: Record<string, SmsKeyword> = {
  * smsKeyword('stop web') // undefined (a command, not the keyword)
  */
 export function smsKeyword(body: string): SmsKeyword | undefined {
-  const word = body.trim().replace(/[.!]+$/, '').toUpperCase();
+  const word = body
+    .trim()
+    .replace(/[.!]+$/, '')
+    .toUpperCase();
   return Object.hasOwn(keywords, word) ? keywords[word] : undefined;
 }
 

@@ -21,7 +21,10 @@ export const manifest = defineProvider({
         .describe('the WhatsApp sender (whatsapp:+1555...) answers to WhatsApp messages go from; default: `from` as whatsapp:'),
       whatsapp_template: z
         .object({
-          content_sid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX and 32 hex digits)').describe('the approved template (Content API SID, HX...)'),
+          content_sid: z
+            .string()
+            .regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX and 32 hex digits)')
+            .describe('the approved template (Content API SID, HX...)'),
           variables: z
             .record(z.string(), z.string())
             .optional()

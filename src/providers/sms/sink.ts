@@ -90,7 +90,10 @@ export const smsSink = defineSink({
             ...(template ?? { body }),
             ...(settings.messaging_service_sid ? { messagingServiceSid: settings.messaging_service_sid } : { from }),
           });
-          return { externalId: msg.sid, sent: { text: template ? `template ${template.contentSid} ${template.contentVariables ?? ''}`.trim() : body, target: to } };
+          return {
+            externalId: msg.sid,
+            sent: { text: template ? `template ${template.contentSid} ${template.contentVariables ?? ''}`.trim() : body, target: to },
+          };
         } catch (err) {
           const e = err as { status?: number; code?: number; message?: string };
           if (typeof e.status !== 'number' || !probe.status) throw transportError('sms', err, deadline, secrets);
@@ -101,7 +104,8 @@ export const smsSink = defineSink({
             throw new SinkError(text, 'opted_out', false);
           }
           if (e.code !== undefined && invalidRecipient.has(e.code)) throw new SinkError(text, 'invalid_target', false);
-          if (e.code === 63016) throw new SinkError(`${text} (WhatsApp: free-form text outside the 24-hour session; set whatsapp_template)`, 'client_error', false);
+          if (e.code === 63016)
+            throw new SinkError(`${text} (WhatsApp: free-form text outside the 24-hour session; set whatsapp_template)`, 'client_error', false);
           if (e.status === 429 || e.code === 20429) throw new SinkError(text, 'rate_limited', true, retryAfterMs);
           if (e.code === 20003) throw new SinkError(text, 'auth_error', false);
           throw httpStatusError('sms', e.status, `Twilio ${e.code ?? ''}: ${e.message ?? ''}`, secrets, retryAfterMs);

@@ -26,11 +26,7 @@ function form(data: unknown): string {
  * @example
  * const client = twilio(sid, token, { httpClient: createTwilioHttpClient({ apiUrl, deadline, probe }) });
  */
-export function createTwilioHttpClient(opts: {
-  apiUrl?: string;
-  deadline: Deadline;
-  probe: TwilioProbe;
-}): twilio.RequestClient {
+export function createTwilioHttpClient(opts: { apiUrl?: string; deadline: Deadline; probe: TwilioProbe }): twilio.RequestClient {
   const client = {
     async request(req: RequestOptions) {
       const target = new URL(req.uri);

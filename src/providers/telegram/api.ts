@@ -49,12 +49,7 @@ export function methodUrl(apiUrl: string, token: string, method: string): string
  * @example
  * const me = await callBotApi<{ username: string }>({ apiUrl: DEFAULT_API_URL, token }, 'getMe', {});
  */
-export async function callBotApi<T>(
-  bot: { apiUrl: string; token: string },
-  method: string,
-  params: Record<string, unknown>,
-  signal?: AbortSignal,
-): Promise<T> {
+export async function callBotApi<T>(bot: { apiUrl: string; token: string }, method: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
   const res = await fetch(methodUrl(bot.apiUrl, bot.token, method), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -45,7 +45,12 @@ export interface TelegramFake extends FakeServer {
 }
 
 /** A Bot API error answer: HTTP status = error_code, the envelope, `retry_after` when given. */
-export function telegramError(errorCode: number, description: string, parameters?: { retry_after?: number; migrate_to_chat_id?: number }, headers?: Record<string, string>): FakeResponse {
+export function telegramError(
+  errorCode: number,
+  description: string,
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number },
+  headers?: Record<string, string>,
+): FakeResponse {
   return { status: errorCode, ...(headers && { headers }), body: { ok: false, error_code: errorCode, description, ...(parameters && { parameters }) } };
 }
 
@@ -62,10 +67,12 @@ export function parseTelegramHtml(html: string): { text: string } | { error: str
     const ch = html[i]!;
     if (ch === '<') {
       const m = /^<(\/?)([a-z-]+)(\s[^<>]*)?>/i.exec(html.slice(i));
-      if (!m || !TAGS.has(m[2]!.toLowerCase())) return { error: `Bad Request: can't parse entities: Unsupported start tag "${html.slice(i + 1, i + 12).split(/[\s>]/)[0]}" at byte offset ${i}` };
+      if (!m || !TAGS.has(m[2]!.toLowerCase()))
+        return { error: `Bad Request: can't parse entities: Unsupported start tag "${html.slice(i + 1, i + 12).split(/[\s>]/)[0]}" at byte offset ${i}` };
       const tag = m[2]!.toLowerCase();
       if (m[1]) {
-        if (stack.pop() !== tag) return { error: `Bad Request: can't parse entities: Unmatched end tag at byte offset ${i}, expected "</${stack.at(-1) ?? ''}>", found "</${tag}>"` };
+        if (stack.pop() !== tag)
+          return { error: `Bad Request: can't parse entities: Unmatched end tag at byte offset ${i}, expected "</${stack.at(-1) ?? ''}>", found "</${tag}>"` };
       } else stack.push(tag);
       i += m[0].length;
       continue;
@@ -105,16 +112,26 @@ export async function startTelegramFake(opts: { token: string; username?: string
     const p = (req.parsed ?? Object.fromEntries(req.query)) as Record<string, unknown>;
     switch (m[2]) {
       case 'getMe':
-        return ok({ id: botId, is_bot: true, first_name: 'Switchboard', username: opts.username ?? 'SwitchboardTestBot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
+        return ok({
+          id: botId,
+          is_bot: true,
+          first_name: 'Switchboard',
+          username: opts.username ?? 'SwitchboardTestBot',
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        });
       case 'setWebhook': {
         const url = typeof p.url === 'string' ? p.url : '';
         const secret = p.secret_token;
-        if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret))) return telegramError(400, 'Bad Request: secret token contains unallowed characters');
+        if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret)))
+          return telegramError(400, 'Bad Request: secret token contains unallowed characters');
         if (url === '') {
           webhook = undefined;
           return ok(true);
         }
-        if (!/^https:\/\//.test(url) && !/^http:\/\/127\.0\.0\.1[:/]/.test(url)) return telegramError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+        if (!/^https:\/\//.test(url) && !/^http:\/\/127\.0\.0\.1[:/]/.test(url))
+          return telegramError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
         webhook = {
           url,
           ...(typeof secret === 'string' && { secret_token: secret }),
@@ -127,9 +144,15 @@ export async function startTelegramFake(opts: { token: string; username?: string
         webhook = undefined;
         return { status: 200, body: { ok: true, result: true, description: 'Webhook was deleted' } };
       case 'getWebhookInfo':
-        return ok({ url: webhook?.url ?? '', has_custom_certificate: false, pending_update_count: 0, ...(webhook?.allowed_updates && { allowed_updates: webhook.allowed_updates }) });
+        return ok({
+          url: webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: 0,
+          ...(webhook?.allowed_updates && { allowed_updates: webhook.allowed_updates }),
+        });
       case 'answerCallbackQuery':
-        if (typeof p.callback_query_id !== 'string') return telegramError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+        if (typeof p.callback_query_id !== 'string')
+          return telegramError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
         callbackAnswers.push({ callback_query_id: p.callback_query_id, ...(typeof p.text === 'string' && { text: p.text }) });
         return ok(true);
       case 'sendMessage': {
@@ -159,7 +182,13 @@ export async function startTelegramFake(opts: { token: string; username?: string
         };
         messages.push(sent);
         const chatId = typeof chat === 'number' ? chat : Number(chat) || -1000000000001;
-        return ok({ message_id: sent.message_id, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: chatId > 0 ? 'private' : 'supergroup' }, from: { id: botId, is_bot: true, first_name: 'Switchboard' }, text: visible });
+        return ok({
+          message_id: sent.message_id,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: chatId, type: chatId > 0 ? 'private' : 'supergroup' },
+          from: { id: botId, is_bot: true, first_name: 'Switchboard' },
+          text: visible,
+        });
       }
       default:
         return telegramError(404, 'Not Found: method not found');

@@ -111,10 +111,20 @@ export function parseUpdate(body: unknown, o: AddressOptions): TelegramRequest {
     return { kind: 'button', updateId, queryId: q.id, sender: String(q.from.id), confirm: m[1] === 'y', executionId: m[2]!, code: m[3]! };
   }
   const msg = u.message;
-  if (!msg) return { kind: 'ignored', updateId, reason: `update without message (${Object.keys(u).filter((k) => k !== 'update_id').join(', ') || 'empty'})` };
+  if (!msg)
+    return {
+      kind: 'ignored',
+      updateId,
+      reason: `update without message (${
+        Object.keys(u)
+          .filter((k) => k !== 'update_id')
+          .join(', ') || 'empty'
+      })`,
+    };
   if (!msg.from || !Number.isSafeInteger(msg.from.id) || msg.from.is_bot) return { kind: 'ignored', updateId, reason: 'not written by a person' };
   if (typeof msg.text !== 'string' || msg.text.trim() === '') return { kind: 'ignored', updateId, reason: 'no text' };
-  if (!msg.chat || !Number.isSafeInteger(msg.chat.id) || !Number.isSafeInteger(msg.message_id)) return { kind: 'ignored', updateId, reason: 'no chat or message_id' };
+  if (!msg.chat || !Number.isSafeInteger(msg.chat.id) || !Number.isSafeInteger(msg.message_id))
+    return { kind: 'ignored', updateId, reason: 'no chat or message_id' };
   const replied = msg.reply_to_message?.from;
   const replyToBot = replied?.is_bot === true && (o.botId === undefined || String(replied.id) === o.botId);
   const text = commandText(msg.text, msg.chat.type, replyToBot, o);

@@ -111,7 +111,9 @@ async function runCommand(ctx: Ctx, channel: Inbound, r: Extract<TelegramRequest
   const origin = originOf(channel, r, botId);
   const reply = (text: string) => deps.deliveries.replyToOrigin(origin, text, { id: `telegram-reply:${botId}:${r.updateId}` });
   // 1. per sender, before anything is matched
-  const rate = await ctx.withRedis(() => checkRateLimit(deps.redis, ctx.keyPrefix, `telegram:${r.sender}`, deps.config.main.limits.per_sender_per_minute, deps.now()));
+  const rate = await ctx.withRedis(() =>
+    checkRateLimit(deps.redis, ctx.keyPrefix, `telegram:${r.sender}`, deps.config.main.limits.per_sender_per_minute, deps.now()),
+  );
   const user = identifySender(deps.config, 'telegram', r.sender);
   if (!rate.allowed) {
     deps.metrics?.commandReceived('telegram', 'rate_limited');
@@ -145,12 +147,16 @@ async function pressButton(ctx: Ctx, channel: Inbound, r: Extract<TelegramReques
     // someone else's prompt, or one already answered: nothing learned
     if (c.answer !== 'not_found') answer = c.message;
     if (c.answer === 'confirmed') {
-      for (const e of c.executions) await deps.deliveries.ackExecution(e).catch((err: Error) => log.warn({ execution: e.id, err: err.message }, 'ack not queued'));
+      for (const e of c.executions)
+        await deps.deliveries.ackExecution(e).catch((err: Error) => log.warn({ execution: e.id, err: err.message }, 'ack not queued'));
     }
   }
-  await callBotApi({ apiUrl: channel.api_url ?? DEFAULT_API_URL, token: channel.token }, 'answerCallbackQuery', { callback_query_id: r.queryId, text: answer.slice(0, 200) }, AbortSignal.timeout(5000)).catch(
-    (err: Error) => log.warn({ channel: channel.name, err: err.message }, 'telegram answerCallbackQuery failed'),
-  );
+  await callBotApi(
+    { apiUrl: channel.api_url ?? DEFAULT_API_URL, token: channel.token },
+    'answerCallbackQuery',
+    { callback_query_id: r.queryId, text: answer.slice(0, 200) },
+    AbortSignal.timeout(5000),
+  ).catch((err: Error) => log.warn({ channel: channel.name, err: err.message }, 'telegram answerCallbackQuery failed'));
   return result;
 }
 
@@ -175,7 +181,12 @@ export const telegramIngress: HttpIngress = {
       // 1. the channel and its secret token
       const channel = name === undefined ? (channels.length === 1 ? channels[0] : undefined) : channels.find((ch) => ch.name === name);
       if (!channel) {
-        const why = name === undefined ? (channels.length === 0 ? 'no telegram channel has a secret_token' : 'several telegram channels: use /ingress/telegram/NAME') : `no telegram channel "${name}" with a secret_token`;
+        const why =
+          name === undefined
+            ? channels.length === 0
+              ? 'no telegram channel has a secret_token'
+              : 'several telegram channels: use /ingress/telegram/NAME'
+            : `no telegram channel "${name}" with a secret_token`;
         return c.json(errorBody('not_found', why), 404);
       }
       const header = c.req.header('x-telegram-bot-api-secret-token');

@@ -18,12 +18,14 @@ export const telegramChannel = z
     secret_token: secret()
       .regex(SECRET_TOKEN_PATTERN, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (what setWebhook accepts)')
       .optional()
-      .describe('the secret_token given to setWebhook: enables inbound commands at /ingress/telegram/NAME (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)'),
+      .describe(
+        'the secret_token given to setWebhook: enables inbound commands at /ingress/telegram/NAME (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)',
+      ),
     bot_username: z
       .string()
-      .regex(/^@?[A-Za-z0-9_]{3,64}$/, 'must be the bot\'s username, e.g. SwitchboardBot')
+      .regex(/^@?[A-Za-z0-9_]{3,64}$/, "must be the bot's username, e.g. SwitchboardBot")
       .optional()
-      .describe('the bot\'s username: `/sb@NAME` and `@NAME` are removed from commands (default: any `/sb@...`, learned with getMe)'),
+      .describe("the bot's username: `/sb@NAME` and `@NAME` are removed from commands (default: any `/sb@...`, learned with getMe)"),
   })
   .strict();
 

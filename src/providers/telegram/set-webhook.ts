@@ -42,7 +42,11 @@ export async function runTelegramWebhook(args: TelegramWebhookArgs, io: { out(s:
   const channel = args.channel === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((c) => c.name === args.channel);
   if (!channel) {
     const names = all.map((c) => c.name).join(', ') || '(none)';
-    io.err(args.channel === undefined ? `${all.length} telegram channels (${names}): pass --channel NAME` : `no telegram channel "${args.channel}"; telegram channels: ${names}`);
+    io.err(
+      args.channel === undefined
+        ? `${all.length} telegram channels (${names}): pass --channel NAME`
+        : `no telegram channel "${args.channel}"; telegram channels: ${names}`,
+    );
     return 2;
   }
   const bot = { apiUrl: channel.api_url ?? DEFAULT_API_URL, token: channel.token };
@@ -55,7 +59,9 @@ export async function runTelegramWebhook(args: TelegramWebhookArgs, io: { out(s:
       return 0;
     }
     if (channel.secret_token === undefined) {
-      io.err(`channel "${channel.name}" has no secret_token: set one (e.g. \`openssl rand -hex 32\`) so Switchboard can tell Telegram's requests from forged ones`);
+      io.err(
+        `channel "${channel.name}" has no secret_token: set one (e.g. \`openssl rand -hex 32\`) so Switchboard can tell Telegram's requests from forged ones`,
+      );
       return 2;
     }
     const base = args.url ?? config.main.server.public_url;
@@ -64,7 +70,12 @@ export async function runTelegramWebhook(args: TelegramWebhookArgs, io: { out(s:
       return 2;
     }
     const url = webhookUrl(base, channel.name);
-    await callBotApi(bot, 'setWebhook', { url, secret_token: channel.secret_token, allowed_updates: ['message', 'callback_query'] }, AbortSignal.timeout(15_000));
+    await callBotApi(
+      bot,
+      'setWebhook',
+      { url, secret_token: channel.secret_token, allowed_updates: ['message', 'callback_query'] },
+      AbortSignal.timeout(15_000),
+    );
     io.out(`Webhook set for ${who}: ${url}`);
     return 0;
   } catch (err) {

@@ -35,8 +35,12 @@
             return done;
           });
         })
-        .catch(function () { return null; })
-        .then(function (done) { if (!done) setTimeout(tick, every); });
+        .catch(function () {
+          return null;
+        })
+        .then(function (done) {
+          if (!done) setTimeout(tick, every);
+        });
     }
     setTimeout(tick, every);
   }
@@ -55,8 +59,12 @@
       var mine = ++seq;
       history.replaceState(null, '', text ? '/playground?text=' + encodeURIComponent(text) : '/playground');
       get('/ui/fragments/preview?text=' + encodeURIComponent(text))
-        .then(function (res) { return res.ok ? res.text() : null; })
-        .then(function (html) { if (html !== null && mine === seq) preview.innerHTML = html; })
+        .then(function (res) {
+          return res.ok ? res.text() : null;
+        })
+        .then(function (html) {
+          if (html !== null && mine === seq) preview.innerHTML = html;
+        })
         .catch(function () {});
     }
 
@@ -85,7 +93,10 @@
 
     function follow(id, el) {
       fetch('/ui/api/executions/' + encodeURIComponent(id), { credentials: 'same-origin' })
-        .then(function (res) { if (res.status === 401) toLogin(); return res.ok ? res.json() : null; })
+        .then(function (res) {
+          if (res.status === 401) toLogin();
+          return res.ok ? res.json() : null;
+        })
         .then(function (exec) {
           if (exec) {
             el.textContent = exec.status;
@@ -93,9 +104,15 @@
             el.setAttribute('data-status', exec.status);
             if (TERMINAL.indexOf(exec.status) >= 0) return;
           }
-          setTimeout(function () { follow(id, el); }, 1000);
+          setTimeout(function () {
+            follow(id, el);
+          }, 1000);
         })
-        .catch(function () { setTimeout(function () { follow(id, el); }, 1000); });
+        .catch(function () {
+          setTimeout(function () {
+            follow(id, el);
+          }, 1000);
+        });
     }
 
     function showError(body, status) {
@@ -106,7 +123,9 @@
       if (suggestions.length) {
         line(out, 'p', 'Did you mean:');
         var ul = line(out, 'ul', undefined, 'plain');
-        suggestions.forEach(function (s) { line(ul, 'li', s, 'mono'); });
+        suggestions.forEach(function (s) {
+          line(ul, 'li', s, 'mono');
+        });
       }
     }
 
@@ -137,13 +156,22 @@
       })
         .then(function (res) {
           if (res.status === 401) return toLogin();
-          return res.json().catch(function () { return null; }).then(function (body) {
-            if (res.status === 202 && body && body.execution) showQueued(body);
-            else showError(body, res.status);
-          });
+          return res
+            .json()
+            .catch(function () {
+              return null;
+            })
+            .then(function (body) {
+              if (res.status === 202 && body && body.execution) showQueued(body);
+              else showError(body, res.status);
+            });
         })
-        .catch(function () { showError(null, 'network'); })
-        .then(function () { runButton.disabled = false; });
+        .catch(function () {
+          showError(null, 'network');
+        })
+        .then(function () {
+          runButton.disabled = false;
+        });
     });
   }
 
@@ -156,7 +184,9 @@
       method: 'POST',
       credentials: 'same-origin',
       headers: { accept: 'application/json' },
-    }).then(function (res) { if (res.status === 401) toLogin(); });
+    }).then(function (res) {
+      if (res.status === 401) toLogin();
+    });
   });
 
   // 3b. Re-run: the same alias and parameters as the signed-in user (POST /ui/api/executions/:id/rerun);
@@ -170,17 +200,27 @@
       method: 'POST',
       credentials: 'same-origin',
       headers: { accept: 'application/json' },
-    }).then(function (res) {
-      if (res.status === 401) return toLogin();
-      return res.json().catch(function () { return null; }).then(function (body) {
-        if (res.status === 202 && body && body.execution) {
-          location.href = '/executions/' + encodeURIComponent(body.execution.id);
-          return;
-        }
+    })
+      .then(function (res) {
+        if (res.status === 401) return toLogin();
+        return res
+          .json()
+          .catch(function () {
+            return null;
+          })
+          .then(function (body) {
+            if (res.status === 202 && body && body.execution) {
+              location.href = '/executions/' + encodeURIComponent(body.execution.id);
+              return;
+            }
+            button.disabled = false;
+            if (answer) answer.textContent = (body && body.error && body.error.message) || 'Not run (' + res.status + ').';
+          });
+      })
+      .catch(function () {
         button.disabled = false;
-        if (answer) answer.textContent = (body && body.error && body.error.message) || 'Not run (' + res.status + ').';
+        if (answer) answer.textContent = 'Network error.';
       });
-    }).catch(function () { button.disabled = false; if (answer) answer.textContent = 'Network error.'; });
   });
 
   // 3c. Retry of a failed delivery (deliveries page, `queues` permission): the row says what became of it.
@@ -193,13 +233,23 @@
       method: 'POST',
       credentials: 'same-origin',
       headers: { accept: 'application/json' },
-    }).then(function (res) {
-      if (res.status === 401) return toLogin();
-      return res.json().catch(function () { return null; }).then(function (body) {
-        if (answer) answer.textContent = res.ok ? 'Queued again.' : (body && body.error && body.error.message) || 'Not retried (' + res.status + ').';
-        if (!res.ok) button.disabled = false;
+    })
+      .then(function (res) {
+        if (res.status === 401) return toLogin();
+        return res
+          .json()
+          .catch(function () {
+            return null;
+          })
+          .then(function (body) {
+            if (answer) answer.textContent = res.ok ? 'Queued again.' : (body && body.error && body.error.message) || 'Not retried (' + res.status + ').';
+            if (!res.ok) button.disabled = false;
+          });
+      })
+      .catch(function () {
+        button.disabled = false;
+        if (answer) answer.textContent = 'Network error.';
       });
-    }).catch(function () { button.disabled = false; if (answer) answer.textContent = 'Network error.'; });
   });
 
   // a pending execution's code, confirmed as the signed-in user (POST /ui/api/executions/:id/confirm)

@@ -11,9 +11,11 @@ export function channelsBody(channels: readonly ChannelConfig[], secrets: readon
     return html`<section class="card" data-channel="${ch.name}">
   <h2>${ch.name} <span class="tag">${ch.kind}</span></h2>
   ${ch.description ? html`<p>${ch.description}</p>` : ''}
-  ${settings.length
-    ? html`<table class="kv">${settings.map((s) => html`<tr><th>${s.key}</th><td class="mono">${s.value}</td></tr>`)}</table>`
-    : html`<p class="muted small">No settings.</p>`}
+  ${
+    settings.length
+      ? html`<table class="kv">${settings.map((s) => html`<tr><th>${s.key}</th><td class="mono">${s.value}</td></tr>`)}</table>`
+      : html`<p class="muted small">No settings.</p>`
+  }
 </section>`;
   })}</div>`;
 }

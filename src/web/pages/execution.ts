@@ -14,8 +14,7 @@ interface ShellResult {
   return_code?: unknown;
 }
 
-const isShellResult = (r: unknown): r is ShellResult =>
-  typeof r === 'object' && r !== null && ('stdout' in r || 'stderr' in r) && !Array.isArray(r);
+const isShellResult = (r: unknown): r is ShellResult => typeof r === 'object' && r !== null && ('stdout' in r || 'stderr' in r) && !Array.isArray(r);
 
 function resultBlock(result: unknown, secrets: readonly string[]): Markup {
   if (result === null || result === undefined) return html`<p class="muted">No output yet.</p>`;
@@ -47,7 +46,8 @@ function confirmForm(id: string): Markup {
 /** How sure the ingress was of the sender (docs/contracts.md section 6); records older than the field have none. */
 function proofCell(proof: 'verified' | 'unverified' | undefined): Markup {
   if (proof === 'verified') return html`<span data-proof="verified">verified</span>`;
-  if (proof === 'unverified') return html`<strong data-proof="unverified">unverified</strong> <span class="muted">(the medium did not prove who sent it)</span>`;
+  if (proof === 'unverified')
+    return html`<strong data-proof="unverified">unverified</strong> <span class="muted">(the medium did not prove who sent it)</span>`;
   return html`<span class="muted">not recorded</span>`;
 }
 
@@ -76,18 +76,23 @@ export function executionBody(e: ExecutionRow, secrets: readonly string[]): Mark
   <dt>Finished</dt><dd>${timeCell(e.finished_at)} <span class="muted">${duration(e.started_at, e.finished_at)}</span></dd>
 </dl>
 <h2>Parameters</h2>
-${params.length === 0
-  ? html`<p class="muted">None.</p>`
-  : html`<table class="kv">${params.map(([k, v]) => html`<tr><th>${k}</th><td class="mono">${inline(v)}</td></tr>`)}</table>`}
+${
+  params.length === 0
+    ? html`<p class="muted">None.</p>`
+    : html`<table class="kv">${params.map(([k, v]) => html`<tr><th>${k}</th><td class="mono">${inline(v)}</td></tr>`)}</table>`
+}
 ${e.error ? html`<h2>Error</h2><pre class="out error">${e.error}</pre>` : ''}
 <h2>Output</h2>
 ${e.output ? liveBlock(e.output) : resultBlock(e.result, secrets)}
 <h2>Deliveries</h2>
-${e.deliveries.length === 0
-  ? html`<p class="muted">${isTerminal(e.status) ? 'No deliveries.' : 'Deliveries are planned when the execution finishes.'}</p>`
-  : html`<div class="scroll"><table class="list deliveries">
+${
+  e.deliveries.length === 0
+    ? html`<p class="muted">${isTerminal(e.status) ? 'No deliveries.' : 'Deliveries are planned when the execution finishes.'}</p>`
+    : html`<div class="scroll"><table class="list deliveries">
   <thead><tr><th>Channel</th><th>Target</th><th>Status</th><th>Attempts</th><th>Last error</th><th>Message sent</th></tr></thead>
   <tbody>${e.deliveries.map(
-    (d) => html`<tr><td>${d.channel}</td><td>${d.target ?? d.message?.target ?? html`<span class="muted">—</span>`}</td><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td class="text">${d.last_error ?? ''}</td><td>${renderedCell(d.message)}</td></tr>`,
-  )}</tbody></table></div>`}`;
+    (d) =>
+      html`<tr><td>${d.channel}</td><td>${d.target ?? d.message?.target ?? html`<span class="muted">—</span>`}</td><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td class="text">${d.last_error ?? ''}</td><td>${renderedCell(d.message)}</td></tr>`,
+  )}</tbody></table></div>`
+}`;
 }

@@ -91,9 +91,11 @@ function pager(m: ListModel): Markup {
   const short = m.next_cursor !== undefined && m.rows.length < m.limit;
   return html`<p class="pager" data-pager>
   ${m.cursor ? html`<a href="/${m.query ? `?${m.query}` : ''}" data-first>« Newest</a>` : ''}
-  ${m.next_cursor
-    ? html`<a href="/${withQuery(m.query, `cursor=${encodeURIComponent(m.next_cursor)}`)}" data-next rel="next">${short ? 'Search older executions' : 'Older'} »</a>`
-    : html`<span class="muted small" data-end>${m.cursor || m.rows.length > 0 ? 'No older executions.' : ''}</span>`}
+  ${
+    m.next_cursor
+      ? html`<a href="/${withQuery(m.query, `cursor=${encodeURIComponent(m.next_cursor)}`)}" data-next rel="next">${short ? 'Search older executions' : 'Older'} »</a>`
+      : html`<span class="muted small" data-end>${m.cursor || m.rows.length > 0 ? 'No older executions.' : ''}</span>`
+  }
   ${short ? html`<span class="muted small">Searched ${m.scanned ?? 0} executions; ${m.rows.length} matched.</span>` : ''}
 </p>`;
 }

@@ -37,7 +37,8 @@ function routesBlock(p: RoutePreview, secrets: readonly string[]): Markup {
     (n) => html`<div class="notification">
     <p><span class="tag">${n.trigger}</span> → <strong>${n.name}</strong>${n.unrouted ? html` <span class="badge badge-failed">no rule</span>` : ''}</p>
     <ul class="plain">${n.deliveries.map(
-      (d) => html`<li class="delivery"><strong>${d.channel}</strong> <span class="muted">(${d.kind})</span>${d.target ? html` → ${redactText(d.target, secrets)}` : ''} <span class="muted small">rule “${d.rule}”</span>${d.fallback.length ? html` <span class="muted small">fallback: ${d.fallback.map((f) => f.channel).join(', ')}</span>` : ''}</li>`,
+      (d) =>
+        html`<li class="delivery"><strong>${d.channel}</strong> <span class="muted">(${d.kind})</span>${d.target ? html` → ${redactText(d.target, secrets)}` : ''} <span class="muted small">rule “${d.rule}”</span>${d.fallback.length ? html` <span class="muted small">fallback: ${d.fallback.map((f) => f.channel).join(', ')}</span>` : ''}</li>`,
     )}</ul>
     ${n.notes.map((note) => html`<p class="muted small">${note}</p>`)}
     <pre class="out small">${redactText(n.message, secrets)}</pre>

@@ -24,9 +24,11 @@ const match = (text: unknown, key: string = KEYS.alice) =>
 
 describe('GET /api/v1/aliases', () => {
   const list = async (key: string) =>
-    ((await (await app.request('/api/v1/aliases', { headers: auth(key) })).json()) as {
-      items: { id: string; action: string; description: string | null; formats: string[] }[];
-    }).items;
+    (
+      (await (await app.request('/api/v1/aliases', { headers: auth(key) })).json()) as {
+        items: { id: string; action: string; description: string | null; formats: string[] }[];
+      }
+    ).items;
 
   it('lists only what the caller may run', async () => {
     expect((await list(KEYS.alice)).map((a) => a.id)).toContain('ops.restart');

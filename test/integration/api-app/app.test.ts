@@ -105,11 +105,15 @@ describe('errors', () => {
       throw new Error(`boom ${KEYS.bob}`);
     };
     const logged = createApp({ config, matcher, executions, logger });
-    expect((await logged.request('/api/v1/commands', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...auth(KEYS.alice) },
-      body: JSON.stringify({ text: 'ping' }),
-    })).status).toBe(500);
+    expect(
+      (
+        await logged.request('/api/v1/commands', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth(KEYS.alice) },
+          body: JSON.stringify({ text: 'ping' }),
+        })
+      ).status,
+    ).toBe(500);
     const all = lines.join('');
     expect(all).toContain('request failed');
     expect(all).toContain('boom [redacted]');

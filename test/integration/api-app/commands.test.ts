@@ -34,7 +34,22 @@ describe('POST /api/v1/commands', () => {
     expect(res.status).toBe(202);
     const { execution } = (await res.json()) as { execution: Record<string, unknown> };
     expect(Object.keys(execution).sort()).toEqual(
-      ['id', 'status', 'alias', 'action', 'params', 'user', 'origin', 'created_at', 'started_at', 'finished_at', 'result', 'error', 'output', 'deliveries'].sort(),
+      [
+        'id',
+        'status',
+        'alias',
+        'action',
+        'params',
+        'user',
+        'origin',
+        'created_at',
+        'started_at',
+        'finished_at',
+        'result',
+        'error',
+        'output',
+        'deliveries',
+      ].sort(),
     );
     expect(execution).toMatchObject({
       status: 'queued',

@@ -13,8 +13,7 @@ afterEach(async () => {
 });
 
 describe('GET /api/v1/aliases (real Redis)', () => {
-  const ids = async (key: string) =>
-    ((await (await api.get('/api/v1/aliases', key)).json()) as { items: { id: string }[] }).items.map((a) => a.id);
+  const ids = async (key: string) => ((await (await api.get('/api/v1/aliases', key)).json()) as { items: { id: string }[] }).items.map((a) => a.id);
 
   it('lists, per user, only the aliases that user may run', async () => {
     const alice = await ids(KEYS.alice);

@@ -17,8 +17,7 @@ interface Page {
   next_cursor: string | null;
 }
 
-const queue = async (text: string) =>
-  ((await (await api.command({ text })).json()) as { execution: { id: string } }).execution.id;
+const queue = async (text: string) => ((await (await api.command({ text })).json()) as { execution: { id: string } }).execution.id;
 
 describe('GET /api/v1/executions (real Redis)', () => {
   it('pages newest first through next_cursor', async () => {

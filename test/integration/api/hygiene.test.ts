@@ -41,7 +41,8 @@ const post = (path: string, body: unknown, key: string = KEYS.alice, headers: Re
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 const idem = (key: string) => ({ 'idempotency-key': key });
-const json = async (res: Response) => (await res.json()) as { execution?: { id: string }; created?: boolean; id?: string; error?: { code: string; message: string } };
+const json = async (res: Response) =>
+  (await res.json()) as { execution?: { id: string }; created?: boolean; id?: string; error?: { code: string; message: string } };
 
 describe('Idempotency-Key on POST /api/v1/commands', () => {
   it('answers the same body with the same execution, and a different body with 422 idempotency_key_reused', async () => {

@@ -109,7 +109,11 @@ describe('live output of a running action (GET /api/v1/executions/:id)', () => {
   });
 
   it('starts afresh when a failed run is retried', async () => {
-    addShellAction('live.retry', `if [ -e "$0/ran" ]; then echo "second run"; ${until('go')}; else touch "$0/ran"; echo "first run"; ${until('fail')}; exit 1; fi`, { retries: 1 });
+    addShellAction(
+      'live.retry',
+      `if [ -e "$0/ran" ]; then echo "second run"; ${until('go')}; else touch "$0/ran"; echo "first run"; ${until('fail')}; exit 1; fi`,
+      { retries: 1 },
+    );
     await h.startWorker();
     const id = await submit('live.retry');
     expect((await waitFor(id, (e) => e.output?.stdout === 'first run\n')).status).toBe('running');

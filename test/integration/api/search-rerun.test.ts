@@ -81,7 +81,9 @@ describe('GET /api/v1/executions filters (real Redis)', () => {
   it('answers a bad filter with which parameter and value', async () => {
     const res = await api.get('/api/v1/executions?from=yesterday');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('from: is not a time: "yesterday" (ISO 8601, e.g. 2026-05-01 or 2026-05-01T12:00:00Z)');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'from: is not a time: "yesterday" (ISO 8601, e.g. 2026-05-01 or 2026-05-01T12:00:00Z)',
+    );
     const src = await api.get('/api/v1/executions?source=fax');
     expect(src.status).toBe(400);
     expect(((await src.json()) as { error: { message: string } }).error.message).toMatch(/^source: /);
@@ -89,7 +91,8 @@ describe('GET /api/v1/executions filters (real Redis)', () => {
 
   it(`reads at most ${LIST_SCAN_MAX} records per request and hands back a cursor to go on`, async () => {
     const needle = await run('say needle');
-    for (let i = 0; i < LIST_SCAN_MAX + 10; i++) await h.executions.submit({ action: 'test.echo', alias: 'test.say', params: { message: `hay ${i}` }, user: 'alice', text: `say hay ${i}` });
+    for (let i = 0; i < LIST_SCAN_MAX + 10; i++)
+      await h.executions.submit({ action: 'test.echo', alias: 'test.say', params: { message: `hay ${i}` }, user: 'alice', text: `say hay ${i}` });
     const first = await h.executions.list({ text: 'needle' });
     expect(first.items).toEqual([]);
     expect(first.scanned).toBe(LIST_SCAN_MAX);

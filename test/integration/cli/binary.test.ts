@@ -100,7 +100,10 @@ describe('bin/switchboard.js', () => {
     const input = 'ping\n\nrestart web on prod\n \nnonsense words here\n';
     const [json, text] = await Promise.all([sb(['match', '--config', root, '--json'], input), sb(['match', '--config', root], input)]);
     expect(json.code).toBe(1);
-    const lines = json.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = json.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.reason ?? 'matched')).toEqual(['matched', 'empty', 'matched', 'empty', 'no_match']);
     expect(text.out.trimEnd().split('\n')).toHaveLength(5);
     expect(text.out.split('\n')[1]).toBe('(no command)');

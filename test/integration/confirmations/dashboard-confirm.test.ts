@@ -18,7 +18,11 @@ function config() {
   expect(main).toContain('bob-key');
   return {
     ...base,
-    files: { ...files, 'switchboard.yaml': main, 'aliases/ops/careful.yaml': 'name: careful\npack: ops\naction_ref: ops.echo\nformats: ["careful {{msg}}"]\nconfirm: true\n' },
+    files: {
+      ...files,
+      'switchboard.yaml': main,
+      'aliases/ops/careful.yaml': 'name: careful\npack: ops\naction_ref: ops.echo\nformats: ["careful {{msg}}"]\nconfirm: true\n',
+    },
   };
 }
 

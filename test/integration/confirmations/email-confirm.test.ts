@@ -38,7 +38,13 @@ describe('confirmation by reply over email', () => {
     expect(toBob.parsed.text).not.toContain(pending.id);
     expect((await listExecutions(w.t)).find((e) => e.id === pending.id)?.status).toBe('pending');
     // the code comes back from alice's address (itself unverified: the code is the proof)
-    await sendMail(w.port, { from: `Alice <${ALICE}>`, subject: `Re: command`, text: `YES ${code}\n\n> Reply YES ${code}`, messageId: newMessageId(), dkim: false });
+    await sendMail(w.port, {
+      from: `Alice <${ALICE}>`,
+      subject: `Re: command`,
+      text: `YES ${code}\n\n> Reply YES ${code}`,
+      messageId: newMessageId(),
+      dkim: false,
+    });
     const done = await eventually(async () => (await listExecutions(w.t)).find((e) => e.id === pending.id && e.status === 'succeeded'), 'the run');
     expect(done.user).toBe('alice');
     expect((await listExecutions(w.t)).filter((e) => e.alias === 'ops.restart')).toHaveLength(1);

@@ -69,6 +69,9 @@ describe('confirmation expiry across a restart', () => {
       return e.status === 'canceled' ? e : undefined;
     }, 'the expiry by the second process');
     expect(ended.status).toBe('canceled');
-    await eventually(() => twilio!.messages.find((m) => m.to === ALICE && m.body === `Canceled ${pending!.id}: not confirmed in time. Nothing was run.`), 'the expiry SMS');
+    await eventually(
+      () => twilio!.messages.find((m) => m.to === ALICE && m.body === `Canceled ${pending!.id}: not confirmed in time. Nothing was run.`),
+      'the expiry SMS',
+    );
   });
 });

@@ -7,7 +7,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { API_KEY, BOT_TOKEN, corpusJson, listExecutions, postSigned, shown, SIGNING_SECRET, signedChannel, slackConfigFiles, slashForm, waitFor } from '../ingress/slack-helpers.ts';
+import {
+  API_KEY,
+  BOT_TOKEN,
+  corpusJson,
+  listExecutions,
+  postSigned,
+  shown,
+  SIGNING_SECRET,
+  signedChannel,
+  slackConfigFiles,
+  slashForm,
+  waitFor,
+} from '../ingress/slack-helpers.ts';
 
 const ALICE = 'U2147483697'; // the corpus slash command's user
 const BOB = 'U0BOB';
@@ -58,7 +70,16 @@ function click(button: Button, user: string, responseToken: string, opts: { secr
     team: { id: 'T0001', domain: 'example' },
     channel: { id: 'C2147483705', name: 'test' },
     response_url: slack.responseUrl(responseToken),
-    actions: [{ type: 'button', block_id: 'b1', action_id: button.action_id, value: button.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1548426417.840180' }],
+    actions: [
+      {
+        type: 'button',
+        block_id: 'b1',
+        action_id: button.action_id,
+        value: button.value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1548426417.840180',
+      },
+    ],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return postSigned(t, '/ingress/slack/interactions', body, 'form', opts.secret ? { secret: opts.secret } : {});
@@ -71,7 +92,7 @@ const buttons = (e: Ephemeral) => {
 const statusOf = async (id: string) => (await listExecutions(t)).find((e) => e.id === id)?.status;
 
 describe('confirmation by reply over Slack', () => {
-  it('asks with Confirm / Cancel; the same user\'s signed click queues it and answers through response_url', async () => {
+  it("asks with Confirm / Cancel; the same user's signed click queues it and answers through response_url", async () => {
     const prompt = await slash('careful now');
     expect(prompt.response_type).toBe('ephemeral');
     expect(prompt.text).toMatch(/^Reply YES \d{6} within 2 minutes to run: careful now$/);

@@ -115,12 +115,30 @@ export async function startWorld(): Promise<World> {
   const stops: (() => Promise<void>)[] = [];
 
   const world: World = {
-    prefix, env, config, logger, logs, slack, github, twilio, hook, smtp, deliveries, executions, app,
+    prefix,
+    env,
+    config,
+    logger,
+    logs,
+    slack,
+    github,
+    twilio,
+    hook,
+    smtp,
+    deliveries,
+    executions,
+    app,
     command: (text, idem) =>
-      runCommand({ config, matcher, executions, deliveries, logger }, {
-        text, source: 'sms', user: 'alice', origin: { source: 'sms', sender: '+15551230001' },
-        ...(idem !== undefined && { idempotencyKey: idem }),
-      }),
+      runCommand(
+        { config, matcher, executions, deliveries, logger },
+        {
+          text,
+          source: 'sms',
+          user: 'alice',
+          origin: { source: 'sms', sender: '+15551230001' },
+          ...(idem !== undefined && { idempotencyKey: idem }),
+        },
+      ),
     async startExecutionWorker() {
       const w = await startExecutionWorker({ config, logger, env: { PATH: env.PATH }, hooks: { onTerminal: (e) => deliveries.notifyExecution(e) } });
       stops.push(() => w.close(1));
@@ -136,10 +154,14 @@ export async function startWorld(): Promise<World> {
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
     waitForExecution(id, ok, what) {
-      return waitFor(async () => {
-        const rec = await executions.get(id);
-        return rec && ok(rec) ? rec : undefined;
-      }, what, 20_000);
+      return waitFor(
+        async () => {
+          const rec = await executions.get(id);
+          return rec && ok(rec) ? rec : undefined;
+        },
+        what,
+        20_000,
+      );
     },
     async close() {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -156,9 +178,20 @@ export async function startWorld(): Promise<World> {
 export function failedExecution(id: string, over: Partial<ExecutionRecord> = {}): ExecutionRecord {
   const now = new Date().toISOString();
   return {
-    id, status: 'failed', action: 'ops.run', alias: 'run', params: { code: 3 }, user: 'alice',
-    origin: { source: 'sms', sender: '+15551230001' }, created_at: now, started_at: now, finished_at: now,
-    error: 'exit code 3', attempts: 1, deliveries: [], ...over,
+    id,
+    status: 'failed',
+    action: 'ops.run',
+    alias: 'run',
+    params: { code: 3 },
+    user: 'alice',
+    origin: { source: 'sms', sender: '+15551230001' },
+    created_at: now,
+    started_at: now,
+    finished_at: now,
+    error: 'exit code 3',
+    attempts: 1,
+    deliveries: [],
+    ...over,
   };
 }
 

@@ -23,7 +23,9 @@ describe('POST /api/v1/notify', () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { id: string; deliveries: { id: string; channel: string; target?: string; rule: string }[]; unrouted: string[] };
     expect(body.id).toEqual(expect.any(String));
-    expect(body.deliveries).toEqual([{ id: expect.stringMatching(/^d-[0-9a-f]{32}$/), channel: 'slack-ops', target: '#incidents', rule: 'failures reach ops' }]);
+    expect(body.deliveries).toEqual([
+      { id: expect.stringMatching(/^d-[0-9a-f]{32}$/), channel: 'slack-ops', target: '#incidents', rule: 'failures reach ops' },
+    ]);
     expect(body.unrouted).toEqual(['nobody']);
     await waitFor(() => w.slack.messages.length === 1, 'the Slack message');
   });

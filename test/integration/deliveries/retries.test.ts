@@ -70,7 +70,11 @@ describe('delivery retries', () => {
     const body = w.twilio.messages[0]!.body;
     expect(body.length).toBeLessThanOrEqual(160);
     expect(body).toContain('smsx0001');
-    const words = body.replace(/smsx0001.*$/s, '').trim().split(/\s+/).filter((x) => /^word/.test(x));
+    const words = body
+      .replace(/smsx0001.*$/s, '')
+      .trim()
+      .split(/\s+/)
+      .filter((x) => /^word/.test(x));
     for (const word of words.map((x) => x.replace(/[^a-z0-9]/g, ''))) expect(long.split(' ')).toContain(word);
   });
 });

@@ -47,12 +47,25 @@ describe('secrets in deliveries', () => {
     const out = await w.command('run 3');
     if (out.kind !== 'queued') throw new Error('not queued');
     const headers = { authorization: `Bearer ${SECRETS.SB_CI_KEY}`, 'content-type': 'application/json' };
-    const notify = await w.app.request('/api/v1/notify', { method: 'POST', headers, body: JSON.stringify({ channels: ['hooks', 'mail'], message: 'secret test' }) });
+    const notify = await w.app.request('/api/v1/notify', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ channels: ['hooks', 'mail'], message: 'secret test' }),
+    });
     expect(notify.status).toBe(202);
     const notifyBody = await notify.text();
 
-    const rec = await w.waitForExecution(out.execution.id, (r) => r.deliveries.length === 3 && r.deliveries.every((d) => d.status !== 'pending'), 'final deliveries');
-    expect(rec.deliveries.filter((d) => d.status === 'failed').map((d) => d.channel).sort()).toEqual(['github-ops', 'twilio']);
+    const rec = await w.waitForExecution(
+      out.execution.id,
+      (r) => r.deliveries.length === 3 && r.deliveries.every((d) => d.status !== 'pending'),
+      'final deliveries',
+    );
+    expect(
+      rec.deliveries
+        .filter((d) => d.status === 'failed')
+        .map((d) => d.channel)
+        .sort(),
+    ).toEqual(['github-ops', 'twilio']);
     // hooks: 500 then 400 (failed for good); mail: 550 then its fallback to hooks
     await waitFor(() => w.hook.requests.length === 3 && w.smtp.attempts >= 1, 'webhook and mail attempts');
     await waitFor(() => w.hook.delivered() === 1, 'the mail fallback');

@@ -64,7 +64,8 @@ describe('runSend', () => {
     expect(r.err).toContain('"slak-ops" is neither a notify name nor a channel: nothing to send (did you mean "slack-ops"?)');
     expect(r.err).toContain("notify names (rules' channel): slack, bugtracker, hooks, mail, slow");
     expect(r.err).toContain('channels: ');
-    for (const c of ['email-ops (email)', 'github-ops (github)', 'hooks (webhook)', 'slack-ops (slack)', 'slow-hooks (webhook)', 'twilio (sms)']) expect(r.err).toContain(c);
+    for (const c of ['email-ops (email)', 'github-ops (github)', 'hooks (webhook)', 'slack-ops (slack)', 'slow-hooks (webhook)', 'twilio (sms)'])
+      expect(r.err).toContain(c);
     expect(w.slack.messages).toEqual([]);
   });
 

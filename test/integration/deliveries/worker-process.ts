@@ -16,6 +16,9 @@ const config = await loadConfigOrThrow(FIXTURE, { env });
 const logger = createLogger({ level: 'warn', secrets: config.secrets, destination: process.stderr });
 const worker = await startDeliveryWorker({ config, logger });
 process.on('SIGTERM', () => {
-  worker.close().then(() => process.exit(0), () => process.exit(1));
+  worker.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 });
 process.stdout.write('ready\n');

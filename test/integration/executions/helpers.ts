@@ -24,9 +24,7 @@ export function action(ref: string, fields: Partial<ActionConfig> = {}): ActionC
   return { name: ref, ref, enabled: true, env_allow: ['PATH', 'HOME', 'LANG', 'TZ'], parameters: {}, timeout: 60, retries: 0, ...fields };
 }
 
-const builtinActions = (['help', 'status', 'cancel', 'ping', 'echo', 'noop'] as const).map((b) =>
-  action(`core.${b}`, { runner: 'builtin', builtin: b }),
-);
+const builtinActions = (['help', 'status', 'cancel', 'ping', 'echo', 'noop'] as const).map((b) => action(`core.${b}`, { runner: 'builtin', builtin: b }));
 
 export interface TestConfigOptions {
   prefix: string;
@@ -74,10 +72,14 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
 }
 
 export function waitForStatus(service: ExecutionService, id: string, statuses: ExecutionStatus[], timeoutMs = 15_000): Promise<ExecutionRecord> {
-  return waitFor(async () => {
-    const rec = await service.get(id);
-    return rec && statuses.includes(rec.status) ? rec : undefined;
-  }, `${id} to be ${statuses.join('|')}`, timeoutMs);
+  return waitFor(
+    async () => {
+      const rec = await service.get(id);
+      return rec && statuses.includes(rec.status) ? rec : undefined;
+    },
+    `${id} to be ${statuses.join('|')}`,
+    timeoutMs,
+  );
 }
 
 /** True while `pid` is a live process (a zombie counts as gone). */
@@ -93,12 +95,12 @@ export function pidAlive(pid: number): boolean {
   return state !== 'Z' && state !== 'X';
 }
 
-export const readPid = (file: string) => waitFor(() => {
-  if (!existsSync(file)) return undefined;
-  const n = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}, `pid in ${file}`);
-
+export const readPid = (file: string) =>
+  waitFor(() => {
+    if (!existsSync(file)) return undefined;
+    const n = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  }, `pid in ${file}`);
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'sb-exec-'));
 

@@ -29,7 +29,8 @@ describe('execution index pruning', () => {
     await redis.zadd(keys.index, score(now - 7_200_000), 'old1', score(now - 7_200_000), 'old2', score(now - 60_000), 'recent');
     await redis.zadd(keys.statusIndex('succeeded'), score(now - 7_200_000), 'old1', score(now - 60_000), 'recent');
     await redis.zadd(keys.statusIndex('failed'), score(now - 7_200_000), 'old2');
-    for (let i = 0; i < 63; i++) expect(await store.create(`id${i}`, { action: 'core.noop', params: {} }, new Date(now))).toEqual({ created: true, id: `id${i}` });
+    for (let i = 0; i < 63; i++)
+      expect(await store.create(`id${i}`, { action: 'core.noop', params: {} }, new Date(now))).toEqual({ created: true, id: `id${i}` });
     expect(await redis.zscore(keys.index, 'old1')).not.toBeNull();
     await store.create('id63', { action: 'core.noop', params: {} }, new Date(now));
     await waitFor(async () => ((await redis.zscore(keys.index, 'old1')) === null ? true : undefined), 'the pruning');

@@ -14,7 +14,10 @@ import { action, cleanupPrefix, REDIS_URL, tempDir, uniquePrefix, waitFor, waitF
 import { harness, type Harness } from './setup.ts';
 
 const delta = (stdout: string, stderr = '', stdoutDropped = 0, stderrDropped = 0) => ({
-  stdout: Buffer.from(stdout), stderr: Buffer.from(stderr), stdoutDropped, stderrDropped,
+  stdout: Buffer.from(stdout),
+  stderr: Buffer.from(stderr),
+  stdoutDropped,
+  stderrDropped,
 });
 
 let h: Harness | undefined;

@@ -51,7 +51,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
     const done = await waitForStatus(service!, execution.id, ['failed', 'succeeded', 'canceled', 'timeout'], 30_000);
     expect(done).toMatchObject({ status: 'failed', error: 'worker lost' });
     // ...until the worker that finds the run lost stops its process group
-    await waitFor(() => !pidAlive(orphan), 'the lost run\'s process to be stopped');
+    await waitFor(() => !pidAlive(orphan), "the lost run's process to be stopped");
     await waitFor(() => lines(hookFile).length === 1, 'the terminal hook');
     expect(JSON.parse(lines(hookFile)[0]!)).toMatchObject({ id: execution.id, status: 'failed' });
   });
@@ -101,11 +101,17 @@ describe('two worker processes on one queue', () => {
     children.push(await spawnWorker(config, { hookFile, concurrency: 4 }), await spawnWorker(config, { hookFile, concurrency: 4 }));
     const N = 60;
     const ids = await Promise.all(Array.from({ length: N }, (_, n) => service!.submit({ action: 't.append', params: { n } }).then((r) => r.execution.id)));
-    await waitFor(async () => {
-      const recs = await Promise.all(ids.map((id) => service!.get(id)));
-      return recs.every((r) => r?.status === 'succeeded');
-    }, 'every execution to succeed', 60_000);
-    const got = lines(out).map(Number).sort((x, y) => x - y);
+    await waitFor(
+      async () => {
+        const recs = await Promise.all(ids.map((id) => service!.get(id)));
+        return recs.every((r) => r?.status === 'succeeded');
+      },
+      'every execution to succeed',
+      60_000,
+    );
+    const got = lines(out)
+      .map(Number)
+      .sort((x, y) => x - y);
     expect(got).toEqual(Array.from({ length: N }, (_, n) => n));
     await waitFor(() => lines(hookFile).length >= N, 'every terminal hook');
     const hooks = lines(hookFile).map((l) => JSON.parse(l) as { id: string; pid: number });

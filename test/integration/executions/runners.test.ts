@@ -25,18 +25,26 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => {
-  server.closeAllConnections();
-  server.close(() => r());
-}));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 afterEach(async () => h?.close());
 
 describe('http runner', () => {
   it('sends rendered method, url, headers and JSON body; 2xx succeeds with parsed body', async () => {
-    h = harness([action('t.hook', {
-      runner: 'http', method: 'post', url: `${base}/svc/{{ service }}?by={{ user }}`,
-      headers: { 'x-run': '{{ execution.id }}' }, body: { service: '{{ service }}', n: 3 },
-    })]);
+    h = harness([
+      action('t.hook', {
+        runner: 'http',
+        method: 'post',
+        url: `${base}/svc/{{ service }}?by={{ user }}`,
+        headers: { 'x-run': '{{ execution.id }}' },
+        body: { service: '{{ service }}', n: 3 },
+      }),
+    ]);
     await h.startWorker();
     const { execution } = await h.service.submit({ action: 't.hook', params: { service: 'web {{x}}' }, user: 'alice' });
     const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed']);
@@ -115,7 +123,11 @@ describe('builtin runner', () => {
     expect((await run('core.echo', { a: [1, 2] })).result).toEqual({ a: [1, 2] });
     const noop = await run('core.noop', {});
     expect(noop.status).toBe('succeeded');
-    expect((await run('core.status', { id: noop.id })).result).toMatchObject({ id: noop.id, status: 'succeeded', text: `${noop.id} core.noop: succeeded (alice)` });
+    expect((await run('core.status', { id: noop.id })).result).toMatchObject({
+      id: noop.id,
+      status: 'succeeded',
+      text: `${noop.id} core.noop: succeeded (alice)`,
+    });
     expect((await run('core.help', { filter: 'dep' })).result).toEqual({ user: 'alice', filter: 'dep', page: 1 });
     expect((await run('core.status', { id: 'zzzzzzzz' })).status).toBe('failed');
   });

@@ -28,8 +28,12 @@ export function harness(actions: ActionConfig[], o: Partial<TestConfigOptions> =
     terminal: [],
     async startWorker(extra = {}) {
       const w = await startExecutionWorker({
-        config, logger: silentLogger, env: { PATH: process.env.PATH },
-        hooks: { onTerminal: async (e) => void h.terminal.push(e) }, killGraceSeconds: 1, ...extra,
+        config,
+        logger: silentLogger,
+        env: { PATH: process.env.PATH },
+        hooks: { onTerminal: async (e) => void h.terminal.push(e) },
+        killGraceSeconds: 1,
+        ...extra,
       });
       workers.push(w);
       h.worker = w;

@@ -36,30 +36,33 @@ describe('shell runner', () => {
     expect(done.error).toContain('oops');
   });
 
-  it.each(['web; rm -rf /', '$(id)', '`id`', 'a b "c" \'d\'', '{{ 7*7 }}', '--help'])(
-    'passes the value %j as one literal argument',
-    async (value) => {
-      // allow_dash: the value `--help` is meant to reach the program as written (without it, the
-      // runner refuses it as an option: test/integration/executions/argument-safety.test.ts)
-      h = harness([action('t.args', {
-        runner: 'shell', command: ['node', PRINT_ARGV, '{{ service }}'],
+  it.each(['web; rm -rf /', '$(id)', '`id`', 'a b "c" \'d\'', '{{ 7*7 }}', '--help'])('passes the value %j as one literal argument', async (value) => {
+    // allow_dash: the value `--help` is meant to reach the program as written (without it, the
+    // runner refuses it as an option: test/integration/executions/argument-safety.test.ts)
+    h = harness([
+      action('t.args', {
+        runner: 'shell',
+        command: ['node', PRINT_ARGV, '{{ service }}'],
         parameters: { service: { type: 'string', allow_dash: true } },
-      })]);
-      await h.startWorker();
-      const { execution } = await h.service.submit({ action: 't.args', params: { service: value } });
-      const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed']);
-      expect(done.status).toBe('succeeded');
-      expect(JSON.parse((done.result as { stdout: string }).stdout)).toEqual([value]);
-    },
-  );
+      }),
+    ]);
+    await h.startWorker();
+    const { execution } = await h.service.submit({ action: 't.args', params: { service: value } });
+    const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed']);
+    expect(done.status).toBe('succeeded');
+    expect(JSON.parse((done.result as { stdout: string }).stdout)).toEqual([value]);
+  });
 
   it('ends timeout and leaves no process of its group behind', async () => {
     const dir = tempDir();
     const pidFile = join(dir, 'child.pid');
-    h = harness([action('t.slow', {
-      runner: 'shell', timeout: 1,
-      command: ['sh', '-c', 'trap "" TERM; sleep 300 & echo $! > "$1"; echo $$ > "$1.sh"; wait', 'sh', pidFile],
-    })]);
+    h = harness([
+      action('t.slow', {
+        runner: 'shell',
+        timeout: 1,
+        command: ['sh', '-c', 'trap "" TERM; sleep 300 & echo $! > "$1"; echo $$ > "$1.sh"; wait', 'sh', pidFile],
+      }),
+    ]);
     await h.startWorker();
     const { execution } = await h.service.submit({ action: 't.slow', params: {} });
     const child = await readPid(pidFile);
@@ -72,10 +75,15 @@ describe('shell runner', () => {
 
   it('passes only allowed and configured environment, in cwd', async () => {
     const dir = tempDir();
-    h = harness([action('t.env', {
-      runner: 'shell', cwd: dir, env: { GREETING: 'hi {{ who }}' }, env_allow: ['PATH'],
-      command: ['node', '-e', 'console.log(JSON.stringify({ env: process.env, cwd: process.cwd() }))'],
-    })]);
+    h = harness([
+      action('t.env', {
+        runner: 'shell',
+        cwd: dir,
+        env: { GREETING: 'hi {{ who }}' },
+        env_allow: ['PATH'],
+        command: ['node', '-e', 'console.log(JSON.stringify({ env: process.env, cwd: process.cwd() }))'],
+      }),
+    ]);
     await h.startWorker({ env: { PATH: process.env.PATH, SECRET_TOKEN: 'x' } });
     const { execution } = await h.service.submit({ action: 't.env', params: { who: 'bob' } });
     const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed']);

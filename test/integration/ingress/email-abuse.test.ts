@@ -12,7 +12,18 @@ import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, DKIM_PRIVATE_KEY, DKIM_SELECTOR, eventually, newMessageId, OPS_ADDRESS, replyTo, sendMail, startEmailWorld, type EmailWorld } from './email-helpers.ts';
+import {
+  ALICE,
+  DKIM_PRIVATE_KEY,
+  DKIM_SELECTOR,
+  eventually,
+  newMessageId,
+  OPS_ADDRESS,
+  replyTo,
+  sendMail,
+  startEmailWorld,
+  type EmailWorld,
+} from './email-helpers.ts';
 
 let w: EmailWorld;
 beforeAll(async () => {
@@ -71,7 +82,9 @@ describe('bounded SMTP input', () => {
     collectGarbage();
     const keptMb = (held() - heldBefore) / 1024 / 1024;
     const peakMb = (peak - before) / 1024 / 1024;
-    console.info(`300 MB of DATA: kept +${keptMb.toFixed(1)} MB (heap and buffers), RSS peak +${peakMb.toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.info(
+      `300 MB of DATA: kept +${keptMb.toFixed(1)} MB (heap and buffers), RSS peak +${peakMb.toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     // what the process keeps of 300 MB (JS heap and buffers after a full collection; RSS itself
     // keeps freed pages for a while): under 50 MB, the issue's bound
     expect(keptMb).toBeLessThan(50);
@@ -90,8 +103,14 @@ describe('bounded HTML', () => {
     await eventually(() => replyTo(w.smtp, warm, 'pong'), 'pong');
     const id = newMessageId();
     // built and signed before the clock starts: only the gateway's work runs while /healthz is polled
-    const build = nodemailer.createTransport({ streamTransport: true, buffer: true, dkim: { domainName: 'example.test', keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY } });
-    const raw = ((await build.sendMail({ from: ALICE, to: OPS_ADDRESS, subject: 'html', html: `<p>ping</p>${'<div '.repeat(48_000)}`, messageId: id })).message as Buffer).toString('latin1');
+    const build = nodemailer.createTransport({
+      streamTransport: true,
+      buffer: true,
+      dkim: { domainName: 'example.test', keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY },
+    });
+    const raw = (
+      (await build.sendMail({ from: ALICE, to: OPS_ADDRESS, subject: 'html', html: `<p>ping</p>${'<div '.repeat(48_000)}`, messageId: id })).message as Buffer
+    ).toString('latin1');
     expect(raw.length).toBeGreaterThan(240_000);
     let worst = 0;
     let polls = 0;

@@ -79,7 +79,14 @@ describe('email proof of sender (SMTP listener, default verify: [dmarc])', () =>
 
   it('never names alice for "alice@… (x) attacker@evil.test" signed by evil.test (finding #4)', async () => {
     const id = newMessageId();
-    const info = await sendMail(w.port, { from: ALICE, rawFrom: `${ALICE} (x) attacker@evil.test`, dkim: 'evil.test', envelopeFrom: 'attacker@evil.test', text: 'restart web', messageId: id });
+    const info = await sendMail(w.port, {
+      from: ALICE,
+      rawFrom: `${ALICE} (x) attacker@evil.test`,
+      dkim: 'evil.test',
+      envelopeFrom: 'attacker@evil.test',
+      text: 'restart web',
+      messageId: id,
+    });
     expect(info.response).toMatch(/^250 2\.0\.0 Accepted$/);
     expect(await executionsFor(w, id)).toHaveLength(0);
     expect(w.smtp.mails.filter((m) => m.parsed.inReplyTo === id)).toHaveLength(0);
@@ -126,9 +133,13 @@ describe('the dashboard', () => {
 describe('listen.unverified: refuse', () => {
   it('refuses an unverified mail with 550 and runs nothing, known or not', async () => {
     const id = newMessageId();
-    const err = await sendMail(refusing.port, { from: ALICE, dkim: false, text: 'restart web', messageId: id }).catch((e: { responseCode: number; response: string }) => e);
+    const err = await sendMail(refusing.port, { from: ALICE, dkim: false, text: 'restart web', messageId: id }).catch(
+      (e: { responseCode: number; response: string }) => e,
+    );
     expect(err).toMatchObject({ responseCode: 550 });
-    const other = await sendMail(refusing.port, { from: 'nobody@nowhere.test', dkim: false, text: 'ping', messageId: newMessageId() }).catch((e: { responseCode: number; response: string }) => e);
+    const other = await sendMail(refusing.port, { from: 'nobody@nowhere.test', dkim: false, text: 'ping', messageId: newMessageId() }).catch(
+      (e: { responseCode: number; response: string }) => e,
+    );
     expect(other).toMatchObject({ responseCode: 550, response: (err as { response: string }).response });
     expect(await executionsFor(refusing, id)).toHaveLength(0);
     expect(refusing.smtp.mails.filter((m) => m.parsed.inReplyTo === id)).toHaveLength(0);

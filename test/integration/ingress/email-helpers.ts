@@ -198,7 +198,10 @@ export async function sendMail(port: number, m: Outgoing): Promise<{ response: s
     port,
     secure: false,
     ...(m.requireTLS ? { requireTLS: true, tls: { rejectUnauthorized: false } } : { ignoreTLS: true }),
-    ...(m.dkim !== false && m.rawFrom === undefined && { dkim: { domainName: typeof m.dkim === 'string' ? m.dkim : 'example.test', keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY } }),
+    ...(m.dkim !== false &&
+      m.rawFrom === undefined && {
+        dkim: { domainName: typeof m.dkim === 'string' ? m.dkim : 'example.test', keySelector: DKIM_SELECTOR, privateKey: DKIM_PRIVATE_KEY },
+      }),
   });
   try {
     if (m.rawFrom !== undefined) {

@@ -22,7 +22,13 @@ describe('email SMTP listener', () => {
 
   it('runs a command and answers in its thread', async () => {
     const id = newMessageId();
-    const info = await sendMail(w.port, { from: `Alice <${ALICE}>`, subject: 'web is down', text: 'restart web\n\n-- \nAlice', messageId: id, references: ['<older@example.test>'] });
+    const info = await sendMail(w.port, {
+      from: `Alice <${ALICE}>`,
+      subject: 'web is down',
+      text: 'restart web\n\n-- \nAlice',
+      messageId: id,
+      references: ['<older@example.test>'],
+    });
     expect(info.response).toMatch(/^250 /);
     const answer = await eventually(() => replyTo(w.smtp, id, 'restarted web'), 'the result by email');
     expect(answer.parsed.subject).toBe('Re: web is down');
@@ -113,7 +119,10 @@ describe('email SMTP listener', () => {
 
   it('refuses mail to another address at RCPT', async () => {
     const id = newMessageId();
-    await expect(sendMail(w.port, { from: ALICE, to: 'other@sb.test', text: 'ping', messageId: id })).rejects.toMatchObject({ code: 'EENVELOPE', responseCode: 550 });
+    await expect(sendMail(w.port, { from: ALICE, to: 'other@sb.test', text: 'ping', messageId: id })).rejects.toMatchObject({
+      code: 'EENVELOPE',
+      responseCode: 550,
+    });
     expect(await executionsFor(id)).toHaveLength(0);
   });
 

@@ -16,7 +16,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=sb.test'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=sb.test'], {
+    stdio: 'ignore',
+  });
   withTls = await startEmailWorld({ tls: { key, cert } });
   withoutTls = await startEmailWorld();
 });

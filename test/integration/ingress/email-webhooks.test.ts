@@ -64,7 +64,12 @@ function resigned(file: string, original: { timestamp: string; token: string; si
   const c = corpusCapture(file);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const token = randomBytes(25).toString('hex');
-  const body = replaceBytes(c.body, { ...swaps, [original.timestamp]: timestamp, [original.token]: token, [original.signature]: signMailgun(MAILGUN_KEY, timestamp, token) });
+  const body = replaceBytes(c.body, {
+    ...swaps,
+    [original.timestamp]: timestamp,
+    [original.token]: token,
+    [original.signature]: signMailgun(MAILGUN_KEY, timestamp, token),
+  });
   return { ...c, body };
 }
 
@@ -75,14 +80,30 @@ async function mailgunMime(from: string, messageId: string, signer: string | und
   const signed = signer ? await signDkim(raw, signer) : raw;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const token = randomBytes(25).toString('hex');
-  const form = new URLSearchParams({ timestamp, token, signature: signMailgun(MAILGUN_KEY, timestamp, token), recipient: MAILGUN_TO, sender: from, 'body-mime': signed.toString('utf8') });
+  const form = new URLSearchParams({
+    timestamp,
+    token,
+    signature: signMailgun(MAILGUN_KEY, timestamp, token),
+    recipient: MAILGUN_TO,
+    sender: from,
+    'body-mime': signed.toString('utf8'),
+  });
   return { contentType: 'application/x-www-form-urlencoded', body: Buffer.from(form.toString()) };
 }
 
-const PARSED_VALID = { timestamp: '1366071615', token: '5o56tmpwd3dnwthehwclemd-i-7u2gv9vb3u745ywj67d0mc87', signature: 'bc2ab6c1080d52f2a06928b93f21e86c2d28c548e2ef64354f8ba1a95bb53cd6' };
-const SPAM = { timestamp: '1366071698', token: '4ep9p9ccsw3jyrqytr7mok2dmrakze52hio7iq4whwkfmk2ze7', signature: '00da940b4cce4deec92813a40417fc3cceedadfada3a2d4a5f86784d5a0ca3e7' };
+const PARSED_VALID = {
+  timestamp: '1366071615',
+  token: '5o56tmpwd3dnwthehwclemd-i-7u2gv9vb3u745ywj67d0mc87',
+  signature: 'bc2ab6c1080d52f2a06928b93f21e86c2d28c548e2ef64354f8ba1a95bb53cd6',
+};
+const SPAM = {
+  timestamp: '1366071698',
+  token: '4ep9p9ccsw3jyrqytr7mok2dmrakze52hio7iq4whwkfmk2ze7',
+  signature: '00da940b4cce4deec92813a40417fc3cceedadfada3a2d4a5f86784d5a0ca3e7',
+};
 
-const executionsBy = async (pred: (e: { origin?: { message_id?: string; reply?: Record<string, string> } }) => boolean) => (await listExecutions(w.t)).filter(pred);
+const executionsBy = async (pred: (e: { origin?: { message_id?: string; reply?: Record<string, string> } }) => boolean) =>
+  (await listExecutions(w.t)).filter(pred);
 const answered = (id: string, containing: string) => w.smtp.mails.find((m) => m.parsed.inReplyTo === id && (m.parsed.text ?? '').includes(containing));
 
 describe('POST /ingress/email/mailgun', () => {
@@ -119,7 +140,9 @@ describe('POST /ingress/email/mailgun', () => {
   it('holds the raw MIME form (body-mime) with SPF Neutral and no signature as unverified', async () => {
     const res = await post('mailgun', resigned('mailgun-inbound-multimail-raw-valid.form.http', PARSED_VALID));
     expect(res.json).toEqual({ status: 'handled', outcome: 'pending' });
-    expect(await executionsBy((e) => e.origin?.message_id === '<99CF7D8C-FCD4-443F-8E04-69C4E470D18F@opennorth.ca>')).toMatchObject([{ status: 'pending', origin: { proof: 'unverified' } }]);
+    expect(await executionsBy((e) => e.origin?.message_id === '<99CF7D8C-FCD4-443F-8E04-69C4E470D18F@opennorth.ca>')).toMatchObject([
+      { status: 'pending', origin: { proof: 'unverified' } },
+    ]);
   });
 
   it('runs raw MIME DKIM-signed by the From domain as verified (mailauth on body-mime)', async () => {
@@ -132,7 +155,10 @@ describe('POST /ingress/email/mailgun', () => {
 
   it('holds a post whose X-Mailgun-Spf says Fail as unverified, and sends the code to the real address', async () => {
     const messageId = 'E102015D-0000-4316-81FA-SPFFAIL00001';
-    const res = await post('mailgun', resigned('mailgun-inbound-multimail-parsed-valid.http', PARSED_VALID, { Pass: 'Fail', 'E102015D-F580-4316-81FA-7324838A3AE8': messageId }));
+    const res = await post(
+      'mailgun',
+      resigned('mailgun-inbound-multimail-parsed-valid.http', PARSED_VALID, { Pass: 'Fail', 'E102015D-F580-4316-81FA-7324838A3AE8': messageId }),
+    );
     expect(res.json).toEqual({ status: 'handled', outcome: 'pending' });
     const id = `<${messageId}@opennorth.ca>`;
     expect(await executionsBy((e) => e.origin?.message_id === id)).toMatchObject([{ status: 'pending', user: 'james', origin: { proof: 'unverified' } }]);
@@ -140,9 +166,15 @@ describe('POST /ingress/email/mailgun', () => {
     expect(prompt.envelope.to).toEqual([JAMES]);
   });
 
-  it('refuses mail for another recipient than the channel\'s from (406) and runs nothing', async () => {
+  it("refuses mail for another recipient than the channel's from (406) and runs nothing", async () => {
     const messageId = 'E102015D-0000-4316-81FA-RECIPIENT001';
-    const res = await post('mailgun', resigned('mailgun-inbound-multimail-parsed-valid.http', PARSED_VALID, { [MAILGUN_TO]: 'other@multimail.mailgun.org', 'E102015D-F580-4316-81FA-7324838A3AE8': messageId }));
+    const res = await post(
+      'mailgun',
+      resigned('mailgun-inbound-multimail-parsed-valid.http', PARSED_VALID, {
+        [MAILGUN_TO]: 'other@multimail.mailgun.org',
+        'E102015D-F580-4316-81FA-7324838A3AE8': messageId,
+      }),
+    );
     expect(res).toEqual({ status: 406, json: { status: 'refused', reason: 'recipient' } });
     expect(await executionsBy((e) => e.origin?.message_id === `<${messageId}@opennorth.ca>`)).toHaveLength(0);
   });
@@ -158,7 +190,14 @@ describe('POST /ingress/email/postmark', () => {
   /** The capture as JSON, sent to the channel's address (`swaps` made). */
   const json = (file: string, swaps: Record<string, string> = {}) => {
     const body = file.endsWith('.json') ? readFileSync(join(CORPUS, file)) : corpusCapture(file).body;
-    return { contentType: 'application/json', body: replaceBytes(body, { '4354473e2e6ab001fa836f627a54004e@inbound.postmarkapp.com': POSTMARK_TO, 'api-hash@inbound.postmarkapp.com': POSTMARK_TO, ...swaps }) };
+    return {
+      contentType: 'application/json',
+      body: replaceBytes(body, {
+        '4354473e2e6ab001fa836f627a54004e@inbound.postmarkapp.com': POSTMARK_TO,
+        'api-hash@inbound.postmarkapp.com': POSTMARK_TO,
+        ...swaps,
+      }),
+    };
   };
   const byPostmark = (e: { origin?: { reply?: Record<string, string> } }) => e.origin?.reply?.channel === 'email-postmark';
 
@@ -183,10 +222,15 @@ describe('POST /ingress/email/postmark', () => {
     expect((await post('postmark', json('postmark-inbound-2012.json'), basic(POSTMARK_AUTH))).json).toEqual({ status: 'ignored', reason: 'unknown_sender' });
   });
 
-  it('holds a mail whose Received-SPF (Postmark\'s own) says fail as unverified', async () => {
-    const c = json('postmark-inbound-multimail-valid.http', { 'Pass (sender SPF authorized)': 'Fail (sender not authorized)', '26ECCA85-47DE-4E66-827A-B35E34874F26': '26ECCA85-0000-SPF-FAIL' });
+  it("holds a mail whose Received-SPF (Postmark's own) says fail as unverified", async () => {
+    const c = json('postmark-inbound-multimail-valid.http', {
+      'Pass (sender SPF authorized)': 'Fail (sender not authorized)',
+      '26ECCA85-47DE-4E66-827A-B35E34874F26': '26ECCA85-0000-SPF-FAIL',
+    });
     expect((await post('postmark', c, basic(POSTMARK_AUTH))).json).toEqual({ status: 'handled', outcome: 'pending' });
-    expect(await executionsBy((e) => e.origin?.message_id === '<26ECCA85-0000-SPF-FAIL@opennorth.ca>')).toMatchObject([{ status: 'pending', origin: { proof: 'unverified' } }]);
+    expect(await executionsBy((e) => e.origin?.message_id === '<26ECCA85-0000-SPF-FAIL@opennorth.ca>')).toMatchObject([
+      { status: 'pending', origin: { proof: 'unverified' } },
+    ]);
   });
 
   it('refuses another recipient (403: Postmark stops retrying)', async () => {

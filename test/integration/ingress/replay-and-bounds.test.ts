@@ -11,9 +11,6 @@ import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, SIGNING_SECRET, postSigned, signedChannel, slackConfigFiles, slashForm } from './slack-helpers.ts';
 import {
   ALICE,
-
-
-
   PUBLIC_URL,
   eventually,
   inboundForm,
@@ -154,4 +151,3 @@ describe('Slack: a slash command trigger_id runs once', () => {
     expect(t.logs.some((l) => l.includes('trigger_id already handled (replay)'))).toBe(true);
   });
 });
-

@@ -115,7 +115,12 @@ describe('a slash command typed in a channel the bot is not in', () => {
   });
 
   it('gets its result through the command response_url, visible in the channel', async () => {
-    const form = slashForm({ trigger_id: '13345224609.738474920.900', channel_id: 'C0NOTIN', text: 'echo from afar', response_url: slack.responseUrl('T1/9/afar') });
+    const form = slashForm({
+      trigger_id: '13345224609.738474920.900',
+      channel_id: 'C0NOTIN',
+      text: 'echo from afar',
+      response_url: slack.responseUrl('T1/9/afar'),
+    });
     const res = await postSigned(t, '/ingress/slack/commands', form, 'form');
     expect(((await res.json()) as { text: string }).text).toMatch(/^Queued \S+: echo$/);
     const answer = await waitFor(() => slack.responses.find((r) => JSON.stringify(r.body).includes('echoed: from afar')), 'the result through response_url');

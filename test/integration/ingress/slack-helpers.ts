@@ -88,7 +88,9 @@ export function postSigned(t: TestSwitchboard, path: string, body: string, type:
 }
 
 /** Every execution the gateway knows, newest first, through the public API. */
-export async function listExecutions(t: TestSwitchboard): Promise<{ id: string; alias: string; status: string; user: string; origin: Record<string, unknown> }[]> {
+export async function listExecutions(
+  t: TestSwitchboard,
+): Promise<{ id: string; alias: string; status: string; user: string; origin: Record<string, unknown> }[]> {
   const res = await t.request('/api/v1/executions?limit=200', { headers: { authorization: `Bearer ${API_KEY}` } });
   if (res.status !== 200) throw new Error(`GET /api/v1/executions: ${res.status}`);
   return ((await res.json()) as { items: never[] }).items;

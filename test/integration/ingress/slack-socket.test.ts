@@ -54,7 +54,9 @@ describe('Slack Socket Mode ingress', () => {
           failOpens -= 1;
           return { status: 503, body: 'unavailable' };
         }
-        return req.headers.authorization === `Bearer ${APP_TOKEN}` ? { status: 200, body: { ok: true, url: wsUrl } } : { status: 200, body: { ok: false, error: 'invalid_auth' } };
+        return req.headers.authorization === `Bearer ${APP_TOKEN}`
+          ? { status: 200, body: { ok: true, url: wsUrl } }
+          : { status: 200, body: { ok: false, error: 'invalid_auth' } };
       }
       const res = await fetch(`${slack.url}${req.path}`, {
         method: req.method,

@@ -49,7 +49,9 @@ api_url: \${OTHER_API_URL}
   });
 
   it('accepts a command signed by the second channel and posts its result through that channel', async () => {
-    const res = await postSigned(t, '/ingress/slack/commands', slashForm({ text: 'echo second workspace', trigger_id: 'ws-2' }), 'form', { secret: OTHER_SECRET });
+    const res = await postSigned(t, '/ingress/slack/commands', slashForm({ text: 'echo second workspace', trigger_id: 'ws-2' }), 'form', {
+      secret: OTHER_SECRET,
+    });
     expect(res.status).toBe(200);
     await waitFor(() => second.messages.find((m) => shown(m).includes('echoed: second workspace')), 'the result at the second workspace');
     expect(first.messages.some((m) => shown(m).includes('second workspace'))).toBe(false);

@@ -8,15 +8,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startSlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { API_KEY, BOT_TOKEN, listExecutions as listSlack, postSigned, shown, SIGNING_SECRET, signedChannel, slackConfigFiles, slashForm, waitFor } from './slack-helpers.ts';
+import {
+  API_KEY,
+  BOT_TOKEN,
+  listExecutions as listSlack,
+  postSigned,
+  shown,
+  SIGNING_SECRET,
+  signedChannel,
+  slackConfigFiles,
+  slashForm,
+  waitFor,
+} from './slack-helpers.ts';
 import { ALICE, BOB, eventually, getExecution, queuedId, startSmsWorld, text, type SmsWorld } from './twilio-sms-helpers.ts';
 
 /** a long sleep anyone may start, and status/cancel aliases answering with the builtin's one line */
 const commandFiles = (pack: string): Record<string, string> => ({
-  'actions/nap.yaml': 'name: ops.nap\nrunner: shell\ncommand: [sleep, "{{ seconds }}"]\nparameters:\n  seconds: { type: integer, required: true }\ntimeout: 600\n',
+  'actions/nap.yaml':
+    'name: ops.nap\nrunner: shell\ncommand: [sleep, "{{ seconds }}"]\nparameters:\n  seconds: { type: integer, required: true }\ntimeout: 600\n',
   [`aliases/${pack}/nap.yaml`]: `name: nap\npack: ${pack}\naction_ref: ops.nap\nformats: ["nap {{seconds}}"]\nresult: { enabled: false }\n`,
-  'aliases/core/status.yaml': 'name: status\npack: core\naction_ref: core.status\nformats: ["status {{id}}"]\nresult: { format: "{{ execution.result.text }}" }\n',
-  'aliases/core/cancel.yaml': 'name: cancel\npack: core\naction_ref: core.cancel\nformats: ["cancel {{id}}"]\nresult: { format: "{{ execution.result.text }}" }\n',
+  'aliases/core/status.yaml':
+    'name: status\npack: core\naction_ref: core.status\nformats: ["status {{id}}"]\nresult: { format: "{{ execution.result.text }}" }\n',
+  'aliases/core/cancel.yaml':
+    'name: cancel\npack: core\naction_ref: core.cancel\nformats: ["cancel {{id}}"]\nresult: { format: "{{ execution.result.text }}" }\n',
 });
 
 describe('SMS status and cancel as two different people', () => {
@@ -106,7 +120,14 @@ describe('Slack status and cancel as two different people', () => {
       const e = (await listSlack(t)).find((x) => x.id === id);
       return e && ['succeeded', 'failed'].includes(e.status) ? e : undefined;
     }, `execution ${id} to end`);
-    return waitFor(() => slack.messages.slice(before).map((m) => shown(m).trim()).find((m) => m !== '' && !m.includes("I'll take it from here")), `the answer to "${commandText}"`);
+    return waitFor(
+      () =>
+        slack.messages
+          .slice(before)
+          .map((m) => shown(m).trim())
+          .find((m) => m !== '' && !m.includes("I'll take it from here")),
+      `the answer to "${commandText}"`,
+    );
   };
   const start = async (user: string) => {
     const id = /^Queued (\S+): /.exec((await slash(user, 'nap 300')).text)?.[1];

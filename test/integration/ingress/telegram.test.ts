@@ -70,7 +70,8 @@ async function executions(): Promise<Execution[]> {
   return ((await res.json()) as { items: Execution[] }).items;
 }
 
-const sentTo = (chat: number, pred: (m: TelegramSent) => boolean) => waitFor(() => tg.messages.find((m) => m.chat_id === chat && pred(m)), 'a telegram message');
+const sentTo = (chat: number, pred: (m: TelegramSent) => boolean) =>
+  waitFor(() => tg.messages.find((m) => m.chat_id === chat && pred(m)), 'a telegram message');
 
 beforeAll(async () => {
   tg = await startTelegramFake({ token: TOKEN, username: 'SwitchboardTestBot' });
@@ -79,7 +80,10 @@ beforeAll(async () => {
   // the set-up command, against the fake Bot API
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runTelegramWebhook({ config: t.dir, url: t.url, env: { ...env, SB_TEST_PREFIX: t.prefix } }, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await runTelegramWebhook(
+    { config: t.dir, url: t.url, env: { ...env, SB_TEST_PREFIX: t.prefix } },
+    { out: (s) => out.push(s), err: (s) => err.push(s) },
+  );
   expect(err).toEqual([]);
   expect(code).toBe(0);
   expect(out.join('\n')).toContain(`Webhook set for @SwitchboardTestBot: ${t.url}/ingress/telegram/telegram`);
@@ -164,7 +168,16 @@ describe('telegram ingress', () => {
     const prompt = await sentTo(ALICE, (m) => m.text.includes('danger button') && m.reply_markup !== undefined);
     const data = prompt.reply_markup!.inline_keyboard![0]![0]!.callback_data!;
     const press = (from: number, id: string) =>
-      tg.deliver({ update_id: nextUpdate++, callback_query: { id, from: { id: from, is_bot: false, first_name: 'T' }, chat_instance: '1', data, message: { message_id: 1, chat: { id: ALICE, type: 'private' }, date: 0 } } });
+      tg.deliver({
+        update_id: nextUpdate++,
+        callback_query: {
+          id,
+          from: { id: from, is_bot: false, first_name: 'T' },
+          chat_instance: '1',
+          data,
+          message: { message_id: 1, chat: { id: ALICE, type: 'private' }, date: 0 },
+        },
+      });
     expect((await press(BOB, 'q-bob')).status).toBe(200);
     await waitFor(() => tg.callbackAnswers.find((a) => a.callback_query_id === 'q-bob'), 'bob’s button answer');
     const exec = (await executions()).find((e) => e.params.message === 'button');

@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTwilioFake, type TwilioFake } from '../../../src/providers/sms/fake.ts';
-import { ACCOUNT_SID, ALICE, eventually, getExecution, inboundForm, listExecutions, postSms, queuedId, startSmsWorld, type SmsWorld } from './twilio-sms-helpers.ts';
+import {
+  ACCOUNT_SID,
+  ALICE,
+  eventually,
+  getExecution,
+  inboundForm,
+  listExecutions,
+  postSms,
+  queuedId,
+  startSmsWorld,
+  type SmsWorld,
+} from './twilio-sms-helpers.ts';
 
 const SECOND_NUMBER = '+15550002222';
 const SECOND_TOKEN = 'second-number-auth-token';

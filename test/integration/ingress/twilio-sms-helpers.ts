@@ -121,9 +121,14 @@ export interface SmsWorld {
 }
 
 /** `smsChannelExtra`: more YAML keys for channels/sms.yaml (e.g. `whatsapp_template: …`). */
-export async function startSmsWorld(opts: { perMinute?: number; files?: Record<string, string>; env?: Record<string, string>; smsChannelExtra?: string } = {}): Promise<SmsWorld> {
+export async function startSmsWorld(
+  opts: { perMinute?: number; files?: Record<string, string>; env?: Record<string, string>; smsChannelExtra?: string } = {},
+): Promise<SmsWorld> {
   const fake = await startTwilioFake({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-  const t = await startTestSwitchboard({ files: { ...files(opts.perMinute ?? 30, opts.smsChannelExtra), ...opts.files }, env: { TWILIO_URL: fake.url, ...opts.env } });
+  const t = await startTestSwitchboard({
+    files: { ...files(opts.perMinute ?? 30, opts.smsChannelExtra), ...opts.files },
+    env: { TWILIO_URL: fake.url, ...opts.env },
+  });
   return {
     t,
     twilio: fake,
@@ -141,9 +146,25 @@ export type Signing = 'valid' | 'missing' | 'forged' | 'wrong-url' | 'wrong-toke
 /** Twilio's inbound SMS form (docs/providers/twilio.md, "What Twilio sends and what it gets back"). */
 export function inboundForm(from: string, body: string, sid = newSid()): Record<string, string> {
   return {
-    ToCountry: 'US', ToState: 'CA', SmsMessageSid: sid, NumMedia: '0', ToCity: '', FromZip: '', SmsSid: sid, FromState: 'CA',
-    SmsStatus: 'received', FromCity: '', Body: body, FromCountry: 'US', To: OUR_NUMBER, ToZip: '', NumSegments: '1',
-    MessageSid: sid, AccountSid: ACCOUNT_SID, From: from, ApiVersion: '2010-04-01',
+    ToCountry: 'US',
+    ToState: 'CA',
+    SmsMessageSid: sid,
+    NumMedia: '0',
+    ToCity: '',
+    FromZip: '',
+    SmsSid: sid,
+    FromState: 'CA',
+    SmsStatus: 'received',
+    FromCity: '',
+    Body: body,
+    FromCountry: 'US',
+    To: OUR_NUMBER,
+    ToZip: '',
+    NumSegments: '1',
+    MessageSid: sid,
+    AccountSid: ACCOUNT_SID,
+    From: from,
+    ApiVersion: '2010-04-01',
   };
 }
 
@@ -156,7 +177,12 @@ export interface SmsAnswer {
 }
 
 const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Posts `form` to the webhook, signed as `signing` says (`valid`: with `token`). */
 export async function postSms(t: TestSwitchboard, form: Record<string, string>, signing: Signing = 'valid', token = AUTH_TOKEN): Promise<SmsAnswer> {

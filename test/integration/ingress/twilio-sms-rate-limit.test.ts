@@ -23,7 +23,13 @@ describe('checkRateLimit (real Redis)', () => {
     prefix = `{rl-${randomUUID().slice(0, 8)}}`;
     const decisions = [];
     for (let i = 0; i < 5; i++) decisions.push(await checkRateLimit(redis, prefix, 'sms:+15551230001', 3, T0 + i));
-    expect(decisions.map((d) => [d.allowed, d.count])).toEqual([[true, 1], [true, 2], [true, 3], [false, 4], [false, 4]]);
+    expect(decisions.map((d) => [d.allowed, d.count])).toEqual([
+      [true, 1],
+      [true, 2],
+      [true, 3],
+      [false, 4],
+      [false, 4],
+    ]);
     // 15 s into the minute: this minute's 3 must fade to 2 in the next one (20 s into it): 45 + 20 s
     expect(decisions[3]!.retryAfterSeconds).toBe(65);
     expect(await redis.get(rateKey(prefix, 'sms:+15551230001', T0))).toBe('3');

@@ -94,7 +94,11 @@ export async function runToEnd(t: TestSwitchboard, text: string): Promise<{ id: 
   const id = body.execution.id;
   const done = await eventually(async () => {
     const e = await execution(t, id);
-    return e.status === 'succeeded' || e.status === 'failed' ? (e.deliveries.length > 0 && e.deliveries.every((d) => d.status !== 'pending') ? e : undefined) : undefined;
+    return e.status === 'succeeded' || e.status === 'failed'
+      ? e.deliveries.length > 0 && e.deliveries.every((d) => d.status !== 'pending')
+        ? e
+        : undefined
+      : undefined;
   }, `execution ${id} and its deliveries`);
   return { id, ...done };
 }

@@ -17,7 +17,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const status = async () => (await (await t.request('/api/v1/config/status', { headers: auth })).json()) as { ok: boolean; loadedAt: string; error?: string[]; restartNeeded?: boolean };
+const status = async () =>
+  (await (await t.request('/api/v1/config/status', { headers: auth })).json()) as { ok: boolean; loadedAt: string; error?: string[]; restartNeeded?: boolean };
 
 const goodbyeAlias = `
 name: goodbye

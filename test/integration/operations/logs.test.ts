@@ -4,8 +4,27 @@
  * lines about one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_SID, ALICE as ALICE_PHONE, API_KEY as SMS_API_KEY, AUTH_TOKEN, listExecutions as smsExecutions, startSmsWorld, text, type SmsWorld } from '../ingress/twilio-sms-helpers.ts';
-import { ALICE as ALICE_EMAIL, API_KEY as EMAIL_API_KEY, eventually, listExecutions as emailExecutions, newMessageId, replyTo, sendMail, startEmailWorld, type EmailWorld } from '../ingress/email-helpers.ts';
+import {
+  ACCOUNT_SID,
+  ALICE as ALICE_PHONE,
+  API_KEY as SMS_API_KEY,
+  AUTH_TOKEN,
+  listExecutions as smsExecutions,
+  startSmsWorld,
+  text,
+  type SmsWorld,
+} from '../ingress/twilio-sms-helpers.ts';
+import {
+  ALICE as ALICE_EMAIL,
+  API_KEY as EMAIL_API_KEY,
+  eventually,
+  listExecutions as emailExecutions,
+  newMessageId,
+  replyTo,
+  sendMail,
+  startEmailWorld,
+  type EmailWorld,
+} from '../ingress/email-helpers.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, auth, baseFiles, runToEnd } from './helpers.ts';
 
@@ -29,11 +48,17 @@ function expectClean(t: TestSwitchboard, forbidden: string[]) {
 
 /** Lines about the execution carry its id as `execution`: the command's, the worker's, each delivery's. */
 function expectExecutionLines(t: TestSwitchboard, id: string) {
-  const msgs = parse(t).filter((l) => l.execution === id).map((l) => l.msg);
+  const msgs = parse(t)
+    .filter((l) => l.execution === id)
+    .map((l) => l.msg);
   expect(msgs).toContain('command queued');
   expect(msgs).toContain('execution ended');
   // every line about one of its deliveries names the execution too
-  const deliveries = new Set(parse(t).filter((l) => l.execution === id && typeof l.delivery === 'string').map((l) => l.delivery));
+  const deliveries = new Set(
+    parse(t)
+      .filter((l) => l.execution === id && typeof l.delivery === 'string')
+      .map((l) => l.delivery),
+  );
   for (const l of parse(t)) if (deliveries.has(l.delivery)) expect(l.execution, JSON.stringify(l)).toBe(id);
 }
 
@@ -49,7 +74,10 @@ describe('logs of SMS commands', () => {
   it('mask the sender, redact secrets and carry the execution id', async () => {
     const answer = await text(w.t, ALICE_PHONE, 'restart web');
     expect(answer.status).toBe(200);
-    const exec = await eventually(async () => (await smsExecutions(w.t)).find((e) => e.status === 'succeeded' && e.deliveries.every((d) => d.status !== 'pending')), 'the sms execution');
+    const exec = await eventually(
+      async () => (await smsExecutions(w.t)).find((e) => e.status === 'succeeded' && e.deliveries.every((d) => d.status !== 'pending')),
+      'the sms execution',
+    );
 
     expectClean(w.t, [ALICE_PHONE, AUTH_TOKEN, SMS_API_KEY, ACCOUNT_SID.slice(2)]);
     expectExecutionLines(w.t, exec.id);

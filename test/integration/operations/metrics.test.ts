@@ -27,7 +27,10 @@ describe('GET /metrics', () => {
     expect((await command(t, 'no such command')).status).toBe(422);
     const after = await eventually(async () => {
       const text = await scrape(t);
-      return sample(text, 'switchboard_deliveries_total', { kind: 'log', outcome: 'sent' }) > sample(before, 'switchboard_deliveries_total', { kind: 'log', outcome: 'sent' }) ? text : undefined;
+      return sample(text, 'switchboard_deliveries_total', { kind: 'log', outcome: 'sent' }) >
+        sample(before, 'switchboard_deliveries_total', { kind: 'log', outcome: 'sent' })
+        ? text
+        : undefined;
     }, 'the delivery counted');
     const moved = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
     expect(moved('switchboard_commands_total', { source: 'api', outcome: 'queued' })).toBe(1);
@@ -39,7 +42,6 @@ describe('GET /metrics', () => {
     expect(after).toMatch(/switchboard_queue_jobs\{queue="deliveries",state="failed"\} \d+/);
     expect(sample(after, 'switchboard_config_last_reload_success')).toBe(1);
   });
-
 });
 
 describe('GET /metrics of SMS commands', () => {
@@ -93,11 +95,21 @@ describe('readiness without Redis', () => {
     await eventually(async () => {
       const { Redis } = await import('ioredis');
       const r = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      const ok = await r.connect().then(() => r.ping(), () => undefined);
+      const ok = await r.connect().then(
+        () => r.ping(),
+        () => undefined,
+      );
       r.disconnect();
       return ok === 'PONG' ? true : undefined;
     }, 'redis-server started');
-    const sb = await startSwitchboard({ configDir: dir, role: 'all', env: { PATH: process.env.PATH, SB_TEST_PREFIX: 'sbt-ready' }, port: 0, logDestination: devNull(), watch: false });
+    const sb = await startSwitchboard({
+      configDir: dir,
+      role: 'all',
+      env: { PATH: process.env.PATH, SB_TEST_PREFIX: 'sbt-ready' },
+      port: 0,
+      logDestination: devNull(),
+      watch: false,
+    });
     try {
       const url = `http://127.0.0.1:${sb.port}`;
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -118,7 +130,14 @@ describe('readiness without Redis', () => {
 describe('a worker-only process', () => {
   it('answers /healthz, /readyz and /metrics on server.port', async () => {
     const dir = writeConfigDir({ files: baseFiles() });
-    const sb = await startSwitchboard({ configDir: dir, role: 'worker', env: { PATH: process.env.PATH, SB_TEST_PREFIX: `sbt-w${process.pid}` }, port: 0, logDestination: devNull(), watch: false });
+    const sb = await startSwitchboard({
+      configDir: dir,
+      role: 'worker',
+      env: { PATH: process.env.PATH, SB_TEST_PREFIX: `sbt-w${process.pid}` },
+      port: 0,
+      logDestination: devNull(),
+      watch: false,
+    });
     try {
       const url = `http://127.0.0.1:${sb.port}`;
       expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -84,18 +84,29 @@ describe('switchboard serve off loopback', () => {
       'refusing to listen on 0.0.0.0 (not loopback): api key "local" is the example\'s published development key: set SB_API_KEY (or the key) to a random value of 32+ characters, e.g. `openssl rand -base64 32`',
     );
     expect(output()).not.toContain('switchboard listening');
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)).toBe(0);
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    ).toBe(0);
   }, 30_000);
 
   it('names every short key and clear-text password, one line each, and never their values', async () => {
     const port = await freePort();
     const dir = configDir(
-      mainYaml(port, '  alice: { roles: [ops], password: "alice-clear-pw-1" }\n  bob: { roles: [] }', `  - { name: short, key: "short-key-0123456789", user: alice }`),
+      mainYaml(
+        port,
+        '  alice: { roles: [ops], password: "alice-clear-pw-1" }\n  bob: { roles: [] }',
+        `  - { name: short, key: "short-key-0123456789", user: alice }`,
+      ),
     );
     const { exited, output } = serve(['--config', dir], {});
     expect(await exited).toBe(4);
     expect(output()).toContain('refusing to listen on 0.0.0.0 (not loopback): api key "short" is shorter than 32 characters');
-    expect(output()).toContain('refusing to listen on 0.0.0.0 (not loopback): user "alice" has a clear-text password: replace `password:` with `password_hash:`');
+    expect(output()).toContain(
+      'refusing to listen on 0.0.0.0 (not loopback): user "alice" has a clear-text password: replace `password:` with `password_hash:`',
+    );
     for (const secret of ['alice-clear-pw-1', 'short-key-0123456789']) expect(output()).not.toContain(secret);
   }, 30_000);
 
@@ -105,7 +116,17 @@ describe('switchboard serve off loopback', () => {
     const dir = configDir(mainYaml(port, `  alice: { roles: [ops], password_hash: "${hash}" }`, `  - { name: ops, key: "${GOOD_KEY}", user: alice }`));
     const { child, exited, output } = serve(['--config', dir], {});
     const url = `http://127.0.0.1:${port}`;
-    await eventually(async () => ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200 ? true : undefined), `the gateway ready:\n${output()}`, 600);
+    await eventually(
+      async () =>
+        (await fetch(`${url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+          ? true
+          : undefined,
+      `the gateway ready:\n${output()}`,
+      600,
+    );
     expect(output()).toContain('switchboard listening on http://0.0.0.0:');
     expect((await fetch(`${url}/api/v1/executions`, { headers: { authorization: `Bearer ${GOOD_KEY}` } })).status).toBe(200);
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
@@ -122,7 +143,17 @@ describe('switchboard serve off loopback', () => {
     const dir = configDir(mainYaml(port, '  alice: { roles: [ops] }', `  - { name: ops, key: "${GOOD_KEY}", user: alice }`));
     const { child, exited, output } = serve(['--config', dir, '--role', 'worker'], {});
     const url = `http://127.0.0.1:${port}`;
-    await eventually(async () => ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200 ? true : undefined), `the worker ready:\n${output()}`, 600);
+    await eventually(
+      async () =>
+        (await fetch(`${url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+          ? true
+          : undefined,
+      `the worker ready:\n${output()}`,
+      600,
+    );
     const refused = await fetch(`${url}/metrics`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('Bearer');
@@ -140,7 +171,9 @@ describe('switchboard serve off loopback', () => {
       writeFileSync(join(t.dir, 'switchboard.yaml'), yaml('short-key-0123456789'));
       const status = await t.sb.reload('test');
       expect(status.ok).toBe(false);
-      expect(status.error?.[0]).toMatch(/^could not apply the config: refusing to listen on 0\.0\.0\.0 \(not loopback\): api key "ops" is shorter than 32 characters/);
+      expect(status.error?.[0]).toMatch(
+        /^could not apply the config: refusing to listen on 0\.0\.0\.0 \(not loopback\): api key "ops" is shorter than 32 characters/,
+      );
       expect(status.error?.join('\n')).not.toContain('short-key-0123456789');
       expect((await t.request('/api/v1/executions', { headers: { authorization: `Bearer ${GOOD_KEY}` } })).status).toBe(200);
     } finally {

@@ -43,7 +43,17 @@ async function serveChild(role: 'all' | 'worker'): Promise<{ child: ChildProcess
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200 ? true : undefined), `the ${role} process ready:\n${out}`, 600);
+  await eventually(
+    async () =>
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+        ? true
+        : undefined,
+    `the ${role} process ready:\n${out}`,
+    600,
+  );
   return { child, url, dir, output: () => out };
 }
 
@@ -57,7 +67,11 @@ describe('switchboard serve', () => {
   it('reloads its config on SIGHUP', async () => {
     const { child, url, dir, output } = await serveChild('all');
     const match = async (text: string) => {
-      const res = await fetch(`${url}/api/v1/aliases/match`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      const res = await fetch(`${url}/api/v1/aliases/match`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
       return ((await res.json()) as { matched: boolean }).matched;
     };
     expect(await match('goodbye world')).toBe(false);

@@ -33,10 +33,15 @@ result: { format: "<!subteam^S0OPS|ops> said: {{ message }}" }
     await slack.close();
   });
 
-  it('posts `<!here>` and a disguised link typed by a sender inert, and the template\'s own mrkdwn as written', async () => {
+  it("posts `<!here>` and a disguised link typed by a sender inert, and the template's own mrkdwn as written", async () => {
     // what Slack sends for a typed `say <!here> deploy freeze <https://evil.example/login|Slack SSO> & more`
     const typed = 'say &lt;!here&gt; deploy freeze &lt;https://evil.example/login|Slack SSO&gt; &amp; more';
-    const res = await postSigned(t, '/ingress/slack/commands', slashForm({ trigger_id: `t.${Date.now()}`, text: typed, response_url: slack.responseUrl('T1/2/say') }), 'form');
+    const res = await postSigned(
+      t,
+      '/ingress/slack/commands',
+      slashForm({ trigger_id: `t.${Date.now()}`, text: typed, response_url: slack.responseUrl('T1/2/say') }),
+      'form',
+    );
     expect(res.status).toBe(200);
     const posted = await waitFor(() => [...slack.messages, ...slack.responses].find((m) => shown(m as never).includes('said:')), 'the result');
     const text = shown(posted as never);

@@ -13,7 +13,10 @@ describe('fileSink', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const lines = (path: string) =>
-    readFileSync(join(dir, path), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as OutboxLine);
+    readFileSync(join(dir, path), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as OutboxLine);
 
   it('appends one JSON line per delivery to a path relative to the config folder', async () => {
     const sink = fileSink.create(fileSink.settings.parse({ name: 'outbox', kind: 'file' }), testDeps({ configDir: dir }));
@@ -31,6 +34,10 @@ describe('fileSink', () => {
     const sink = fileSink.create(fileSink.settings.parse({ name: 'outbox', kind: 'file', path: 'out.jsonl' }), testDeps({ configDir: dir }));
     const msgs = Array.from({ length: 50 }, () => sampleMessage({ text: 'x'.repeat(5000) }));
     await Promise.all(msgs.map((m) => sink.send(m, new AbortController().signal)));
-    expect(lines('out.jsonl').map((l) => l.id).sort()).toEqual(msgs.map((m) => m.id).sort());
+    expect(
+      lines('out.jsonl')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(msgs.map((m) => m.id).sort());
   });
 });

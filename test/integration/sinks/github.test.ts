@@ -16,7 +16,12 @@ describe('githubSink', () => {
     );
   const failure = (over: Partial<OutboundMessage> = {}) =>
     sampleMessage({ execution: { id: 'e1', status: 'failed', action: 'ops.restart', alias: 'restart' }, ...over });
-  const success = () => sampleMessage({ subject: 'ops.restart succeeded', text: 'back to normal', execution: { id: 'e9', status: 'succeeded', action: 'ops.restart', alias: 'restart' } });
+  const success = () =>
+    sampleMessage({
+      subject: 'ops.restart succeeded',
+      text: 'back to normal',
+      execution: { id: 'e9', status: 'succeeded', action: 'ops.restart', alias: 'restart' },
+    });
 
   beforeEach(async () => {
     gh = await startGithubFake({ token: 'ghp_testtoken' });
@@ -54,7 +59,17 @@ describe('githubSink', () => {
     const marker = /<!-- (switchboard-fingerprint:[^ ]+) -->/.exec(gh.issues[0]!.body)?.[1];
     expect(marker).toBeDefined();
     gh.issues.length = 0;
-    gh.issues.push({ number: 7, title: 'planted', body: `mine\n<!-- ${marker} -->`, state: 'open', state_reason: null, labels: [], comments: [], repo: 'acme/ops', author: 'mallory' });
+    gh.issues.push({
+      number: 7,
+      title: 'planted',
+      body: `mine\n<!-- ${marker} -->`,
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      comments: [],
+      repo: 'acme/ops',
+      author: 'mallory',
+    });
     // lost state (another worker): the list finds only mallory's issue, which is not ours
     await make({ labels: [] }, testDeps()).send(failure(), signal());
     expect(gh.issues.find((i) => i.number === 7)?.comments).toEqual([]);
@@ -106,7 +121,10 @@ describe('githubSink', () => {
     await sink.send(failure({ execution: { id: 'e2', status: 'timeout', action: 'ops.restart', alias: 'restart' } }), signal());
     expect(gh.issues).toHaveLength(2);
     const r = await sink.send(success(), signal());
-    expect(gh.issues.map((i) => [i.state, i.state_reason])).toEqual([['closed', 'completed'], ['closed', 'completed']]);
+    expect(gh.issues.map((i) => [i.state, i.state_reason])).toEqual([
+      ['closed', 'completed'],
+      ['closed', 'completed'],
+    ]);
     expect(gh.issues[0]?.comments.at(-1)?.body).toContain('back to normal');
     expect(r.externalId).toBe('1,2');
     expect(await sink.send(success(), signal())).toEqual({ skipped: 'no open issue to close' });

@@ -12,7 +12,15 @@ describe('gitlabSink', () => {
   beforeEach(async () => {
     gl = await startGitlabFake({ token: 'glpat-test' });
     sink = gitlabSink.create(
-      gitlabSink.settings.parse({ name: 'gl', kind: 'gitlab', token: 'glpat-test', project: 'acme/ops', api_url: gl.apiUrl, labels: ['incident', 'ops'], close_on_success: true }),
+      gitlabSink.settings.parse({
+        name: 'gl',
+        kind: 'gitlab',
+        token: 'glpat-test',
+        project: 'acme/ops',
+        api_url: gl.apiUrl,
+        labels: ['incident', 'ops'],
+        close_on_success: true,
+      }),
       testDeps(),
     );
   });

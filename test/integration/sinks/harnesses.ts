@@ -212,7 +212,13 @@ export const webhookSubject: ContractSubject = {
   async start({ timeoutMs }) {
     const fake = await startWebhookReceiver();
     const sink = webhookSink.create(
-      webhookSink.settings.parse({ name: 'hook-test', kind: 'webhook', url: `${fake.url}/hook`, secret: TOKEN, headers: { Authorization: `Bearer hdr-${TOKEN}` } }),
+      webhookSink.settings.parse({
+        name: 'hook-test',
+        kind: 'webhook',
+        url: `${fake.url}/hook`,
+        secret: TOKEN,
+        headers: { Authorization: `Bearer hdr-${TOKEN}` },
+      }),
       testDeps({ timeoutMs }),
     );
     return {
@@ -233,7 +239,14 @@ export const mattermostSubject: ContractSubject = {
   async start({ timeoutMs }) {
     const fake = await startMattermostFake({ token: `mm-${TOKEN}` });
     const sink = mattermostSink.create(
-      mattermostSink.settings.parse({ name: 'mm-test', kind: 'mattermost', api_url: fake.url, token: `mm-${TOKEN}`, command_token: `cmd-${TOKEN}`, default_target: 'a'.repeat(26) }),
+      mattermostSink.settings.parse({
+        name: 'mm-test',
+        kind: 'mattermost',
+        api_url: fake.url,
+        token: `mm-${TOKEN}`,
+        command_token: `cmd-${TOKEN}`,
+        default_target: 'a'.repeat(26),
+      }),
       testDeps({ timeoutMs }),
     );
     return {
@@ -244,7 +257,11 @@ export const mattermostSubject: ContractSubject = {
       delivered: () => fake.posts.length,
       rateLimitNext: (ra) => fake.rateLimitNext({ retryAfter: ra, reset: '1' }),
       serverErrorNext: () => fake.failNext(1, mattermostError(500, 'app.post.save.app_error', `Unable to save the post (session mm-${TOKEN})`)),
-      permanentErrorNext: () => fake.failNext(1, mattermostError(403, 'api.context.permissions.app_error', `You do not have the appropriate permissions (token mm-${TOKEN}, cmd-${TOKEN})`)),
+      permanentErrorNext: () =>
+        fake.failNext(
+          1,
+          mattermostError(403, 'api.context.permissions.app_error', `You do not have the appropriate permissions (token mm-${TOKEN}, cmd-${TOKEN})`),
+        ),
     };
   },
 };
@@ -254,7 +271,10 @@ export const teamsSubject: ContractSubject = {
   async start({ timeoutMs }) {
     const fake = await startTeamsFake();
     const hmac = Buffer.from(TOKEN).toString('base64');
-    const sink = teamsSink.create(teamsSink.settings.parse({ name: 'teams-test', kind: 'teams', webhook_url: fake.webhookUrl, hmac_secret: hmac }), testDeps({ timeoutMs }));
+    const sink = teamsSink.create(
+      teamsSink.settings.parse({ name: 'teams-test', kind: 'teams', webhook_url: fake.webhookUrl, hmac_secret: hmac }),
+      testDeps({ timeoutMs }),
+    );
     // the workflow URL carries its signature (`sig=`): it is the secret an error must not show
     const sig = new URL(fake.webhookUrl).searchParams.get('sig')!;
     return {
@@ -263,9 +283,16 @@ export const teamsSubject: ContractSubject = {
       message: () => sampleMessage(),
       secrets: [fake.webhookUrl, sig, hmac],
       delivered: () => fake.cards.length,
-      rateLimitNext: (ra) => fake.failNext(1, { status: 429, headers: { 'retry-after': ra }, body: { error: { code: 'WorkflowTriggeredTooManyTimes', message: 'Rate limit is exceeded. Try again later.' } } }),
-      serverErrorNext: () => fake.failNext(1, { status: 502, body: { error: { code: 'BadGateway', message: `Request to ${fake.webhookUrl} failed (sig ${sig})` } } }),
-      permanentErrorNext: () => fake.failNext(1, { status: 400, body: { error: { code: 'TriggerInputSchemaMismatch', message: `invalid body posted to ${fake.webhookUrl}` } } }),
+      rateLimitNext: (ra) =>
+        fake.failNext(1, {
+          status: 429,
+          headers: { 'retry-after': ra },
+          body: { error: { code: 'WorkflowTriggeredTooManyTimes', message: 'Rate limit is exceeded. Try again later.' } },
+        }),
+      serverErrorNext: () =>
+        fake.failNext(1, { status: 502, body: { error: { code: 'BadGateway', message: `Request to ${fake.webhookUrl} failed (sig ${sig})` } } }),
+      permanentErrorNext: () =>
+        fake.failNext(1, { status: 400, body: { error: { code: 'TriggerInputSchemaMismatch', message: `invalid body posted to ${fake.webhookUrl}` } } }),
     };
   },
 };
@@ -299,7 +326,14 @@ export const discordSubject: ContractSubject = {
   async start({ timeoutMs }) {
     const fake = await startDiscordFake({ botToken: `dc-${TOKEN}` });
     const sink = discordSink.create(
-      discordSink.settings.parse({ name: 'discord-test', kind: 'discord', application_id: fake.applicationId, token: `dc-${TOKEN}`, api_url: fake.apiUrl, default_target: '1300000000000000001' }),
+      discordSink.settings.parse({
+        name: 'discord-test',
+        kind: 'discord',
+        application_id: fake.applicationId,
+        token: `dc-${TOKEN}`,
+        api_url: fake.apiUrl,
+        default_target: '1300000000000000001',
+      }),
       testDeps({ timeoutMs }),
     );
     return {
@@ -321,4 +355,16 @@ export const discordSubject: ContractSubject = {
   },
 };
 
-export const providerSubjects = [slackSubject, emailSubject, smsSubject, githubSubject, gitlabSubject, jiraSubject, webhookSubject, mattermostSubject, teamsSubject, telegramSubject, discordSubject];
+export const providerSubjects = [
+  slackSubject,
+  emailSubject,
+  smsSubject,
+  githubSubject,
+  gitlabSubject,
+  jiraSubject,
+  webhookSubject,
+  mattermostSubject,
+  teamsSubject,
+  telegramSubject,
+  discordSubject,
+];

@@ -13,7 +13,16 @@ describe('jiraSink', () => {
   beforeEach(async () => {
     jira = await startJiraFake({ email: 'bot@acme.test', token: 'jira-token-1' });
     sink = jiraSink.create(
-      jiraSink.settings.parse({ name: 'jira', kind: 'jira', token: 'jira-token-1', email: 'bot@acme.test', project: 'OPS', issue_type: 'Bug', api_url: jira.url, close_on_success: true }),
+      jiraSink.settings.parse({
+        name: 'jira',
+        kind: 'jira',
+        token: 'jira-token-1',
+        email: 'bot@acme.test',
+        project: 'OPS',
+        issue_type: 'Bug',
+        api_url: jira.url,
+        close_on_success: true,
+      }),
       testDeps(),
     );
   });
@@ -25,7 +34,12 @@ describe('jiraSink', () => {
     expect(r.externalId).toBe('OPS-1');
     expect(jira.issues).toHaveLength(1);
     const issue = jira.issues[0]!;
-    expect(issue).toMatchObject({ project: 'OPS', issuetype: 'Bug', summary: 'ops.restart failed', labels: ['switchboard', expect.stringMatching(/^sb-fp-[0-9a-f]{16}$/)] });
+    expect(issue).toMatchObject({
+      project: 'OPS',
+      issuetype: 'Bug',
+      summary: 'ops.restart failed',
+      labels: ['switchboard', expect.stringMatching(/^sb-fp-[0-9a-f]{16}$/)],
+    });
     expect(issue.description).toMatchObject({ type: 'doc', version: 1 });
     expect(adfText(issue.description as never)).toContain('exit 1');
     expect(issue.comments).toHaveLength(1);

@@ -80,7 +80,12 @@ describe('slackSink', () => {
     expect(slack.responses).toEqual([
       {
         token: 'T1/1/abc',
-        body: expect.objectContaining({ response_type: 'in_channel', replace_original: false, text: 'ops.restart failed', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*pong* from web-1' } }] }),
+        body: expect.objectContaining({
+          response_type: 'in_channel',
+          replace_original: false,
+          text: 'ops.restart failed',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*pong* from web-1' } }],
+        }),
       },
     ]);
     // long output: no file can go through a response_url, and the preview says so

@@ -38,7 +38,10 @@ describe('smsSink', () => {
 
   it('cuts an over-budget text at a word and ends it with the execution id', async () => {
     const words = Array.from({ length: 120 }, (_, i) => `host${i} ok`).join(' ');
-    await make({ segment_budget: 2 }).send(sampleMessage({ target: '+15551230001', text: words, execution: { id: 'abc123', status: 'succeeded', action: 'ops.check' } }), signal());
+    await make({ segment_budget: 2 }).send(
+      sampleMessage({ target: '+15551230001', text: words, execution: { id: 'abc123', status: 'succeeded', action: 'ops.check' } }),
+      signal(),
+    );
     const body = twilio.messages[0]!.body;
     expect(body.endsWith('... [id abc123]')).toBe(true);
     expect(countSegments(body).segments).toBe(2);

@@ -12,7 +12,10 @@ const send = (m = sampleMessage()) => sink.send(m, new AbortController().signal)
 
 beforeEach(async () => {
   tg = await startTelegramFake({ token: TOKEN, chats: [-100111, -100222, 42] });
-  sink = telegramSink.create(telegramSink.settings.parse({ name: 'tg', kind: 'telegram', token: TOKEN, api_url: tg.apiUrl, default_target: '-100111' }), testDeps({}));
+  sink = telegramSink.create(
+    telegramSink.settings.parse({ name: 'tg', kind: 'telegram', token: TOKEN, api_url: tg.apiUrl, default_target: '-100111' }),
+    testDeps({}),
+  );
 });
 afterEach(() => tg.close());
 
@@ -34,7 +37,10 @@ describe('telegram sink', () => {
   });
 
   it('fails for good as auth_error on a wrong token, without the token', async () => {
-    const bad = telegramSink.create(telegramSink.settings.parse({ name: 'tg', kind: 'telegram', token: '7000001:WRONG-token', api_url: tg.apiUrl, default_target: '-100111' }), testDeps({}));
+    const bad = telegramSink.create(
+      telegramSink.settings.parse({ name: 'tg', kind: 'telegram', token: '7000001:WRONG-token', api_url: tg.apiUrl, default_target: '-100111' }),
+      testDeps({}),
+    );
     const err = await sinkFailure(bad.send(sampleMessage(), new AbortController().signal));
     expect(err).toMatchObject({ retryable: false, reason: 'auth_error' });
     expect(err.message).not.toContain('WRONG-token');

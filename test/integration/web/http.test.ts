@@ -14,7 +14,12 @@ describe('dashboard over HTTP', () => {
 
   const get = (path: string, cookie?: string) => t.request(path, { redirect: 'manual', headers: cookie ? { cookie } : {} });
   const login = (fields: Record<string, string>, headers: Record<string, string> = { origin: t.url }) =>
-    t.request('/login', { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: form(fields) });
+    t.request('/login', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form(fields),
+    });
   const cookieOf = (res: Response) => /^(sb_session=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
   const run = (text: string, cookie: string, headers: Record<string, string> = { origin: t.url }) =>
     t.request('/ui/api/commands', { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ text }) });
@@ -44,7 +49,12 @@ describe('dashboard over HTTP', () => {
     });
 
     it('refuses a wrong password, an unknown user and a wrong API key, setting no cookie', async () => {
-      const attempts: Record<string, string>[] = [{ user: 'alice', password: 'nope' }, { user: 'mallory', password: ALICE_PASSWORD }, { user: 'alice', password: '' }, { api_key: 'not-a-key' }];
+      const attempts: Record<string, string>[] = [
+        { user: 'alice', password: 'nope' },
+        { user: 'mallory', password: ALICE_PASSWORD },
+        { user: 'alice', password: '' },
+        { api_key: 'not-a-key' },
+      ];
       for (const fields of attempts) {
         const res = await login(fields);
         expect(res.status).toBe(401);
@@ -66,7 +76,7 @@ describe('dashboard over HTTP', () => {
       expect((await get('/', alice)).status).toBe(200);
     });
 
-    it('accepts an API key as the key\'s user', async () => {
+    it("accepts an API key as the key's user", async () => {
       const res = await login({ api_key: API_KEY });
       expect(res.status).toBe(303);
       const page = await get('/aliases', cookieOf(res));
@@ -109,7 +119,7 @@ describe('dashboard over HTTP', () => {
   });
 
   describe('acting as the signed-in user', () => {
-    it('runs with the user\'s roles: bob may not run an ops alias, nor sees it', async () => {
+    it("runs with the user's roles: bob may not run an ops alias, nor sees it", async () => {
       const bob = cookieOf(await login({ user: 'bob', password: BOB_PASSWORD })) ?? '';
       const res = await run('echo hi', bob);
       expect(res.status).toBe(403);
@@ -137,7 +147,10 @@ describe('dashboard over HTTP', () => {
       const { execution } = JSON.parse(body) as { execution: { id: string } };
       const page = await (await get(`/executions/${execution.id}`, alice)).text();
       expect(page).toContain(`data-cancel="${execution.id}"`);
-      const cross = await t.request(`/ui/api/executions/${execution.id}/cancel`, { method: 'POST', headers: { cookie: alice, origin: 'https://evil.example' } });
+      const cross = await t.request(`/ui/api/executions/${execution.id}/cancel`, {
+        method: 'POST',
+        headers: { cookie: alice, origin: 'https://evil.example' },
+      });
       expect(cross.status).toBe(403);
       const res = await t.request(`/ui/api/executions/${execution.id}/cancel`, { method: 'POST', headers: { cookie: alice, origin: t.url } });
       expect(res.status).toBe(200);
@@ -153,7 +166,13 @@ describe('dashboard over HTTP', () => {
       expect(res.status).toBe(202);
       const { execution } = (await res.json()) as { execution: { id: string } };
       await waitDone(execution.id, alice);
-      for (const path of ['/', `/executions/${execution.id}`, `/ui/fragments/executions/${execution.id}`, '/ui/fragments/executions', `/playground?text=${encodeURIComponent(text)}`]) {
+      for (const path of [
+        '/',
+        `/executions/${execution.id}`,
+        `/ui/fragments/executions/${execution.id}`,
+        '/ui/fragments/executions',
+        `/playground?text=${encodeURIComponent(text)}`,
+      ]) {
         const html = await (await get(path, alice)).text();
         expect(html, path).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
         expect(html, path).not.toContain('<script>alert');

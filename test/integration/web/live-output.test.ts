@@ -16,7 +16,8 @@ const mark = (page: Page) => page.evaluate(() => ((globalThis as unknown as { __
 const stillMarked = (page: Page) => page.evaluate(() => (globalThis as unknown as { __sbMark?: number }).__sbMark === 7);
 
 // runs in the config folder (the action's default cwd), where the test creates go1 and go2
-const PROGRESS = 'echo "copying 1/3"; until [ -e go1 ]; do sleep 0.05; done; echo "copying 2/3"; until [ -e go2 ]; do sleep 0.05; done; echo "copying 3/3"; echo done';
+const PROGRESS =
+  'echo "copying 1/3"; until [ -e go1 ]; do sleep 0.05; done; echo "copying 2/3"; until [ -e go2 ]; do sleep 0.05; done; echo "copying 3/3"; echo done';
 
 describe('live output on the execution page (Chromium)', () => {
   let t: TestSwitchboard;

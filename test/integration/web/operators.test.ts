@@ -60,7 +60,8 @@ describe('dashboard for operators in Chromium', () => {
     expect(res.status).toBe(202);
     return ((await res.json()) as { execution: { id: string } }).execution.id;
   };
-  const get = async (id: string) => (await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Execution;
+  const get = async (id: string) =>
+    (await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Execution;
   /** polls the API until `done` holds (a generous bound, no timing assertion) */
   const waitFor = async (id: string, done: (e: Execution) => boolean, what: string) => {
     const deadline = Date.now() + 20_000;
@@ -179,7 +180,10 @@ describe('dashboard for operators in Chromium', () => {
     await bob.locator('tr[data-delivery]', { hasText: mine }).waitFor();
     await expect(bob.locator('tr[data-delivery]', { hasText: id }).count()).resolves.toBe(0);
     await expect(bob.locator('[data-retry]').count()).resolves.toBe(0);
-    const refused = await bob.evaluate(async (delivery) => (await fetch(`/ui/deliveries/${encodeURIComponent(delivery)}/retry`, { method: 'POST' })).status, (await row.getAttribute('data-delivery'))!);
+    const refused = await bob.evaluate(
+      async (delivery) => (await fetch(`/ui/deliveries/${encodeURIComponent(delivery)}/retry`, { method: 'POST' })).status,
+      (await row.getAttribute('data-delivery'))!,
+    );
     expect(refused).toBe(403);
 
     await row.locator('[data-retry]').click();

@@ -17,8 +17,7 @@ const BOB_KEY = 'web-test-bob-api-key-000000000002';
 function config() {
   const base = webConfig();
   const files = base.files ?? {};
-  const main = files['switchboard.yaml']!
-    .replace('users:\n', `users:\n  rita: { roles: [auditor], password: "${RITA_PASSWORD}" }\n`)
+  const main = files['switchboard.yaml']!.replace('users:\n', `users:\n  rita: { roles: [auditor], password: "${RITA_PASSWORD}" }\n`)
     .replace('roles:\n', 'roles:\n  auditor: { permissions: [executions.read_all] }\n')
     .replace('api_keys:\n', `api_keys:\n  - { name: bob-key, key: "${BOB_KEY}", user: bob }\n`);
   expect(main).toContain('auditor: { permissions');

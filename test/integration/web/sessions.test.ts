@@ -39,7 +39,12 @@ describe('dashboard sessions', () => {
   let hashes: { alice: string; bob: string; alice2: string };
 
   const login = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    t.request('/login', { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url, ...headers }, body: form(fields) });
+    t.request('/login', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url, ...headers },
+      body: form(fields),
+    });
   /** 200 with a live session; the login redirect otherwise */
   const home = async (cookie: string) => (await t.request('/', { redirect: 'manual', headers: { cookie } })).status;
   const logout = (cookie: string) => t.request('/logout', { method: 'POST', redirect: 'manual', headers: { cookie, origin: t.url } });

@@ -9,7 +9,8 @@ describe('shell arguments from typed values (allow_dash)', () => {
     expect(castParams({ dir: '--version' }, dirSpec, {}, { argv: true })).toEqual({
       ok: false,
       parameter: 'dir',
-      error: 'bad value for dir: expected a value not starting with "-" (it would be an option of the command; the parameter may say allow_dash: true), got "--version"',
+      error:
+        'bad value for dir: expected a value not starting with "-" (it would be an option of the command; the parameter may say allow_dash: true), got "--version"',
     });
     // array items too
     expect(castParams({ files: 'a,-rf' }, { files: { type: 'array' } }, {}, { argv: true })).toMatchObject({ ok: false, parameter: 'files' });
@@ -18,7 +19,10 @@ describe('shell arguments from typed values (allow_dash)', () => {
   it('lets it through with allow_dash: true, for non-shell actions, and for config values (immutables, defaults)', () => {
     expect(castParams({ dir: '-la' }, { dir: { type: 'string', allow_dash: true } }, {}, { argv: true })).toEqual({ ok: true, params: { dir: '-la' } });
     expect(castParams({ dir: '--version' }, dirSpec, {}, {})).toEqual({ ok: true, params: { dir: '--version' } });
-    expect(castParams({}, { flags: { type: 'string', default: '-l' } }, { mode: '-x' }, { argv: true })).toEqual({ ok: true, params: { flags: '-l', mode: '-x' } });
+    expect(castParams({}, { flags: { type: 'string', default: '-l' } }, { mode: '-x' }, { argv: true })).toEqual({
+      ok: true,
+      params: { flags: '-l', mode: '-x' },
+    });
     // numbers stay numbers: a negative integer is not refused
     expect(castParams({ n: '-5' }, { n: { type: 'integer' } }, {}, { argv: true })).toEqual({ ok: true, params: { n: -5 } });
     // a dash inside a value is fine
@@ -29,7 +33,12 @@ describe('shell arguments from typed values (allow_dash)', () => {
     const { matcher } = compileAliases([
       { id: 'fs.ls', action: 'fs.ls', enabled: true, formats: ['ls {{dir}}'], immutableParameters: {}, parameters: dirSpec, argv: true },
     ]);
-    expect(matcher.match('ls --version')).toMatchObject({ kind: 'invalid', alias: 'fs.ls', parameter: 'dir', error: expect.stringMatching(/^bad value for dir: expected a value not starting with "-"/) });
+    expect(matcher.match('ls --version')).toMatchObject({
+      kind: 'invalid',
+      alias: 'fs.ls',
+      parameter: 'dir',
+      error: expect.stringMatching(/^bad value for dir: expected a value not starting with "-"/),
+    });
     expect(matcher.match('ls /tmp')).toMatchObject({ kind: 'matched', params: { dir: '/tmp' } });
   });
 

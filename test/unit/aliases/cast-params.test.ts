@@ -68,7 +68,11 @@ describe('castParams', () => {
   });
 
   it('reports a missing required parameter', () => {
-    expect(castParams({}, { host: { type: 'string', required: true } }, {})).toEqual({ ok: false, parameter: 'host', error: 'missing required parameter: host' });
+    expect(castParams({}, { host: { type: 'string', required: true } }, {})).toEqual({
+      ok: false,
+      parameter: 'host',
+      error: 'missing required parameter: host',
+    });
   });
 
   it('adds immutable parameters and refuses values that override them', () => {

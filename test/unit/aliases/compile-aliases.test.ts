@@ -31,7 +31,13 @@ describe('compileAliases', () => {
       alias('other', [{ display: 'x', representation: ['ok {{a}}', 'bad ( {{a}}'] }]),
     ]);
     expect(problems).toEqual([
-      { alias: 'vyatta.cfg', formatIndex: 0, format: 'cfg {{ip}} and {{ip}}', message: 'parameter "ip" appears more than once in the format', severity: 'error' },
+      {
+        alias: 'vyatta.cfg',
+        formatIndex: 0,
+        format: 'cfg {{ip}} and {{ip}}',
+        message: 'parameter "ip" appears more than once in the format',
+        severity: 'error',
+      },
       expect.objectContaining({ alias: 'other', formatIndex: 0, representationIndex: 1, format: 'bad ( {{a}}', severity: 'error' }),
     ]);
     expect(matcher.match('cfg 10.0.0.1')).toMatchObject({ kind: 'matched', alias: 'vyatta.cfg', params: { ip: '10.0.0.1' } });
@@ -53,9 +59,7 @@ describe('compileAliases', () => {
   });
 
   it('matches every representation and shows the display', () => {
-    const { matcher } = compileAliases([
-      alias('short_circuit', [{ display: 'Number 5 is {{status}}', representation: ['Number 5 is {{status=alive}}'] }]),
-    ]);
+    const { matcher } = compileAliases([alias('short_circuit', [{ display: 'Number 5 is {{status}}', representation: ['Number 5 is {{status=alive}}'] }])]);
     expect(matcher.match('number 5 is')).toMatchObject({ kind: 'matched', params: { status: 'alive' } });
     expect(matcher.aliases[0]?.entries).toEqual([
       { display: 'Number 5 is {{status}}', representations: ['Number 5 is {{status=alive}}'], matchMultiple: false },
@@ -108,9 +112,7 @@ describe('compileAliases', () => {
     ['an extra', 'query errors env=prod', 'env'],
     ['a positional value', 'query errors in prod', 'env'],
   ])('refuses %s that overrides an immutable parameter', (_name, text, key) => {
-    const { matcher } = compileAliases([
-      alias('scalyr', ['query {{q}} in {{env}}', 'query {{q}}'], { immutableParameters: { env: 'dev', other: 1 } }),
-    ]);
+    const { matcher } = compileAliases([alias('scalyr', ['query {{q}} in {{env}}', 'query {{q}}'], { immutableParameters: { env: 'dev', other: 1 } })]);
     expect(matcher.match(text)).toMatchObject({ kind: 'invalid', alias: 'scalyr', parameter: key, error: `Immutable arguments cannot be overriden: ${key}` });
   });
 

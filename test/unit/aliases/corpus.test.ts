@@ -14,7 +14,9 @@ function loadCorpus(): AliasSpec[] {
   const specs: AliasSpec[] = [];
   for (const pack of readdirSync(ROOT, { withFileTypes: true })) {
     if (!pack.isDirectory() || pack.name === 'LICENSES') continue;
-    for (const file of readdirSync(join(ROOT, pack.name)).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const file of readdirSync(join(ROOT, pack.name))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()) {
       let doc: Record<string, unknown>;
       try {
         doc = parse(readFileSync(join(ROOT, pack.name, file), 'utf8')) as Record<string, unknown>;

@@ -55,16 +55,21 @@ describe('matchPlain (the regex-free path for formats of words, blanks and place
       fc.constant({ v: 'def' as const }),
     );
     fc.assert(
-      fc.property(fc.array(part, { minLength: 1, maxLength: 7 }), fc.array(fc.oneof(value, word, punct, blank, quoted), { maxLength: 9 }), fc.array(blank, { minLength: 8, maxLength: 8 }), (parts, fillers, blanks) => {
-        let n = 0;
-        const format = parts.map((x) => ('w' in x ? x.w : 'p' in x ? x.p : x.v === 'req' ? `{{p${n++}}}` : `{{p${n++}=d${n}}}`)).join(' ');
-        const c = compileFormat(format);
-        if (!c.ok || !c.format.plain) return;
-        let k = 0;
-        const rendered = parts.map((x) => ('w' in x ? x.w : 'p' in x ? x.p : (fillers[k++] ?? ''))).map((t, i) => t + (blanks[i % 8] || ' '));
-        const texts = [rendered.join(''), rendered.join('').toUpperCase(), fillers.join(' '), `${rendered.join('')} ${fillers.join(' ')}`];
-        for (const text of texts) expect(extractOne(c.format, text)).toEqual(extractOne(viaRegex(c.format), text));
-      }),
+      fc.property(
+        fc.array(part, { minLength: 1, maxLength: 7 }),
+        fc.array(fc.oneof(value, word, punct, blank, quoted), { maxLength: 9 }),
+        fc.array(blank, { minLength: 8, maxLength: 8 }),
+        (parts, fillers, blanks) => {
+          let n = 0;
+          const format = parts.map((x) => ('w' in x ? x.w : 'p' in x ? x.p : x.v === 'req' ? `{{p${n++}}}` : `{{p${n++}=d${n}}}`)).join(' ');
+          const c = compileFormat(format);
+          if (!c.ok || !c.format.plain) return;
+          let k = 0;
+          const rendered = parts.map((x) => ('w' in x ? x.w : 'p' in x ? x.p : (fillers[k++] ?? ''))).map((t, i) => t + (blanks[i % 8] || ' '));
+          const texts = [rendered.join(''), rendered.join('').toUpperCase(), fillers.join(' '), `${rendered.join('')} ${fillers.join(' ')}`];
+          for (const text of texts) expect(extractOne(c.format, text)).toEqual(extractOne(viaRegex(c.format), text));
+        },
+      ),
       { numRuns: 1500 },
     );
   });

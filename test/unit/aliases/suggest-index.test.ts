@@ -5,10 +5,55 @@ import { displayWords, suggest, type SuggestEntry } from '../../../src/aliases/s
 import { SuggestIndex } from '../../../src/aliases/suggest-index.ts';
 import type { AliasSpec } from '../../../src/aliases/types.ts';
 
-const VERBS = ['restart', 'stop', 'start', 'deploy', 'rollback', 'scale', 'drain', 'reboot', 'ping', 'check', 'purge', 'flush', 'rotate',
-  'backup', 'restore', 'promote', 'demote', 'pause', 'resume', 'upgrade'];
-const NOUNS = ['nginx', 'postgres', 'redis', 'kafka', 'cache', 'queue', 'worker', 'cron', 'dns', 'cdn', 'vpn', 'ldap', 'mail', 'api',
-  'web', 'gateway', 'ingress', 'pod', 'node', 'cluster', 'bucket', 'volume', 'disk', 'cert', 'key'];
+const VERBS = [
+  'restart',
+  'stop',
+  'start',
+  'deploy',
+  'rollback',
+  'scale',
+  'drain',
+  'reboot',
+  'ping',
+  'check',
+  'purge',
+  'flush',
+  'rotate',
+  'backup',
+  'restore',
+  'promote',
+  'demote',
+  'pause',
+  'resume',
+  'upgrade',
+];
+const NOUNS = [
+  'nginx',
+  'postgres',
+  'redis',
+  'kafka',
+  'cache',
+  'queue',
+  'worker',
+  'cron',
+  'dns',
+  'cdn',
+  'vpn',
+  'ldap',
+  'mail',
+  'api',
+  'web',
+  'gateway',
+  'ingress',
+  'pod',
+  'node',
+  'cluster',
+  'bucket',
+  'volume',
+  'disk',
+  'cert',
+  'key',
+];
 const QUALS = ['blue', 'green', 'red', 'canary', 'edge', 'core', 'legacy', 'batch'];
 
 type Entry = SuggestEntry & { alias: string };
@@ -60,18 +105,19 @@ describe('SuggestIndex', () => {
     const display = fc.array(word, { minLength: 1, maxLength: 5 }).map((ws) => `${ws.join(' ')} {{x}}`);
     const textWord = fc.tuple(word, fc.nat(), fc.boolean()).map(([w, seed, misspell]) => (misspell ? typo(w, seed) : w));
     fc.assert(
-      fc.property(
-        fc.array(display, { minLength: 1, maxLength: 40 }),
-        fc.array(textWord, { minLength: 1, maxLength: 6 }),
-        (displays, words) => {
-          const entries = displays.map((d, i) => entry(`a${i % 7}`, d));
-          const text = words.join(' ');
-          expect(new SuggestIndex(entries).suggest(text)).toEqual(suggest(text, entries));
-          // and with only some aliases allowed
-          const only = (id: string) => id !== 'a1' && id !== 'a4';
-          expect(new SuggestIndex(entries).suggest(text, only)).toEqual(suggest(text, entries.filter((e) => only(e.alias))));
-        },
-      ),
+      fc.property(fc.array(display, { minLength: 1, maxLength: 40 }), fc.array(textWord, { minLength: 1, maxLength: 6 }), (displays, words) => {
+        const entries = displays.map((d, i) => entry(`a${i % 7}`, d));
+        const text = words.join(' ');
+        expect(new SuggestIndex(entries).suggest(text)).toEqual(suggest(text, entries));
+        // and with only some aliases allowed
+        const only = (id: string) => id !== 'a1' && id !== 'a4';
+        expect(new SuggestIndex(entries).suggest(text, only)).toEqual(
+          suggest(
+            text,
+            entries.filter((e) => only(e.alias)),
+          ),
+        );
+      }),
       { numRuns: 300 },
     );
   });
@@ -112,9 +158,9 @@ describe('SuggestIndex', () => {
     expect(index.suggest('rsetart blue nginx svc on h1')[0]).toBe('restart blue nginx {{name}} on {{host}}');
   });
 
-  it('answers the matcher\'s no-match through the index', () => {
-    const specs: AliasSpec[] = manyAliases(1_000).entries
-      .filter((_, i) => i % 2 === 0)
+  it("answers the matcher's no-match through the index", () => {
+    const specs: AliasSpec[] = manyAliases(1_000)
+      .entries.filter((_, i) => i % 2 === 0)
       .map((e) => ({ id: e.alias, action: 'x.y', enabled: true, formats: [e.display], immutableParameters: {} }));
     const { matcher } = compileAliases(specs);
     expect(matcher.match('rsetart blue nginx svc on h1')).toEqual({

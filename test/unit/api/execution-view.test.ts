@@ -6,7 +6,14 @@ import { buildConfig } from './fixture.ts';
 const view = createExecutionView(buildConfig());
 
 const record = (fields: Partial<ExecutionRecord>): ExecutionRecord => ({
-  id: 'k3m9x2ab', status: 'succeeded', action: 'core.noop', params: {}, created_at: '2026-12-01T00:00:00.000Z', attempts: 1, deliveries: [], ...fields,
+  id: 'k3m9x2ab',
+  status: 'succeeded',
+  action: 'core.noop',
+  params: {},
+  created_at: '2026-12-01T00:00:00.000Z',
+  attempts: 1,
+  deliveries: [],
+  ...fields,
 });
 
 describe('execution view', () => {
@@ -26,7 +33,11 @@ describe('execution view', () => {
   it('drops credential headers of an http result, whoever reads it, and keeps the rest', () => {
     const http = record({
       action: 'ops.fetch',
-      result: { status_code: 200, headers: { 'Set-Cookie': 'internal_session=SECRET-INTERNAL-COOKIE', 'content-type': 'text/plain', authorization: 'Bearer x' }, body: 'ok' },
+      result: {
+        status_code: 200,
+        headers: { 'Set-Cookie': 'internal_session=SECRET-INTERNAL-COOKIE', 'content-type': 'text/plain', authorization: 'Bearer x' },
+        body: 'ok',
+      },
     });
     const shown = JSON.stringify(view(http, { origin: true }));
     expect(shown).not.toContain('SECRET-INTERNAL-COOKIE');

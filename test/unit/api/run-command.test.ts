@@ -17,8 +17,7 @@ function fixedMatcher(result: MatchResult): CommandMatcher & { seen: string[] } 
       seen.push(text);
       const alias = result.kind === 'matched' || result.kind === 'invalid' ? result.alias : undefined;
       const only = opts?.only;
-      const hidden =
-        alias !== undefined && only !== undefined && !(typeof only === 'function' ? only(alias) : only.includes(alias));
+      const hidden = alias !== undefined && only !== undefined && !(typeof only === 'function' ? only(alias) : only.includes(alias));
       return hidden ? { kind: 'none', suggestions: [] } : result;
     },
   };
@@ -67,10 +66,7 @@ describe('runCommand', () => {
 
   it.each([
     [{ kind: 'none', suggestions: ['restart {{service}}'] } as MatchResult, { kind: 'none', suggestions: ['restart {{service}}'] }],
-    [
-      { kind: 'ambiguous', candidates: [{ alias: 'a', format: 'x' }] } as MatchResult,
-      { kind: 'ambiguous', candidates: [{ alias: 'a', format: 'x' }] },
-    ],
+    [{ kind: 'ambiguous', candidates: [{ alias: 'a', format: 'x' }] } as MatchResult, { kind: 'ambiguous', candidates: [{ alias: 'a', format: 'x' }] }],
     [
       { kind: 'invalid', alias: 'test.count', parameter: 'count', error: 'bad count' } as MatchResult,
       { kind: 'invalid', alias: 'test.count', parameter: 'count', error: 'bad count' },

@@ -26,11 +26,7 @@ describe('mayRun', () => {
 
 const config = {
   main: { users: { alice: { roles: ['ops'] }, bob: { roles: ['viewer'] } } },
-  aliases: [
-    { id: 'ops.restart', allow: ['ops'] },
-    { id: 'core.ping' },
-    { id: 'view.status', allow: ['viewer', 'ops'] },
-  ],
+  aliases: [{ id: 'ops.restart', allow: ['ops'] }, { id: 'core.ping' }, { id: 'view.status', allow: ['viewer', 'ops'] }],
 } as unknown as Config;
 
 describe('resolveUser', () => {
@@ -48,15 +44,8 @@ describe('visibleAliases', () => {
   const allowOf = allowFromConfig(config);
 
   it('lists what each user may run, in order', () => {
-    expect(visibleAliases(resolveUser(config, 'alice'), matcher, allowOf).map((a) => a.id)).toEqual([
-      'ops.restart',
-      'core.ping',
-      'view.status',
-    ]);
-    expect(visibleAliases(resolveUser(config, 'bob'), matcher, allowOf).map((a) => a.id)).toEqual([
-      'core.ping',
-      'view.status',
-    ]);
+    expect(visibleAliases(resolveUser(config, 'alice'), matcher, allowOf).map((a) => a.id)).toEqual(['ops.restart', 'core.ping', 'view.status']);
+    expect(visibleAliases(resolveUser(config, 'bob'), matcher, allowOf).map((a) => a.id)).toEqual(['core.ping', 'view.status']);
   });
 
   it('lists nothing for an unknown user', () => {

@@ -3,7 +3,9 @@ import { clientAddress, isIpOrCidr, normalizeAddress, proxyTrust } from '../../.
 
 describe('isIpOrCidr', () => {
   it.each(['127.0.0.1', '10.0.0.0/8', '0.0.0.0/0', '::1', 'fd00::/8', '2001:db8::/128'])('accepts %s', (entry) => expect(isIpOrCidr(entry)).toBe(true));
-  it.each(['localhost', '10.0.0.0/33', '::1/129', '10.0.0.1/8/2', '10.0.0/8', '10.0.0.0/x', ''])('refuses %s', (entry) => expect(isIpOrCidr(entry)).toBe(false));
+  it.each(['localhost', '10.0.0.0/33', '::1/129', '10.0.0.1/8/2', '10.0.0/8', '10.0.0.0/x', ''])('refuses %s', (entry) =>
+    expect(isIpOrCidr(entry)).toBe(false),
+  );
 });
 
 describe('normalizeAddress', () => {

@@ -44,19 +44,25 @@ describe('slidingDecision', () => {
 
   it('lets a refused sender through after exactly the wait it gives, not a second before', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: MIN - 1 }), fc.integer({ min: 1, max: 40 }), (prev, curr, ms, limit) => {
-        const now = T + ms;
-        const d = slidingDecision(prev, curr, now, limit);
-        if (d.allowed) return;
-        // the counters as they stand at a later time, nothing more counted (refused commands are not)
-        const at = (later: number) => {
-          const minutes = Math.floor((later - T) / MIN);
-          const [p, c] = minutes === 0 ? [prev, curr] : minutes === 1 ? [curr, 0] : [0, 0];
-          return slidingDecision(p, c, later, limit).allowed;
-        };
-        expect(at(now + d.retryAfterSeconds * 1000)).toBe(true);
-        if (d.retryAfterSeconds > 1) expect(at(now + (d.retryAfterSeconds - 1) * 1000)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 0, max: MIN - 1 }),
+        fc.integer({ min: 1, max: 40 }),
+        (prev, curr, ms, limit) => {
+          const now = T + ms;
+          const d = slidingDecision(prev, curr, now, limit);
+          if (d.allowed) return;
+          // the counters as they stand at a later time, nothing more counted (refused commands are not)
+          const at = (later: number) => {
+            const minutes = Math.floor((later - T) / MIN);
+            const [p, c] = minutes === 0 ? [prev, curr] : minutes === 1 ? [curr, 0] : [0, 0];
+            return slidingDecision(p, c, later, limit).allowed;
+          };
+          expect(at(now + d.retryAfterSeconds * 1000)).toBe(true);
+          if (d.retryAfterSeconds > 1) expect(at(now + (d.retryAfterSeconds - 1) * 1000)).toBe(false);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

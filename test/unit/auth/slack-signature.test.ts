@@ -23,7 +23,13 @@ describe('signSlackRequest', () => {
 describe('verifySlackRequest', () => {
   it('accepts Slack documentation example at its own time', () => {
     expect(() =>
-      verifySlackRequest({ signingSecret: docsSecret, body: docsBody, timestamp: docsTimestamp, signature: docsSignature, nowMs: Number(docsTimestamp) * 1000 }),
+      verifySlackRequest({
+        signingSecret: docsSecret,
+        body: docsBody,
+        timestamp: docsTimestamp,
+        signature: docsSignature,
+        nowMs: Number(docsTimestamp) * 1000,
+      }),
     ).not.toThrow();
   });
 
@@ -50,7 +56,8 @@ describe('verifySlackRequest', () => {
     { name: 'a signature without its v0= version', timestamp: ts(0), signature: (t) => signSlackRequest(secret, t, body).slice(3), code: 'signature_mismatch' },
     { name: 'a v1 signature', timestamp: ts(0), signature: (t) => signSlackRequest(secret, t, body).replace('v0=', 'v1='), code: 'signature_mismatch' },
   ])('refuses $name with $code', ({ timestamp, signature, code }) => {
-    const attempt = () => verifySlackRequest({ signingSecret: secret, body, timestamp, signature: timestamp === undefined ? signature('') : signature(timestamp), nowMs });
+    const attempt = () =>
+      verifySlackRequest({ signingSecret: secret, body, timestamp, signature: timestamp === undefined ? signature('') : signature(timestamp), nowMs });
     expect(attempt).toThrow(SignatureError);
     try {
       attempt();

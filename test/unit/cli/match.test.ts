@@ -90,7 +90,15 @@ describe('switchboard match', () => {
   });
 
   it('matches against the one --format given', async () => {
-    const r = await cli(['match', '--config', root, '--json', '--format', 'google {{query}} and return {{count=5}} results', 'google stackstorm and return 7 results']);
+    const r = await cli([
+      'match',
+      '--config',
+      root,
+      '--json',
+      '--format',
+      'google {{query}} and return {{count=5}} results',
+      'google stackstorm and return 7 results',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out[0]!).params).toEqual({ query: 'stackstorm', count: '7' });
   });

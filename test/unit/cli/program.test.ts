@@ -165,7 +165,24 @@ describe('existing forms', () => {
     const m = await cli(['match', 'restart', 'web', 'on', 'prod', '--config', root, '--json']);
     expect(m.code).toBe(0);
     expect(JSON.parse(m.out).params).toEqual({ service: 'web', env: 'prod' });
-    const r = await cli(['routes', '--config', root, '--status', 'failed', '--action', 'ops.restart', '--param', 'service=api', '--param', 'env=prod', '--data', 'a=1', '--data', 'b.c=2', '--json']);
+    const r = await cli([
+      'routes',
+      '--config',
+      root,
+      '--status',
+      'failed',
+      '--action',
+      'ops.restart',
+      '--param',
+      'service=api',
+      '--param',
+      'env=prod',
+      '--data',
+      'a=1',
+      '--data',
+      'b.c=2',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.out);
     expect(body.execution.params).toMatchObject({ service: 'api', env: 'prod' });

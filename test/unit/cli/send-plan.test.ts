@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { notifyNames, planSend } from '../../../src/cli/send.ts';
 import type { ChannelConfig, RuleConfig } from '../../../src/config/schema.ts';
 
-const rule = (name: string, channel: string | string[]): RuleConfig => ({ name, channel, to: [{ channel: 'log' }], fallback: [], stop: false }) as unknown as RuleConfig;
+const rule = (name: string, channel: string | string[]): RuleConfig =>
+  ({ name, channel, to: [{ channel: 'log' }], fallback: [], stop: false }) as unknown as RuleConfig;
 const config = {
   rules: [rule('ops', 'ops'), rule('two', ['ops', 'pager']), rule('mixed', ['outbox'])],
   channels: new Map<string, ChannelConfig>([
@@ -29,7 +30,8 @@ describe('planSend', () => {
     const plan = planSend(config, 'lgo');
     expect(plan).toEqual({
       via: 'none',
-      message: '"lgo" is neither a notify name nor a channel: nothing to send (did you mean "log"?)\n  notify names (rules\' channel): ops, pager, outbox\n  channels: log (log), outbox (file)',
+      message:
+        '"lgo" is neither a notify name nor a channel: nothing to send (did you mean "log"?)\n  notify names (rules\' channel): ops, pager, outbox\n  channels: log (log), outbox (file)',
     });
     expect(planSend(config, 'zzzzzz')).toMatchObject({ message: expect.not.stringContaining('did you mean') });
     expect(planSend({ rules: [], channels: new Map() }, 'x')).toMatchObject({ message: expect.stringContaining('(none: no rules)') });

@@ -99,13 +99,30 @@ describe('switchboard slack-manifest', () => {
   });
 
   it('prints a manifest from --url alone when the config folder does not exist; refuses a name Slack would', async () => {
-    const r = await cli(['slack-manifest', '--config', join(tmpdir(), 'sb-no-such-folder-xyz'), '--url', 'https://sb.example.com', '--name', 'Ops Bot', '--json']);
+    const r = await cli([
+      'slack-manifest',
+      '--config',
+      join(tmpdir(), 'sb-no-such-folder-xyz'),
+      '--url',
+      'https://sb.example.com',
+      '--name',
+      'Ops Bot',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).display_information.name).toBe('Ops Bot');
     const missing = await cli(['slack-manifest', '--config', join(tmpdir(), 'sb-no-such-folder-xyz')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('does not exist');
-    const long = await cli(['slack-manifest', '--config', join(tmpdir(), 'sb-no-such-folder-xyz'), '--url', 'https://sb.example.com', '--name', 'x'.repeat(36)]);
+    const long = await cli([
+      'slack-manifest',
+      '--config',
+      join(tmpdir(), 'sb-no-such-folder-xyz'),
+      '--url',
+      'https://sb.example.com',
+      '--name',
+      'x'.repeat(36),
+    ]);
     expect(long.code).toBe(2);
     expect(long.err).toContain('--name must be 1 to 35 characters');
   });

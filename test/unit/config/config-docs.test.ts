@@ -20,8 +20,7 @@ describe('docs/config.md', () => {
         if (!row.description) missing.push(`${file}:${row.path} has no description (add .describe() in src/config/schema.ts)`);
         // an object whose keys are listed under it needs no example of its own
         const parent = rows.some((r) => r.path.startsWith(`${row.path}.`));
-        if (row.example === undefined && !parent)
-          missing.push(`${file}:${row.path} has no example (add one to \`examples\` in src/config/config-docs.ts)`);
+        if (row.example === undefined && !parent) missing.push(`${file}:${row.path} has no example (add one to \`examples\` in src/config/config-docs.ts)`);
       }
     }
     expect(missing).toEqual([]);
@@ -29,10 +28,7 @@ describe('docs/config.md', () => {
 
   it('lists every top-level key of every file kind, and marks the secrets', () => {
     const text = configDocsText();
-    const schemas = generateJsonSchemas() as Record<
-      string,
-      { properties?: Record<string, unknown>; oneOf?: { properties: Record<string, unknown> }[] }
-    >;
+    const schemas = generateJsonSchemas() as Record<string, { properties?: Record<string, unknown>; oneOf?: { properties: Record<string, unknown> }[] }>;
     for (const name of ['switchboard', 'alias', 'action', 'rules'] as const) {
       for (const key of Object.keys(schemas[name]?.properties ?? {})) expect(text).toContain(`| \`${key}`);
     }

@@ -23,7 +23,10 @@ beforeAll(async () => {
 const all = () => [...loaded.values()].flatMap((l) => l.diagnostics);
 /** the corpus's one alias file with misspelt keys (`formations`, `formaat`) */
 const typoAlias = 'duo/enroll_status.yaml';
-const of = (file: string) => all().filter((d) => d.file === file).map(formatDiagnostic);
+const of = (file: string) =>
+  all()
+    .filter((d) => d.file === file)
+    .map(formatDiagnostic);
 
 describe('StackStorm alias corpus', () => {
   it('has 231 alias files, 18 of them without action metadata', () => {
@@ -47,7 +50,9 @@ describe('StackStorm alias corpus', () => {
   });
 
   it('reports the repeated placeholders of vyatta cfg_ebgp and cfg_interface and the key typos of duo enroll_status as the only errors', () => {
-    const errors = all().filter((d) => d.severity === 'error').map(formatDiagnostic);
+    const errors = all()
+      .filter((d) => d.severity === 'error')
+      .map(formatDiagnostic);
     expect(errors.sort()).toEqual([
       'aliases/duo/enroll_status.yaml:13:3  result.formaat: unknown key "formaat" (did you mean "format"?)',
       'aliases/duo/enroll_status.yaml:6:1  formations: unknown key "formations" (did you mean "formats"?)',

@@ -53,6 +53,8 @@ describe('Bull Board JSON answers (finding #22)', () => {
     const res = await redactedJson(new Response(JSON.stringify({ jobs: [job] }), { headers: { 'content-type': 'application/json' } }), [secret]);
     const text = await res.text();
     expect(text).not.toContain('SECRET-9999');
-    expect(JSON.parse(text)).toEqual({ jobs: [{ id: '1', failedReason: 'HTTP 401 for token [redacted]', stacktrace: ['Error: [redacted]\n at x'], opts: { note: '{"secret":"[redacted]"}' } }] });
+    expect(JSON.parse(text)).toEqual({
+      jobs: [{ id: '1', failedReason: 'HTTP 401 for token [redacted]', stacktrace: ['Error: [redacted]\n at x'], opts: { note: '{"secret":"[redacted]"}' } }],
+    });
   });
 });

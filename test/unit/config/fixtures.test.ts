@@ -28,7 +28,10 @@ describe('loadConfig', () => {
     ['notify-channel-without-rule', 'actions/restart.yaml:7:22  notify.on-failure.routes.1: notify channel "pager" is handled by no rule'],
     // origin and chatops need no rule
     ['alias-notify-channel-without-rule', 'aliases/a.yaml:5:44  notify.on-complete.routes.2: notify channel "ops-room" is handled by no rule'],
-    ['channel-bad-kind', 'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook | teams | mattermost | telegram | discord'],
+    [
+      'channel-bad-kind',
+      'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook | teams | mattermost | telegram | discord',
+    ],
     ['channel-missing-token', 'channels/slack.yaml:1:1  token: required (expected string)'],
     ['duplicate-alias-id', 'aliases/ping.yaml:2:7  name: duplicate alias id "ops.ping" (first defined in aliases/ops/ping.yaml:1)'],
     ['duplicate-channel-name', 'channels/b.yaml:1:7  name: duplicate channel name "out" (first defined in channels/a.yaml:1)'],
@@ -37,10 +40,16 @@ describe('loadConfig', () => {
     ['http-action-without-url', 'actions/status.yaml:2:9  url: required by runner http'],
     ['action-without-runner', 'actions/restart.yaml:1:1  runner: required (one of shell | http | module | builtin)'],
     ['api-key-unknown-user', 'switchboard.yaml:4:49  api_keys.0.user: undefined user "alce" used in api key "ci" (did you mean "alice"?)'],
-    ['role-unknown-permission', 'switchboard.yaml:4:45  roles.ops.permissions.1: unknown permission "executions.cancelall" in role "ops" (did you mean "executions.cancel_all"?); expected one of executions.read_all | executions.cancel_all | notify | queues | config.read | *'],
+    [
+      'role-unknown-permission',
+      'switchboard.yaml:4:45  roles.ops.permissions.1: unknown permission "executions.cancelall" in role "ops" (did you mean "executions.cancel_all"?); expected one of executions.read_all | executions.cancel_all | notify | queues | config.read | *',
+    ],
     ['bad-port-type', 'switchboard.yaml:2:9  server.port: expected number, got string'],
     ['switchboard-unknown-key', 'switchboard.yaml:2:3  server.prot: unknown key "prot" (did you mean "port"?)'],
-    ['notify-template-syntax-error', 'actions/restart.yaml:5:26  notify.on_failure.message: template does not compile: expected variable end (template line 1, column 11)'],
+    [
+      'notify-template-syntax-error',
+      'actions/restart.yaml:5:26  notify.on_failure.message: template does not compile: expected variable end (template line 1, column 11)',
+    ],
     ['empty-file', 'aliases/empty.yaml:1:1  expected a mapping, got an empty file'],
     ['sms-channel-without-sender', 'channels/sms.yaml:1:1  from: required to send: from (a Twilio number) or messaging_service_sid'],
     ['jira-channel-without-site', 'channels/jira.yaml:1:1  api_url: required: the Jira site, e.g. https://example.atlassian.net'],
@@ -48,7 +57,10 @@ describe('loadConfig', () => {
     ['alias-allow-typo', 'aliases/restart.yaml:5:1  alow: unknown key "alow" (did you mean "allow"?)'],
     ['api-key-duplicate-name', 'switchboard.yaml:6:13  api_keys.1.name: duplicate api key name "ci" (first defined in switchboard.yaml:5)'],
     // the value itself is never printed
-    ['api-key-duplicate-value', 'switchboard.yaml:6:26  api_keys.1.key: api key "ci-bob" has the same value as api key "ci-alice": give each key its own value'],
+    [
+      'api-key-duplicate-value',
+      'switchboard.yaml:6:26  api_keys.1.key: api key "ci-bob" has the same value as api key "ci-alice": give each key its own value',
+    ],
     ['no-switchboard-yaml', `switchboard.yaml:1:1  switchboard.yaml not found in ${fixture('no-switchboard-yaml')} (is --config the right folder?)`],
   ])('reports %s as exactly one error', async (name, line) => {
     const { config, diagnostics } = await loadConfig(fixture(name), { env: {} });
@@ -93,12 +105,16 @@ describe('loadConfig', () => {
   it.each([
     [
       'formats-overlap',
-      ['aliases/b.yaml:6:22  formats.1.representation.0: warning: can match the same text as alias "restart" format "restart {{service}}" (e.g. "restart alpha")'],
+      [
+        'aliases/b.yaml:6:22  formats.1.representation.0: warning: can match the same text as alias "restart" format "restart {{service}}" (e.g. "restart alpha")',
+      ],
     ],
     ['alias-role-held-by-no-user', ['aliases/ops.yaml:4:14  allow.1: warning: role "admins" is held by no user']],
     [
       'role-grants-nothing',
-      ['switchboard.yaml:2:20  users.alice.roles.0: warning: role "opps" is named by no alias allow and not declared under roles: it grants nothing (did you mean "ops"?)'],
+      [
+        'switchboard.yaml:2:20  users.alice.roles.0: warning: role "opps" is named by no alias allow and not declared under roles: it grants nothing (did you mean "ops"?)',
+      ],
     ],
     [
       'user-unreachable',
@@ -106,7 +122,9 @@ describe('loadConfig', () => {
     ],
     [
       'sms-channel-without-public-url',
-      ['channels/sms.yaml:2:7  kind: warning: server.public_url is not set: texts to this number are refused (Twilio signs its webhooks over that URL); sending still works'],
+      [
+        'channels/sms.yaml:2:7  kind: warning: server.public_url is not set: texts to this number are refused (Twilio signs its webhooks over that URL); sending still works',
+      ],
     ],
     [
       'stackstorm-action-without-runner',

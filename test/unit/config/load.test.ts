@@ -62,7 +62,7 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('leaves StackStorm action metadata unexpanded: its ${VAR}s are the shell\'s', async () => {
+  it("leaves StackStorm action metadata unexpanded: its ${VAR}s are the shell's", async () => {
     const { config } = await loadConfig(fixture('stackstorm-action-without-runner'), { env: { HOME: '/root' } });
     expect(config?.actions.get('ops.local')?.parameters.cmd?.default).toBe('cd ${HOME} && ls');
   });

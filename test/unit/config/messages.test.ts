@@ -55,7 +55,7 @@ describe('diagnostic messages', () => {
       ['actions/a.yaml:4:1  timout: unknown key "timout" (did you mean "timeout"?)'],
     ],
     [
-      'an unknown channel key, as an error, suggesting among that kind\'s keys',
+      "an unknown channel key, as an error, suggesting among that kind's keys",
       { 'channels/s.yaml': 'name: s\nkind: sms\naccount_sid: AC1\nauth_token: t0k3n-value\nfrom_number: "+1555"\n' },
       // the misspelt key also leaves the channel without a sender: both are said
       [
@@ -63,11 +63,7 @@ describe('diagnostic messages', () => {
         'channels/s.yaml:5:1  from_number: unknown key "from_number" (did you mean "from"?)',
       ],
     ],
-    [
-      'a file that is a list',
-      { 'channels/c.yaml': '- name: a\n  kind: log\n' },
-      ['channels/c.yaml:1:1  expected a mapping, got a list'],
-    ],
+    ['a file that is a list', { 'channels/c.yaml': '- name: a\n  kind: log\n' }, ['channels/c.yaml:1:1  expected a mapping, got a list']],
   ])('reports %s', async (_what, files, expected) => {
     expect(await lines(files)).toEqual(expected);
   });

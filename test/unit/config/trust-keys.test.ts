@@ -24,7 +24,9 @@ describe('trust keys in switchboard.yaml', () => {
     const lines = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     expect(lines).toContain('switchboard.yaml:2:19  server.session_secret: must be at least 32 characters (e.g. `openssl rand -base64 32`)');
     expect(lines).toContain('switchboard.yaml:3:33  server.trusted_proxies.1: expected an IP address or a CIDR block, e.g. 10.0.0.0/8');
-    expect(lines).toContainEqual(expect.stringMatching(/^switchboard\.yaml:5:41 {2}users\.alice\.password_hash: is not a password hash: make one with `switchboard hash-password`/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^switchboard\.yaml:5:41 {2}users\.alice\.password_hash: is not a password hash: make one with `switchboard hash-password`/),
+    );
   });
 
   it('accepts a hash from hash-password, and treats the hash, the session secret and the metrics token as secrets', async () => {

@@ -55,8 +55,7 @@ describe('docs links', () => {
         broken.push(`${href}: no such file`);
         continue;
       }
-      if (anchor && target.endsWith('.md') && !anchors(target).has(anchor))
-        broken.push(`${href}: no heading makes #${anchor} in ${relative(root, target)}`);
+      if (anchor && target.endsWith('.md') && !anchors(target).has(anchor)) broken.push(`${href}: no heading makes #${anchor} in ${relative(root, target)}`);
     }
     expect(broken).toEqual([]);
   });

@@ -29,16 +29,36 @@ describe('extractEmailCommand (corpus emails through mailparser)', () => {
     ['email-mail-japanese-shift-jis.eml', 'xxxxxxx@docomo.ne.jp', 'あいうえお', 'test'],
     ['email-mail-korean-ks_c_5601-1987.eml', 'from@example.com', '스티해', 'test'],
     ['email-mail-utf8-headers-rfc6532.eml', 'jdöe@mächine.example', 'body', 'Säying Hello'],
-    ['email-mail-attachment-pdf.eml', 'xxxx@xxxx.com', 'Just attaching another PDF, here, to see what the message looks like,', 'Another PDF with 🎉 Unicode chars in it 🍿'],
+    [
+      'email-mail-attachment-pdf.eml',
+      'xxxx@xxxx.com',
+      'Just attaching another PDF, here, to see what the message looks like,',
+      'Another PDF with 🎉 Unicode chars in it 🍿',
+    ],
     ['email-mail-reply-format-flowed.eml', 'xxxxxxxx@xxx.org', 'Message body', 'Re: Test reply email'],
     ['email-mail-multipart-signed-nested.eml', 'jamis@37signals.com', 'Here is a test of an attachment via email.', 'Testing attachments'],
-    ['email-mail-encoding-madness.eml', 'no-reply@crm.el-example.org', 'Body Text', 'eBay Bid - 2008 Ford Super Duty F-350 DRW King Ranch Crew Cab 4x4 (156) - Stock# XXXX'],
+    [
+      'email-mail-encoding-madness.eml',
+      'no-reply@crm.el-example.org',
+      'Body Text',
+      'eBay Bid - 2008 Ford Super Duty F-350 DRW King Ranch Crew Cab 4x4 (156) - Stock# XXXX',
+    ],
     ['email-mail-x-unknown-charset.eml', 'xxx@xxxx.xxx', 'Test test. Hi. Waving. m', ''],
     ['email-mail-html-only-iso-8859-1-8bit.eml', 'announcements@provantage.com', '[http://www.provantage.com/groupwork.jpg]', 'The Original Advantage #e13011'],
     // body unreadable (broken charset): the subject is the command
-    ['email-mail-html-only-bad-date-charest.eml', 'infoz@reactive-outpost.com', 'You may_be Eligible for Legitimate_Cash from_GovAgencies!', 'You may_be Eligible for Legitimate_Cash from_GovAgencies!'],
+    [
+      'email-mail-html-only-bad-date-charest.eml',
+      'infoz@reactive-outpost.com',
+      'You may_be Eligible for Legitimate_Cash from_GovAgencies!',
+      'You may_be Eligible for Legitimate_Cash from_GovAgencies!',
+    ],
     // HTML-only, no text part: converted, entities decoded
-    ['email-mailparser-spam.eml', 'noreply@guide-des-vins-de-bourgogne.fr', 'Im Jahre 2007 wurde er als „asozialer Penner“ beschimpft! Er bettelte auf der Straße und lebte unter der Brücke.', '123.042 Euro pro Jahr GRARANTIERT von einer Bank! KOSTENLOS'],
+    [
+      'email-mailparser-spam.eml',
+      'noreply@guide-des-vins-de-bourgogne.fr',
+      'Im Jahre 2007 wurde er als „asozialer Penner“ beschimpft! Er bettelte auf der Straße und lebte unter der Brücke.',
+      '123.042 Euro pro Jahr GRARANTIERT von einer Bank! KOSTENLOS',
+    ],
     ['email-mailparser-nested.eml', 'u@example.com', 'Dear Sir,', ''],
     ['email-mailparser-base64-encoded-root.eml', 'test@example.com', '', ''],
   ])('reads %s', async (file, sender, text, subject) => {

@@ -33,7 +33,9 @@ describe('email listen settings', () => {
   it('warns where `verify: []` is written', async () => {
     const { config, diagnostics } = await loadConfig(configWithListen('{ port: 2525, verify: [] }'), { env: {} });
     expect(config).toBeDefined();
-    expect(diagnostics.map(formatDiagnostic)).toContainEqual(expect.stringMatching(/^channels\/email\.yaml:4:\d+ +listen\.verify: warning: verify: \[\] checks no sender/));
+    expect(diagnostics.map(formatDiagnostic)).toContainEqual(
+      expect.stringMatching(/^channels\/email\.yaml:4:\d+ +listen\.verify: warning: verify: \[\] checks no sender/),
+    );
   });
 
   it('takes `unverified: refuse` and refuses other values', async () => {

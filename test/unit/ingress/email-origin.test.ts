@@ -17,12 +17,20 @@ describe('emailOrigin', () => {
   });
 
   it('keeps the proof, and answers the normalised address (never `mailto:` or a display name)', () => {
-    expect(emailOrigin({ ...cmd, sender: 'mailto:Alice@Example.test' }, 'email-in', 'unverified')).toMatchObject({ sender: 'alice@example.test', proof: 'unverified', reply: { to: 'alice@example.test' } });
+    expect(emailOrigin({ ...cmd, sender: 'mailto:Alice@Example.test' }, 'email-in', 'unverified')).toMatchObject({
+      sender: 'alice@example.test',
+      proof: 'unverified',
+      reply: { to: 'alice@example.test' },
+    });
   });
 
   it('uses the command as subject when the mail had none, and no thread without a Message-ID', () => {
     const { messageId: _none, ...bare } = cmd;
-    expect(emailOrigin({ ...bare, subject: '' }, 'email-in', 'verified').reply).toEqual({ to: 'alice@example.test', subject: 'restart web', channel: 'email-in' });
+    expect(emailOrigin({ ...bare, subject: '' }, 'email-in', 'verified').reply).toEqual({
+      to: 'alice@example.test',
+      subject: 'restart web',
+      channel: 'email-in',
+    });
   });
 });
 
@@ -38,7 +46,15 @@ describe('routeOrigin for email', () => {
   const channels = new Map<string, ChannelConfig>(
     (['email-a', 'email-b'] as const).map((name) => [name, { name, kind: 'email', from: `${name}@sb.test` } as ChannelConfig]),
   );
-  const n = (channel: string) => ({ id: 'e1/result/origin', name: 'origin', trigger: 'result' as const, subject: 's', message: 'm', data: {}, origin: emailOrigin(cmd, channel, 'verified') });
+  const n = (channel: string) => ({
+    id: 'e1/result/origin',
+    name: 'origin',
+    trigger: 'result' as const,
+    subject: 's',
+    message: 'm',
+    data: {},
+    origin: emailOrigin(cmd, channel, 'verified'),
+  });
 
   it('answers from the channel the command arrived on', () => {
     expect(routeOrigin(n('email-b'), channels).delivery).toMatchObject({ channel: 'email-b', target: 'alice@example.test', replyTo: { message_id: '<m2@x>' } });

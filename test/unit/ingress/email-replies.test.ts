@@ -6,8 +6,14 @@ describe('refusalReply', () => {
     [{ kind: 'forbidden', text: 'restart web', alias: 'ops.restart' }, 'You are not allowed to run ops.restart. Nothing was run.'],
     [{ kind: 'none', text: 'restart', suggestions: ['restart {{service}}'] }, 'No command matches "restart". Did you mean:\n\n  restart {{service}}'],
     [{ kind: 'none', text: 'hello', suggestions: [] }, 'No command matches "hello".\nSend "help" for the commands you may run.'],
-    [{ kind: 'invalid', text: 'restart db', error: 'bad value for service', alias: 'ops.restart', parameter: 'service' }, 'Cannot run ops.restart: bad value for service'],
-    [{ kind: 'ambiguous', text: 'deploy', candidates: [{ alias: 'a.deploy', format: 'deploy' }] }, '"deploy" matches several commands; be more specific:\n\n  a.deploy: deploy'],
+    [
+      { kind: 'invalid', text: 'restart db', error: 'bad value for service', alias: 'ops.restart', parameter: 'service' },
+      'Cannot run ops.restart: bad value for service',
+    ],
+    [
+      { kind: 'ambiguous', text: 'deploy', candidates: [{ alias: 'a.deploy', format: 'deploy' }] },
+      '"deploy" matches several commands; be more specific:\n\n  a.deploy: deploy',
+    ],
   ] as const)('answers %j', (outcome, text) => {
     expect(refusalReply(outcome as never)).toBe(text);
   });

@@ -50,7 +50,11 @@ describe('authenticateMail (mailauth, fake DNS)', () => {
 describe('judgeAuthentication', () => {
   const status = (result: string) => ({ result }) as never;
   it('requires every listed check', () => {
-    const res = { dkim: { headerFrom: [], envelopeFrom: false as const, results: [{ signingDomain: 'example.test', status: status('pass'), info: '' }] }, spf: false as const, dmarc: false as const };
+    const res = {
+      dkim: { headerFrom: [], envelopeFrom: false as const, results: [{ signingDomain: 'example.test', status: status('pass'), info: '' }] },
+      spf: false as const,
+      dmarc: false as const,
+    };
     expect(judgeAuthentication(res, 'example.test', ['dkim']).ok).toBe(true);
     expect(judgeAuthentication(res, 'example.test', ['dkim', 'dmarc']).ok).toBe(false);
     expect(judgeAuthentication(res, 'other.test', ['dkim']).ok).toBe(false);
@@ -144,6 +148,8 @@ describe('judgeProviderAuth', () => {
   });
 
   it('never verifies an ambiguous From', () => {
-    expect(judgeProviderAuth({ passes: [{ method: 'spf', domains: ['example.test'] }], results: [] }, headerFrom(['"bob@x.test" <alice@example.test>'])).proof).toBe('unverified');
+    expect(
+      judgeProviderAuth({ passes: [{ method: 'spf', domains: ['example.test'] }], results: [] }, headerFrom(['"bob@x.test" <alice@example.test>'])).proof,
+    ).toBe('unverified');
   });
 });

@@ -33,7 +33,12 @@ describe('mailgunMail (corpus captures)', () => {
     expect(m.spam).toBe(false);
     expect(m.recipients).toEqual(['foo+bar@multimail.mailgun.org']);
     const cmd = extractEmailCommand(m.fields);
-    expect(cmd).toMatchObject({ sender: 'james@opennorth.ca', text: 'bold text', subject: 'Test', messageId: '<E102015D-F580-4316-81FA-7324838A3AE8@opennorth.ca>' });
+    expect(cmd).toMatchObject({
+      sender: 'james@opennorth.ca',
+      text: 'bold text',
+      subject: 'Test',
+      messageId: '<E102015D-F580-4316-81FA-7324838A3AE8@opennorth.ca>',
+    });
   });
 
   it('reads a urlencoded capture with the raw MIME', () => {
@@ -119,7 +124,11 @@ describe('sendgridMail (corpus)', () => {
     const m = sendgridMail(form('sendgrid-inbound-multimail-valid.http'));
     expect(m.spam).toBe(false);
     expect(m.recipients).toEqual(['foo+bar@parolecitoyenne.com']);
-    expect(extractEmailCommand(m.fields)).toMatchObject({ sender: 'james@opennorth.ca', text: 'bold text', messageId: '<D0AB77C1-A89D-4D9E-A207-5E20A6D36BEF@opennorth.ca>' });
+    expect(extractEmailCommand(m.fields)).toMatchObject({
+      sender: 'james@opennorth.ca',
+      text: 'bold text',
+      messageId: '<D0AB77C1-A89D-4D9E-A207-5E20A6D36BEF@opennorth.ca>',
+    });
   });
 
   it('decodes each field with the charset SendGrid names', () => {
@@ -128,9 +137,7 @@ describe('sendgridMail (corpus)', () => {
     expect(m.fields.text).toBe('World €');
   });
 
-  it.each([
-    ['sendgrid-inbound-parsed.multipart', 'Hello Twilio SendGrid!'],
-  ])('reads %s (LF line ends)', (file, text) => {
+  it.each([['sendgrid-inbound-parsed.multipart', 'Hello Twilio SendGrid!']])('reads %s (LF line ends)', (file, text) => {
     expect(extractEmailCommand(sendgridMail(form(file)).fields)).toMatchObject({ sender: 'test@example.com', text });
   });
 
@@ -162,7 +169,11 @@ describe("providers' sender verdicts (corpus captures)", () => {
     );
 
   it('reads Mailgun, Postmark and SendGrid verdicts of a genuine mail as verified', () => {
-    for (const m of [mailgunMail(form('mailgun-inbound-multimail-parsed-valid.http')), postmarkMail(JSON.parse(capture('postmark-inbound-multimail-valid.http').body.toString('utf8'))), sendgridMail(form('sendgrid-inbound-multimail-valid.http'))]) {
+    for (const m of [
+      mailgunMail(form('mailgun-inbound-multimail-parsed-valid.http')),
+      postmarkMail(JSON.parse(capture('postmark-inbound-multimail-valid.http').body.toString('utf8'))),
+      sendgridMail(form('sendgrid-inbound-multimail-valid.http')),
+    ]) {
       expect(m.from).toEqual({ address: 'james@opennorth.ca', ambiguous: false });
       expect(judgeProviderAuth(m.auth, m.from).proof).toBe('verified');
     }
@@ -198,7 +209,14 @@ describe("providers' sender verdicts (corpus captures)", () => {
   });
 
   it('reads each SendGrid dkim result with its domain', () => {
-    const m = sendgridMail(urlencoded([['from', 'alice@example.test'], ['dkim', '{@evil.test : pass, @example.test : fail}'], ['SPF', 'softfail'], ['envelope', '{"to":["ops@sb.test"],"from":"alice@example.test"}']]));
+    const m = sendgridMail(
+      urlencoded([
+        ['from', 'alice@example.test'],
+        ['dkim', '{@evil.test : pass, @example.test : fail}'],
+        ['SPF', 'softfail'],
+        ['envelope', '{"to":["ops@sb.test"],"from":"alice@example.test"}'],
+      ]),
+    );
     expect(m.auth.passes).toEqual([{ method: 'dkim', domains: ['evil.test'] }]);
     expect(judgeProviderAuth(m.auth, m.from).proof).toBe('unverified');
   });

@@ -66,7 +66,15 @@ function world(run: (input: CommandInput) => Promise<CommandOutcome>) {
     logging: { level: 'silent' },
   });
   const channel = channelSchema.parse({ name: 'slack-ops', kind: 'slack', token: 'xoxb-unit', signing_secret: SECRET, api_url: 'http://127.0.0.1:9/api/' });
-  const config: Config = { dir: '/tmp', main, actions: builtinActions(), aliases: [], channels: new Map<string, ChannelConfig>([['slack-ops', channel]]), rules: [], secrets: [SECRET] };
+  const config: Config = {
+    dir: '/tmp',
+    main,
+    actions: builtinActions(),
+    aliases: [],
+    channels: new Map<string, ChannelConfig>([['slack-ops', channel]]),
+    rules: [],
+    secrets: [SECRET],
+  };
   const inputs: CommandInput[] = [];
   const replies: { origin: Origin; text: string }[] = [];
   const deliveries = {
@@ -130,7 +138,10 @@ describe('slackEventsIngress', () => {
     const first = await w.events.request('/slack/events', signed(dm('echo hi'), 'application/json'));
     expect(first.status).toBe(503);
     expect([...w.redis.keys.keys()].some((k) => k.includes('slack-event'))).toBe(false);
-    const retry = await w.events.request('/slack/events', signed(dm('echo hi'), 'application/json', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' }));
+    const retry = await w.events.request(
+      '/slack/events',
+      signed(dm('echo hi'), 'application/json', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' }),
+    );
     expect(retry.status).toBe(200);
     expect(w.inputs).toHaveLength(2);
     const again = await w.events.request('/slack/events', signed(dm('echo hi'), 'application/json', { 'x-slack-retry-num': '2' }));
@@ -145,7 +156,13 @@ describe('slackEventsIngress', () => {
       text: 'echo a <b> https://x.example/?a=1&b=2',
       source: 'slack',
       user: 'alice',
-      origin: { source: 'slack', sender: 'U0ALICE', reply: { channel: 'D0ALICE', thread_ts: '1600000000.000100', channel_name: 'slack-ops' }, message_id: 'Ev0UNIT1', proof: 'verified' },
+      origin: {
+        source: 'slack',
+        sender: 'U0ALICE',
+        reply: { channel: 'D0ALICE', thread_ts: '1600000000.000100', channel_name: 'slack-ops' },
+        message_id: 'Ev0UNIT1',
+        proof: 'verified',
+      },
       idempotencyKey: 'slack:event:Ev0UNIT1',
       botUserId: 'U0BOTUSER',
     });
@@ -166,12 +183,18 @@ describe('slackEventsIngress', () => {
   it('replies "not allowed" to the origin thread and queues nothing', async () => {
     const w = world(async (i) => ({ kind: 'forbidden', text: i.text, alias: 'shout' }));
     await w.events.request('/slack/events', signed(dm('shout hi'), 'application/json'));
-    expect(w.replies).toEqual([{ origin: expect.objectContaining({ reply: expect.objectContaining({ channel: 'D0ALICE', thread_ts: '1600000000.000100' }) }), text: 'You are not allowed to run `shout`.' }]);
+    expect(w.replies).toEqual([
+      {
+        origin: expect.objectContaining({ reply: expect.objectContaining({ channel: 'D0ALICE', thread_ts: '1600000000.000100' }) }),
+        text: 'You are not allowed to run `shout`.',
+      },
+    ]);
   });
 });
 
 describe('slackCommandsIngress', () => {
-  const form = (fields: Record<string, string>) => new URLSearchParams({ channel_id: 'C1', user_id: 'U0ALICE', trigger_id: 'trig-1', response_url: 'https://hooks.slack.com/x', ...fields }).toString();
+  const form = (fields: Record<string, string>) =>
+    new URLSearchParams({ channel_id: 'C1', user_id: 'U0ALICE', trigger_id: 'trig-1', response_url: 'https://hooks.slack.com/x', ...fields }).toString();
 
   it('answers ephemerally and gives the pipeline the channel, response_url and trigger_id', async () => {
     const w = world(async (i) => queued(i));
@@ -180,7 +203,12 @@ describe('slackCommandsIngress', () => {
     expect(w.inputs[0]).toMatchObject({
       user: 'alice',
       idempotencyKey: 'slack:command:trig-1',
-      origin: { source: 'slack', sender: 'U0ALICE', reply: { channel: 'C1', channel_name: 'slack-ops', response_url: 'https://hooks.slack.com/x' }, message_id: 'trig-1' },
+      origin: {
+        source: 'slack',
+        sender: 'U0ALICE',
+        reply: { channel: 'C1', channel_name: 'slack-ops', response_url: 'https://hooks.slack.com/x' },
+        message_id: 'trig-1',
+      },
     });
   });
 

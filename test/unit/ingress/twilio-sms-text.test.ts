@@ -11,10 +11,25 @@ import { countSegments } from '../../../src/providers/sms/segments.ts';
 
 describe('smsKeyword', () => {
   it.each([
-    ['STOP', 'opt_out'], ['stop', 'opt_out'], [' Stop. ', 'opt_out'], ['STOPALL', 'opt_out'], ['unsubscribe', 'opt_out'],
-    ['CANCEL', 'opt_out'], ['end', 'opt_out'], ['QUIT', 'opt_out'], ['START', 'opt_in'], ['yes', 'opt_in'], ['UNSTOP', 'opt_in'],
-    ['HELP', 'help'], ['info', 'help'], ['stop web', undefined], ['cancel 01J9', undefined], ['restart', undefined], ['', undefined],
-    ['constructor', undefined], ['toString', undefined],
+    ['STOP', 'opt_out'],
+    ['stop', 'opt_out'],
+    [' Stop. ', 'opt_out'],
+    ['STOPALL', 'opt_out'],
+    ['unsubscribe', 'opt_out'],
+    ['CANCEL', 'opt_out'],
+    ['end', 'opt_out'],
+    ['QUIT', 'opt_out'],
+    ['START', 'opt_in'],
+    ['yes', 'opt_in'],
+    ['UNSTOP', 'opt_in'],
+    ['HELP', 'help'],
+    ['info', 'help'],
+    ['stop web', undefined],
+    ['cancel 01J9', undefined],
+    ['restart', undefined],
+    ['', undefined],
+    ['constructor', undefined],
+    ['toString', undefined],
   ])('classifies %j as %j', (body, expected) => {
     expect(smsKeyword(body)).toBe(expected);
   });
@@ -78,10 +93,7 @@ const specs = Array.from({ length: 14 }, (_, i) => ({
   formats: [`run task number ${i} on {{host}} with {{count=1}}`],
   immutableParameters: {},
 }));
-const { matcher } = compileAliases([
-  ...specs,
-  { id: 'core.ping', action: 'core.ping', enabled: true, formats: ['ping'], immutableParameters: {} },
-]);
+const { matcher } = compileAliases([...specs, { id: 'core.ping', action: 'core.ping', enabled: true, formats: ['ping'], immutableParameters: {} }]);
 const config = {
   main: { users: { alice: { roles: ['ops'] }, bob: { roles: ['viewer'] } } },
   aliases: [...specs.map((s) => ({ id: s.id, allow: ['ops'] })), { id: 'core.ping' }],
@@ -126,12 +138,31 @@ describe('smsHelpPage', () => {
 describe('outcomeReply', () => {
   const exec = (id: string) => ({ execution: { id } as never, created: true });
   it.each<[string, CommandOutcome, string | RegExp]>([
-    ['queued', { kind: 'queued', alias: 'ops.restart', action: 'ops.restart', text: 't', executions: [exec('01J9')], ...exec('01J9') }, 'Queued 01J9: ops.restart'],
+    [
+      'queued',
+      { kind: 'queued', alias: 'ops.restart', action: 'ops.restart', text: 't', executions: [exec('01J9')], ...exec('01J9') },
+      'Queued 01J9: ops.restart',
+    ],
     ['forbidden', { kind: 'forbidden', text: 't', alias: 'ops.restart' }, 'not allowed: ops.restart'],
-    ['invalid', { kind: 'invalid', text: 't', error: 'bad value for count: expected integer, got "x"', parameter: 'count' }, 'bad value for count: expected integer, got "x"'],
+    [
+      'invalid',
+      { kind: 'invalid', text: 't', error: 'bad value for count: expected integer, got "x"', parameter: 'count' },
+      'bad value for count: expected integer, got "x"',
+    ],
     ['none with suggestions', { kind: 'none', text: 't', suggestions: ['restart {{service}}', 'ping'] }, 'No match. Did you mean: restart <service> | ping?'],
     ['none without', { kind: 'none', text: 't', suggestions: [] }, 'No match. Text "help" for your commands.'],
-    ['ambiguous', { kind: 'ambiguous', text: 't', candidates: [{ alias: 'a', format: 'x {{y}}' }, { alias: 'b', format: 'x {{z}}' }] }, 'Ambiguous, be more specific: x <y> | x <z>'],
+    [
+      'ambiguous',
+      {
+        kind: 'ambiguous',
+        text: 't',
+        candidates: [
+          { alias: 'a', format: 'x {{y}}' },
+          { alias: 'b', format: 'x {{z}}' },
+        ],
+      },
+      'Ambiguous, be more specific: x <y> | x <z>',
+    ],
   ])('answers %s', (_l, outcome, expected) => {
     expect(outcomeReply(outcome)).toEqual(expected);
   });

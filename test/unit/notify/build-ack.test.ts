@@ -22,7 +22,14 @@ describe('buildAck', () => {
 
   it('is addressed to origin, as queued, with a deterministic id', () => {
     const n = buildAck({ execution: makeExecution({ status: 'running' }), alias: makeAlias({ ack: { format: 'a', extra: { k: '{{ user }}' } } }), render });
-    expect(n).toMatchObject({ id: 'EX1/ack/origin', name: 'origin', trigger: 'ack', status: 'queued', subject: 'ops.restart queued', data: { extra: { k: 'alice' } } });
+    expect(n).toMatchObject({
+      id: 'EX1/ack/origin',
+      name: 'origin',
+      trigger: 'ack',
+      status: 'queued',
+      subject: 'ops.restart queued',
+      data: { extra: { k: 'alice' } },
+    });
     expect(n?.origin).toEqual({ source: 'sms', sender: '+15551230001' });
   });
 });

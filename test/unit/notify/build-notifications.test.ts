@@ -45,7 +45,12 @@ describe('buildNotifications: the alias overrides the action per key', () => {
     ['on_success leaves on_failure', { on_success: { channels: ['x'] } }, 'failed', ['on_failure:f', 'on_complete:c', 'result:origin']],
     ['on_failure only', { on_failure: { channels: ['y', 'z'] } }, 'timeout', ['on_failure:y', 'on_failure:z', 'on_complete:c', 'result:origin']],
     ['on_complete with no channels silences it', { on_complete: { channels: [] } }, 'canceled', ['result:origin']],
-    ['every key', { on_success: { channels: ['1'] }, on_failure: { channels: ['2'] }, on_complete: { channels: ['3'] } }, 'failed', ['on_failure:2', 'on_complete:3', 'result:origin']],
+    [
+      'every key',
+      { on_success: { channels: ['1'] }, on_failure: { channels: ['2'] }, on_complete: { channels: ['3'] } },
+      'failed',
+      ['on_failure:2', 'on_complete:3', 'result:origin'],
+    ],
   ])('%s', (_, notify, status, expected) => {
     const ns = notificationsOf(makeExecution({ status }), action, makeAlias({ notify }));
     expect(pairs(ns)).toEqual(expected);
@@ -62,7 +67,12 @@ describe('buildNotifications: the reply to origin', () => {
   const actionToOrigin = makeAction({ notify: { on_failure: { message: 'action says {{ error }}', channels: ['slack', 'origin'] } } });
 
   it.each<[string, Record<string, unknown>, string[], string]>([
-    ['alias overrides and drops origin: origin still gets the result reply', { notify: { on_failure: { channels: ['pager'] } } }, ['on_failure:pager', 'result:origin'], 'ops.restart failed: exit 1'],
+    [
+      'alias overrides and drops origin: origin still gets the result reply',
+      { notify: { on_failure: { channels: ['pager'] } } },
+      ['on_failure:pager', 'result:origin'],
+      'ops.restart failed: exit 1',
+    ],
     ['alias result format wins', { result: { format: 'R {{ status }}' } }, ['on_failure:slack', 'result:origin'], 'R failed'],
     ['no result format: the origin entry message is the reply', {}, ['on_failure:slack', 'result:origin'], 'action says exit 1'],
     [
@@ -71,7 +81,12 @@ describe('buildNotifications: the reply to origin', () => {
       ['on_failure:pager', 'on_failure:origin'],
       'action says exit 1',
     ],
-    ['result disabled, no override: the origin entry is sent as it is', { result: { enabled: false } }, ['on_failure:slack', 'on_failure:origin'], 'action says exit 1'],
+    [
+      'result disabled, no override: the origin entry is sent as it is',
+      { result: { enabled: false } },
+      ['on_failure:slack', 'on_failure:origin'],
+      'action says exit 1',
+    ],
   ])('%s', (_, aliasRaw, expected, originMessage) => {
     const ns = notificationsOf(exec, actionToOrigin, makeAlias(aliasRaw));
     expect(pairs(ns)).toEqual(expected);
@@ -79,16 +94,21 @@ describe('buildNotifications: the reply to origin', () => {
   });
 
   it('folds several origin entries into one reply at the end', () => {
-    const action = makeAction({ notify: { on_failure: { message: 'first', channels: ['origin'] }, on_complete: { message: 'second', channels: ['origin', 'log'] } } });
+    const action = makeAction({
+      notify: { on_failure: { message: 'first', channels: ['origin'] }, on_complete: { message: 'second', channels: ['origin', 'log'] } },
+    });
     const ns = notificationsOf(exec, action, makeAlias());
     expect(pairs(ns)).toEqual(['on_complete:log', 'result:origin']);
     expect(ns[1]?.message).toBe('first');
   });
 
-  it.each<ExecutionStatus>(['succeeded', 'failed', 'timeout', 'canceled'])('replies to origin for %s through an alias with no result block (StackStorm default)', (status) => {
-    const ns = notificationsOf(makeExecution({ status }), makeAction(), makeAlias());
-    expect(pairs(ns)).toEqual(['result:origin']);
-  });
+  it.each<ExecutionStatus>(['succeeded', 'failed', 'timeout', 'canceled'])(
+    'replies to origin for %s through an alias with no result block (StackStorm default)',
+    (status) => {
+      const ns = notificationsOf(makeExecution({ status }), makeAction(), makeAlias());
+      expect(pairs(ns)).toEqual(['result:origin']);
+    },
+  );
 
   it('uses the default result text: headline, error, then stdout', () => {
     const e = makeExecution({ status: 'failed', error: 'exit 3', result: { stdout: 'partial\n', stderr: 'boom\n', return_code: 3 } });
@@ -128,8 +148,15 @@ describe('buildNotifications: templates over the execution', () => {
   });
 
   it('renders each data value, nested ones too, and keeps non-strings', () => {
-    const action = makeAction({ notify: { on_success: { channels: ['ops'], data: { svc: '{{ service }}', n: 3, tags: ['{{ env }}', 'x'], deep: { u: '{{ user }}' } } } } });
-    expect(notificationsOf(makeExecution({ alias: undefined }), action, undefined)[0]?.data).toEqual({ svc: 'web', n: 3, tags: ['prod', 'x'], deep: { u: 'alice' } });
+    const action = makeAction({
+      notify: { on_success: { channels: ['ops'], data: { svc: '{{ service }}', n: 3, tags: ['{{ env }}', 'x'], deep: { u: '{{ user }}' } } } },
+    });
+    expect(notificationsOf(makeExecution({ alias: undefined }), action, undefined)[0]?.data).toEqual({
+      svc: 'web',
+      n: 3,
+      tags: ['prod', 'x'],
+      deep: { u: 'alice' },
+    });
   });
 
   it.each<[ExecutionStatus, string | undefined, string]>([

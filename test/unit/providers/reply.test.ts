@@ -9,7 +9,10 @@ describe('replyAddress', () => {
 
   it('answers an SMS at the sender when the stored reply names no `to`, and keeps the WhatsApp marker', () => {
     expect(replyAddress({ source: 'sms', sender: '+15551230001', reply: { channel: 'sms' } })).toEqual({ medium: 'sms', to: '+15551230001', channel: 'sms' });
-    expect(replyAddress({ source: 'sms', sender: 'whatsapp:+1555', reply: { to: 'whatsapp:+1555', medium: 'whatsapp' } })).toMatchObject({ medium: 'sms', via: 'whatsapp' });
+    expect(replyAddress({ source: 'sms', sender: 'whatsapp:+1555', reply: { to: 'whatsapp:+1555', medium: 'whatsapp' } })).toMatchObject({
+      medium: 'sms',
+      via: 'whatsapp',
+    });
   });
 
   it('keeps the email threading fields and leaves other media their own fields', () => {

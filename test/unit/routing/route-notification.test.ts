@@ -35,7 +35,12 @@ const targets = (plan: ReturnType<typeof routeNotification>) => plan.deliveries.
 
 describe('routeNotification: rules', () => {
   const rules = makeRules([
-    { name: 'crit', channel: ['ops', 'pager'], when: { status: ['failed', 'timeout'], action: 'ops.*', 'data.severity': 'critical' }, to: [{ channel: 'slack-ops', target: '#incidents' }] },
+    {
+      name: 'crit',
+      channel: ['ops', 'pager'],
+      when: { status: ['failed', 'timeout'], action: 'ops.*', 'data.severity': 'critical' },
+      to: [{ channel: 'slack-ops', target: '#incidents' }],
+    },
     { name: 'all', channel: 'ops', to: [{ channel: 'log' }, { channel: 'slack-ops' }] },
     { name: 'failures', channel: 'ops', when: { status: 'failed' }, to: [{ channel: 'outbox', target: 'failures' }] },
     { name: 'db only', channel: 'ops', when: { action: 'db.*' }, to: [{ channel: 'outbox', target: 'db' }] },
@@ -43,7 +48,12 @@ describe('routeNotification: rules', () => {
   ]);
 
   it.each<[string, Partial<Notification>, string[], string[]]>([
-    ['every matching rule fires, in file order (fan-out)', {}, ['crit', 'all', 'failures'], ['slack-ops>#incidents@crit', 'log>-@all', 'slack-ops>#ops@all', 'outbox>failures@failures']],
+    [
+      'every matching rule fires, in file order (fan-out)',
+      {},
+      ['crit', 'all', 'failures'],
+      ['slack-ops>#incidents@crit', 'log>-@all', 'slack-ops>#ops@all', 'outbox>failures@failures'],
+    ],
     ['conditions filter rules', { data: { severity: 'low' } }, ['all', 'failures'], ['log>-@all', 'slack-ops>#ops@all', 'outbox>failures@failures']],
     ['a glob on action', { action: 'db.backup', status: 'succeeded' }, ['all', 'db only'], ['log>-@all', 'slack-ops>#ops@all', 'outbox>db@db only']],
     ['only rules naming the channel', { name: 'bugs' }, ['other name'], ['github-ops>-@other name']],
@@ -69,7 +79,14 @@ describe('routeNotification: rules', () => {
   it('sends identical (channel, target) deliveries once, target absent = default_target', () => {
     const dup = makeRules([
       { name: 'a', channel: 'ops', to: [{ channel: 'slack-ops' }, { channel: 'slack-ops', target: '#ops' }] },
-      { name: 'b', channel: 'ops', to: [{ channel: 'slack-ops', target: '#ops', labels: ['x'] }, { channel: 'slack-ops', target: '#dev' }] },
+      {
+        name: 'b',
+        channel: 'ops',
+        to: [
+          { channel: 'slack-ops', target: '#ops', labels: ['x'] },
+          { channel: 'slack-ops', target: '#dev' },
+        ],
+      },
     ]);
     const plan = routeNotification(notification(), dup, channels);
     expect(targets(plan)).toEqual(['slack-ops>#ops@a', 'slack-ops>#dev@b']);
@@ -83,7 +100,11 @@ describe('routeNotification: rules', () => {
         name: 'gh',
         channel: 'ops',
         to: [{ channel: 'github-ops', labels: ['incident'] }, { channel: 'slack-ops' }],
-        fallback: [{ channel: 'email-ops', target: 'oncall@example.com' }, { channel: 'email-ops', target: 'oncall@example.com' }, { channel: 'outbox', labels: ['high'] }],
+        fallback: [
+          { channel: 'email-ops', target: 'oncall@example.com' },
+          { channel: 'email-ops', target: 'oncall@example.com' },
+          { channel: 'outbox', labels: ['high'] },
+        ],
       },
     ]);
     const plan = routeNotification(notification(), r, channels);
@@ -122,8 +143,18 @@ describe('routeNotification: the built-in origin', () => {
 
   it.each<[string, Origin, string | undefined, Record<string, string> | undefined]>([
     ['sms replies to the sender on the first sms channel', { source: 'sms', sender: '+15551230001' }, 'twilio>+15551230001@(origin)', undefined],
-    ['email replies in thread', { source: 'email', sender: 'alice@example.com', reply: { message_id: '<m1@x>', subject: 'restart web' } }, 'email-ops>alice@example.com@(origin)', { message_id: '<m1@x>', subject: 'restart web' }],
-    ['slack replies in the conversation on the first slack channel', { source: 'slack', sender: 'U0ALICE', reply: { channel: 'C1', thread_ts: '1.2' } }, 'slack-ops>C1@(origin)', { channel: 'C1', thread_ts: '1.2' }],
+    [
+      'email replies in thread',
+      { source: 'email', sender: 'alice@example.com', reply: { message_id: '<m1@x>', subject: 'restart web' } },
+      'email-ops>alice@example.com@(origin)',
+      { message_id: '<m1@x>', subject: 'restart web' },
+    ],
+    [
+      'slack replies in the conversation on the first slack channel',
+      { source: 'slack', sender: 'U0ALICE', reply: { channel: 'C1', thread_ts: '1.2' } },
+      'slack-ops>C1@(origin)',
+      { channel: 'C1', thread_ts: '1.2' },
+    ],
     ['slack without a conversation: DM the sender', { source: 'slack', sender: 'U0ALICE' }, 'slack-ops>U0ALICE@(origin)', undefined],
     ['api: nothing is sent', { source: 'api', sender: 'ci' }, undefined, undefined],
     ['cli: nothing is sent', { source: 'cli', sender: 'alice' }, undefined, undefined],

@@ -28,24 +28,28 @@ const rule = fc.record({
   fallback: fc.array(entry, { maxLength: 3 }),
   stop: fc.boolean(),
 });
-const notification = fc.record({
-  exec: fc.constantFrom('EX1', 'EX2', '01J9Z:odd'),
-  name: fc.constantFrom(...names),
-  status: fc.constantFrom(...statuses),
-  action: fc.constantFrom('ops.restart', 'db.backup'),
-  source: fc.constantFrom('sms', 'slack', 'api', 'cli', 'email'),
-}).map(({ exec, name, status, action, source }): Notification => ({
-  id: `${exec}/on_complete/${name}`,
-  name,
-  trigger: 'on_complete',
-  subject: 's',
-  message: 'm',
-  data: {},
-  status,
-  action,
-  executionId: exec,
-  origin: { source: source as 'sms', sender: '+15551230001' },
-}));
+const notification = fc
+  .record({
+    exec: fc.constantFrom('EX1', 'EX2', '01J9Z:odd'),
+    name: fc.constantFrom(...names),
+    status: fc.constantFrom(...statuses),
+    action: fc.constantFrom('ops.restart', 'db.backup'),
+    source: fc.constantFrom('sms', 'slack', 'api', 'cli', 'email'),
+  })
+  .map(
+    ({ exec, name, status, action, source }): Notification => ({
+      id: `${exec}/on_complete/${name}`,
+      name,
+      trigger: 'on_complete',
+      subject: 's',
+      message: 'm',
+      data: {},
+      status,
+      action,
+      executionId: exec,
+      origin: { source: source as 'sms', sender: '+15551230001' },
+    }),
+  );
 
 const key = (d: { channel: string; target?: string }) => `${d.channel}|${d.target ?? ''}`;
 
@@ -76,7 +80,11 @@ describe('routeNotification properties', () => {
           for (const f of d.fallback) expect(f.id).toMatch(/^f-[0-9a-f]{32}$/);
         }
         // reversing the rules may change which rule plans a delivery, never its id
-        const reversed = routeNotification(n, [...rules].reverse().map((r) => ({ ...r, stop: false })), channels);
+        const reversed = routeNotification(
+          n,
+          [...rules].reverse().map((r) => ({ ...r, stop: false })),
+          channels,
+        );
         const ids = new Map(reversed.deliveries.map((d) => [key(d), d.id]));
         for (const d of a.deliveries) if (ids.has(key(d))) expect(ids.get(key(d))).toBe(d.id);
       }),
@@ -86,10 +94,14 @@ describe('routeNotification properties', () => {
 
   it('gives different ids to different notifications, channels or targets', () => {
     fc.assert(
-      fc.property(fc.tuple(fc.string(), fc.string(), fc.option(fc.string(), { nil: undefined })), fc.tuple(fc.string(), fc.string(), fc.option(fc.string(), { nil: undefined })), (x, y) => {
-        const same = x[0] === y[0] && x[1] === y[1] && (x[2] ?? '') === (y[2] ?? '');
-        expect(makeDeliveryId(...x) === makeDeliveryId(...y)).toBe(same);
-      }),
+      fc.property(
+        fc.tuple(fc.string(), fc.string(), fc.option(fc.string(), { nil: undefined })),
+        fc.tuple(fc.string(), fc.string(), fc.option(fc.string(), { nil: undefined })),
+        (x, y) => {
+          const same = x[0] === y[0] && x[1] === y[1] && (x[2] ?? '') === (y[2] ?? '');
+          expect(makeDeliveryId(...x) === makeDeliveryId(...y)).toBe(same);
+        },
+      ),
     );
   });
 });

@@ -48,7 +48,11 @@ describe('runRoutes', () => {
       'staging failure: no stop rule, fan-out, duplicate slack #ops sent once',
       { status: 'failed', action: 'ops.restart', params: { service: 'api' } },
       [
-        { n: 'on_failure:ops', rules: ['ops hears about everything', 'failures are kept in the outbox too'], to: ['slack-ops>#ops', 'log>-', 'outbox>failures'] },
+        {
+          n: 'on_failure:ops',
+          rules: ['ops hears about everything', 'failures are kept in the outbox too'],
+          to: ['slack-ops>#ops', 'log>-', 'outbox>failures'],
+        },
         { n: 'on_failure:bugtracker', rules: ['bugs go to github'], to: ['github-ops>-'] },
       ],
     ],
@@ -64,14 +68,30 @@ describe('runRoutes', () => {
       'through the alias from slack: the override and the result reply in the thread',
       { status: 'timeout', action: 'ops.restart', alias: 'ops.restart', source: 'slack', user: 'alice' },
       [
-        { n: 'on_failure:ops', rules: ['ops hears about everything', 'failures are kept in the outbox too'], to: ['slack-ops>#ops', 'log>-', 'outbox>failures'] },
+        {
+          n: 'on_failure:ops',
+          rules: ['ops hears about everything', 'failures are kept in the outbox too'],
+          to: ['slack-ops>#ops', 'log>-', 'outbox>failures'],
+        },
         { n: 'result:origin', rules: [], to: ['slack-ops>C0PREVIEW'] },
       ],
     ],
-    ['success through the alias from the cli: the reply goes nowhere', { status: 'succeeded', action: 'ops.restart', alias: 'restart' }, [{ n: 'result:origin', rules: [], to: [] }]],
+    [
+      'success through the alias from the cli: the reply goes nowhere',
+      { status: 'succeeded', action: 'ops.restart', alias: 'restart' },
+      [{ n: 'result:origin', rules: [], to: [] }],
+    ],
     ['canceled: on_complete only', { status: 'canceled', action: 'db.backup' }, [{ n: 'on_complete:audit', rules: ['audit trail'], to: ['outbox>audit'] }]],
-    ['--trigger keeps one trigger', { status: 'failed', action: 'db.backup', trigger: 'on_complete' }, [{ n: 'on_complete:audit', rules: ['audit trail'], to: ['outbox>audit'] }]],
-    ['queued: the ack', { status: 'queued', action: 'ops.restart', alias: 'ops.restart', source: 'slack', params: { service: 'web' } }, [{ n: 'ack:origin', rules: [], to: ['slack-ops>C0PREVIEW'] }]],
+    [
+      '--trigger keeps one trigger',
+      { status: 'failed', action: 'db.backup', trigger: 'on_complete' },
+      [{ n: 'on_complete:audit', rules: ['audit trail'], to: ['outbox>audit'] }],
+    ],
+    [
+      'queued: the ack',
+      { status: 'queued', action: 'ops.restart', alias: 'ops.restart', source: 'slack', params: { service: 'web' } },
+      [{ n: 'ack:origin', rules: [], to: ['slack-ops>C0PREVIEW'] }],
+    ],
     ['running: nothing', { status: 'running', action: 'ops.restart' }, []],
   ])('%s (--json)', async (_, args, expected) => {
     const r = await run({ ...args, json: true });
@@ -102,7 +122,11 @@ describe('runRoutes', () => {
 
   it.each<[string, Omit<RoutesArgs, 'config'>, string]>([
     ['an unknown action', { status: 'failed', action: 'ops.restrat' }, 'unknown action "ops.restrat" (did you mean "ops.restart"?)'],
-    ['an unknown status', { status: 'broken', action: 'ops.restart' }, '--status must be one of queued, running, succeeded, failed, timeout, canceled, not "broken"'],
+    [
+      'an unknown status',
+      { status: 'broken', action: 'ops.restart' },
+      '--status must be one of queued, running, succeeded, failed, timeout, canceled, not "broken"',
+    ],
     ['an unknown trigger', { status: 'failed', action: 'ops.restart', trigger: 'on_fail' }, '--trigger must be one of'],
     ['an unknown alias', { status: 'failed', action: 'ops.restart', alias: 'ops.restrat' }, 'unknown alias "ops.restrat"'],
     ['an alias of another action', { status: 'failed', action: 'db.backup', alias: 'ops.restart' }, 'alias "ops.restart" runs ops.restart, not db.backup'],

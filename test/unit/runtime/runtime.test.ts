@@ -47,7 +47,12 @@ describe('createRuntime', () => {
     const status = await runtime.reload('test');
     expect(status.ok).toBe(true);
     expect(runtime.current().n).toBe(1);
-    expect(runtime.current().config.aliases.map((a) => a.id).sort()).toEqual(['echo', 'ping']);
+    expect(
+      runtime
+        .current()
+        .config.aliases.map((a) => a.id)
+        .sort(),
+    ).toEqual(['echo', 'ping']);
     expect(retired).toEqual([0]);
   });
 
@@ -75,7 +80,14 @@ describe('createRuntime', () => {
   it('reports a build failure and keeps the old generation', async () => {
     const dir = configDir();
     const initial = { config: await loadConfigOrThrow(dir, { env: {} }) };
-    const runtime = createRuntime({ dir, env: {}, logger: silentLogger, initial, build: () => Promise.reject(new Error('redis down')), retire: async () => {} });
+    const runtime = createRuntime({
+      dir,
+      env: {},
+      logger: silentLogger,
+      initial,
+      build: () => Promise.reject(new Error('redis down')),
+      retire: async () => {},
+    });
     const status = await runtime.reload('test');
     expect(status).toMatchObject({ ok: false, error: ['could not apply the config: redis down'] });
     expect(runtime.current()).toBe(initial);

@@ -42,7 +42,12 @@ describe('transportError', () => {
     expect([e.reason, e.retryable, e.message]).toEqual(['timeout', true, 'x: aborted']);
   });
   it('names a passed deadline', () => {
-    const e = transportError('x', new Error('This operation was aborted'), { caller: new AbortController().signal, signal: AbortSignal.abort(), timeoutMs: 300 }, []);
+    const e = transportError(
+      'x',
+      new Error('This operation was aborted'),
+      { caller: new AbortController().signal, signal: AbortSignal.abort(), timeoutMs: 300 },
+      [],
+    );
     expect([e.reason, e.retryable, e.message]).toEqual(['timeout', true, 'x: timed out after 300 ms']);
   });
   it('classifies a refused connection as a retryable network error', () => {

@@ -37,20 +37,8 @@ const cases: [string, string, Record<string, string>, number, boolean][] = [
   ['another secret', body, { ...signed(now), 'x-switchboard-signature': signWebhook('other', String(now), body) }, now, false],
   ['a timestamp changed after signing', body, { ...signed(now), 'x-switchboard-timestamp': String(now + 1) }, now + 1, false],
   ['no signature header', body, { 'x-switchboard-timestamp': String(now) }, now, false],
-  [
-    'a truncated signature',
-    body,
-    { ...signed(now), 'x-switchboard-signature': signWebhook(secret, String(now), body).slice(0, -1) },
-    now,
-    false,
-  ],
-  [
-    'a non-numeric timestamp',
-    body,
-    { 'x-switchboard-timestamp': 'abc', 'x-switchboard-signature': signWebhook(secret, 'abc', body) },
-    now,
-    false,
-  ],
+  ['a truncated signature', body, { ...signed(now), 'x-switchboard-signature': signWebhook(secret, String(now), body).slice(0, -1) }, now, false],
+  ['a non-numeric timestamp', body, { 'x-switchboard-timestamp': 'abc', 'x-switchboard-signature': signWebhook(secret, 'abc', body) }, now, false],
 ];
 
 describe('docs/providers/webhooks.md: the Node.js snippet', () => {

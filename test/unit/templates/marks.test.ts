@@ -6,11 +6,18 @@ import { escapeMarked, escapeSlack, markValue, stripMarks } from '../../../src/t
 import { renderMessage, renderTemplate } from '../../../src/templates/render.ts';
 import type { Notification } from '../../../src/notify/types.ts';
 
-const notification = (message: string): Notification => ({ id: 'e1/result/origin', name: 'origin', trigger: 'result', subject: 'core.echo succeeded', message, data: {} });
+const notification = (message: string): Notification => ({
+  id: 'e1/result/origin',
+  name: 'origin',
+  trigger: 'result',
+  subject: 'core.echo succeeded',
+  message,
+  data: {},
+});
 const delivery = { id: 'd1', kind: 'slack', channel: 'slack-ops', options: {} } as never;
 
 describe('renderMessage and the marks', () => {
-  it('marks what values print, not the template\'s literals, and `| safe` opts out', () => {
+  it("marks what values print, not the template's literals, and `| safe` opts out", () => {
     const out = renderMessage('<!here> said: {{ text }} ({{ n }}) {{ raw | safe }}', { text: '<!channel>', n: 3, raw: '<b>' });
     expect(stripMarks(out)).toBe('<!here> said: <!channel> (3) <b>');
     expect(escapeMarked(out, escapeSlack)).toBe('<!here> said: &lt;!channel&gt; (3) <b>');
@@ -42,7 +49,7 @@ describe('renderMessage and the marks', () => {
     expect(toOutboundMessage(notification('plain'), delivery)).not.toHaveProperty('mrkdwn');
   });
 
-  it('escapes HTML in an email\'s HTML part (values and literals alike)', () => {
+  it("escapes HTML in an email's HTML part (values and literals alike)", () => {
     const m = toOutboundMessage(notification(renderMessage('Result: {{ out }}', { out: '<script>alert(1)</script>' })), delivery);
     const email = formatEmail(m, 'sb@example.com');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -3,10 +3,24 @@ import type { ExecutionRecord } from '../../../src/executions/types.ts';
 import { buildContext, compileTemplate, renderDeep, renderTemplate, TemplateError } from '../../../src/templates/render.ts';
 
 const exec = (over: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
-  id: 'k7hq3mzp', status: 'succeeded', action: 'ops.restart', alias: 'ops.restart_service', user: 'alice',
-  params: { service: 'web', count: 2, hosts: [{ name: 'a', up: true }, { name: 'b', up: false }] },
-  created_at: '2026-01-01T00:00:00.000Z', attempts: 1, deliveries: [],
-  result: { stdout: 'ok\n', return_code: 0 }, ...over,
+  id: 'k7hq3mzp',
+  status: 'succeeded',
+  action: 'ops.restart',
+  alias: 'ops.restart_service',
+  user: 'alice',
+  params: {
+    service: 'web',
+    count: 2,
+    hosts: [
+      { name: 'a', up: true },
+      { name: 'b', up: false },
+    ],
+  },
+  created_at: '2026-01-01T00:00:00.000Z',
+  attempts: 1,
+  deliveries: [],
+  result: { stdout: 'ok\n', return_code: 0 },
+  ...over,
 });
 
 describe('buildContext', () => {
@@ -17,8 +31,12 @@ describe('buildContext', () => {
 
   it('exposes action, alias, user, status, result, error and the record', () => {
     const ctx = buildContext(exec({ status: 'failed', error: 'boom' }));
-    expect(renderTemplate('{{ action }}|{{ alias }}|{{ user }}|{{ status }}|{{ result.stdout | trim }}|{{ error }}|{{ execution.id }}|{{ execution.result.return_code }}', ctx))
-      .toBe('ops.restart|ops.restart_service|alice|failed|ok|boom|k7hq3mzp|0');
+    expect(
+      renderTemplate(
+        '{{ action }}|{{ alias }}|{{ user }}|{{ status }}|{{ result.stdout | trim }}|{{ error }}|{{ execution.id }}|{{ execution.result.return_code }}',
+        ctx,
+      ),
+    ).toBe('ops.restart|ops.restart_service|alice|failed|ok|boom|k7hq3mzp|0');
   });
 
   it('lets reserved names win over a parameter of the same name, and extra win over both', () => {

@@ -11,14 +11,25 @@ describe('channelSettings', () => {
       signing_secret: MASK,
       default_target: '#ops',
     });
-    const email = settings({ name: 'e', kind: 'email', from: 'sb@example.com', smtp: { host: 'mx', port: 587, secure: false, auth: { user: 'u', pass: 'p4ss-word' } } });
+    const email = settings({
+      name: 'e',
+      kind: 'email',
+      from: 'sb@example.com',
+      smtp: { host: 'mx', port: 587, secure: false, auth: { user: 'u', pass: 'p4ss-word' } },
+    });
     expect(email['smtp.auth.pass']).toBe(MASK);
     expect(email['smtp.auth.user']).toBe('u');
     expect(email['smtp.port']).toBe('587');
   });
 
   it('masks header values, URL passwords and query values, and any config secret inside a value', () => {
-    const hook = settings({ name: 'w', kind: 'webhook', url: 'https://u:pw@hooks.example.com/x?token=abc&b=2', headers: { 'X-Api-Key': 'k' }, secret: 's3cret' });
+    const hook = settings({
+      name: 'w',
+      kind: 'webhook',
+      url: 'https://u:pw@hooks.example.com/x?token=abc&b=2',
+      headers: { 'X-Api-Key': 'k' },
+      secret: 's3cret',
+    });
     expect(hook['headers.X-Api-Key']).toBe(MASK);
     expect(hook.secret).toBe(MASK);
     expect(hook.url).not.toContain('pw');

@@ -28,9 +28,20 @@ describe('commandText', () => {
 });
 
 describe('parseUpdate', () => {
-  const msg = (extra: Record<string, unknown>) => ({ update_id: 9, message: { message_id: 3, from: { id: 42 }, chat: { id: -100, type: 'supergroup' }, text: '/sb status', ...extra } });
+  const msg = (extra: Record<string, unknown>) => ({
+    update_id: 9,
+    message: { message_id: 3, from: { id: 42 }, chat: { id: -100, type: 'supergroup' }, text: '/sb status', ...extra },
+  });
   it('reads a command with its chat, message and topic', () => {
-    expect(parseUpdate(msg({ is_topic_message: true, message_thread_id: 77 }), o)).toEqual({ kind: 'command', updateId: 9, text: 'status', sender: '42', chatId: '-100', messageId: '3', threadId: '77' });
+    expect(parseUpdate(msg({ is_topic_message: true, message_thread_id: 77 }), o)).toEqual({
+      kind: 'command',
+      updateId: 9,
+      text: 'status',
+      sender: '42',
+      chatId: '-100',
+      messageId: '3',
+      threadId: '77',
+    });
   });
   it('ignores bots, edits and non-updates', () => {
     expect(parseUpdate(msg({ from: { id: 5, is_bot: true } }), o).kind).toBe('ignored');
@@ -43,7 +54,15 @@ describe('parseUpdate', () => {
   });
   it('reads our buttons only', () => {
     const q = (data: string) => ({ update_id: 2, callback_query: { id: 'q1', from: { id: 42 }, data } });
-    expect(parseUpdate(q('sb:y:01J9ABC:482113'), o)).toEqual({ kind: 'button', updateId: 2, queryId: 'q1', sender: '42', confirm: true, executionId: '01J9ABC', code: '482113' });
+    expect(parseUpdate(q('sb:y:01J9ABC:482113'), o)).toEqual({
+      kind: 'button',
+      updateId: 2,
+      queryId: 'q1',
+      sender: '42',
+      confirm: true,
+      executionId: '01J9ABC',
+      code: '482113',
+    });
     expect(parseUpdate(q('other'), o).kind).toBe('ignored');
   });
 });
