@@ -189,14 +189,11 @@
     });
   });
 
-  // 3b. Re-run: the same alias and parameters as the signed-in user (POST /ui/api/executions/:id/rerun);
-  //     a new execution opens its own page, a refusal is shown beside the button.
-  document.addEventListener('click', function (ev) {
-    var button = ev.target && ev.target.closest ? ev.target.closest('[data-rerun]') : null;
-    if (!button) return;
-    var answer = button.parentNode.querySelector('[data-rerun-answer]');
+  // POSTs a button's action (the button is disabled meanwhile); `done(res, body)` shows the answer,
+  // body being null when the reply is not JSON. A network failure enables the button again.
+  function postButton(url, button, answer, done) {
     button.disabled = true;
-    fetch('/ui/api/executions/' + encodeURIComponent(button.getAttribute('data-rerun')) + '/rerun', {
+    fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { accept: 'application/json' },
@@ -209,18 +206,29 @@
             return null;
           })
           .then(function (body) {
-            if (res.status === 202 && body && body.execution) {
-              location.href = '/executions/' + encodeURIComponent(body.execution.id);
-              return;
-            }
-            button.disabled = false;
-            if (answer) answer.textContent = (body && body.error && body.error.message) || 'Not run (' + res.status + ').';
+            done(res, body);
           });
       })
       .catch(function () {
         button.disabled = false;
         if (answer) answer.textContent = 'Network error.';
       });
+  }
+
+  // 3b. Re-run: the same alias and parameters as the signed-in user (POST /ui/api/executions/:id/rerun);
+  //     a new execution opens its own page, a refusal is shown beside the button.
+  document.addEventListener('click', function (ev) {
+    var button = ev.target && ev.target.closest ? ev.target.closest('[data-rerun]') : null;
+    if (!button) return;
+    var answer = button.parentNode.querySelector('[data-rerun-answer]');
+    postButton('/ui/api/executions/' + encodeURIComponent(button.getAttribute('data-rerun')) + '/rerun', button, answer, function (res, body) {
+      if (res.status === 202 && body && body.execution) {
+        location.href = '/executions/' + encodeURIComponent(body.execution.id);
+        return;
+      }
+      button.disabled = false;
+      if (answer) answer.textContent = (body && body.error && body.error.message) || 'Not run (' + res.status + ').';
+    });
   });
 
   // 3c. Retry of a failed delivery (deliveries page, `queues` permission): the row says what became of it.
@@ -228,28 +236,10 @@
     var button = ev.target && ev.target.closest ? ev.target.closest('[data-retry]') : null;
     if (!button) return;
     var answer = button.parentNode.querySelector('[data-retry-answer]');
-    button.disabled = true;
-    fetch('/ui/deliveries/' + encodeURIComponent(button.getAttribute('data-retry')) + '/retry', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { accept: 'application/json' },
-    })
-      .then(function (res) {
-        if (res.status === 401) return toLogin();
-        return res
-          .json()
-          .catch(function () {
-            return null;
-          })
-          .then(function (body) {
-            if (answer) answer.textContent = res.ok ? 'Queued again.' : (body && body.error && body.error.message) || 'Not retried (' + res.status + ').';
-            if (!res.ok) button.disabled = false;
-          });
-      })
-      .catch(function () {
-        button.disabled = false;
-        if (answer) answer.textContent = 'Network error.';
-      });
+    postButton('/ui/deliveries/' + encodeURIComponent(button.getAttribute('data-retry')) + '/retry', button, answer, function (res, body) {
+      if (answer) answer.textContent = res.ok ? 'Queued again.' : (body && body.error && body.error.message) || 'Not retried (' + res.status + ').';
+      if (!res.ok) button.disabled = false;
+    });
   });
 
   // a pending execution's code, confirmed as the signed-in user (POST /ui/api/executions/:id/confirm)

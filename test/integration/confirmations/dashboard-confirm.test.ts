@@ -6,10 +6,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { launchChromium, shot } from '../web/browser.ts';
-import { ALICE_PASSWORD, API_KEY, webConfig } from '../web/fixture.ts';
-
-const BOB_KEY = 'web-test-bob-api-key-000000000002';
+import { launchChromium, shot, signedIn } from '../web/browser.ts';
+import { ALICE_PASSWORD, API_KEY, BOB_KEY, getExecution, postCommand, webConfig } from '../web/fixture.ts';
 
 function config() {
   const base = webConfig();
@@ -32,28 +30,11 @@ describe('confirming a pending execution on the dashboard', () => {
   const contexts: BrowserContext[] = [];
 
   const run = async (text: string, key: string) => {
-    const res = await t.request('/api/v1/commands', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
-    expect(res.status).toBe(202);
-    return (await res.json()) as { execution: { id: string; status: string }; confirmation: { code: string } };
+    return postCommand<{ execution: { id: string; status: string }; confirmation: { code: string } }>(t, text, key);
   };
-  const statusOf = async (id: string) =>
-    ((await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { status: string }).status;
+  const statusOf = async (id: string) => (await getExecution(t, id)).status;
 
-  async function signedIn(user: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${t.url}/login`);
-    await page.fill('input[name=user]', user);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${t.url}/`);
-    return page;
-  }
+  const signIn = (user: string, password: string): Promise<Page> => signedIn(browser, contexts, t.url, user, password);
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -69,7 +50,7 @@ describe('confirming a pending execution on the dashboard', () => {
     const mine = await run('careful hello', API_KEY);
     const bobs = await run('careful from bob', BOB_KEY);
     expect(mine.execution.status).toBe('pending');
-    const page = await signedIn('alice', ALICE_PASSWORD);
+    const page = await signIn('alice', ALICE_PASSWORD);
 
     // bob's pending execution: alice may read and cancel it, but only bob may confirm it
     await page.goto(`${t.url}/executions/${bobs.execution.id}`);

@@ -3,32 +3,22 @@
  * percent-encoded (a local HTTP server records what was asked), and the shell runner refuses an
  * argv element that a value turned into an option, even when the matcher was bypassed.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { action, waitForStatus } from './helpers.ts';
+import { action, listenLocal, waitForStatus } from './helpers.ts';
 import { harness, type Harness } from './setup.ts';
 
 let h: Harness;
-let server: Server;
 let base: string;
+let close: () => Promise<void>;
 const asked: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  ({ base, close } = await listenLocal((req, res) => {
     asked.push(req.url!);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: req.url }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
-afterAll(
-  () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-);
+afterAll(() => close());
 afterEach(async () => h?.close());
 
 describe('http runner url', () => {

@@ -1,18 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { action, waitFor, waitForStatus } from './helpers.ts';
+import { action, listenLocal, waitFor, waitForStatus } from './helpers.ts';
 import { harness, type Harness } from './setup.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 let h: Harness;
-let server: Server;
 let base: string;
+let close: () => Promise<void>;
 const received: { method: string; url: string; headers: Record<string, unknown>; body: string }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  ({ base, close } = await listenLocal((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
@@ -21,17 +19,9 @@ beforeAll(async () => {
       if (req.url?.startsWith('/hang')) return; // never answers
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, path: req.url }));
     });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
-afterAll(
-  () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-);
+afterAll(() => close());
 afterEach(async () => h?.close());
 
 describe('http runner', () => {

@@ -2,6 +2,7 @@
  * Shared by the operations tests: a small config (API key, two aliases, `log` channel), metric
  * reading from the Prometheus text, and polling.
  */
+import { createServer } from 'node:net';
 import type { TestSwitchboard } from '../harness.ts';
 
 export const API_KEY = 'ops-test-api-key-0000000000001';
@@ -101,4 +102,28 @@ export async function runToEnd(t: TestSwitchboard, text: string): Promise<{ id: 
       : undefined;
   }, `execution ${id} and its deliveries`);
   return { id, ...done };
+}
+
+/** A TCP port free on 127.0.0.1 just now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Waits (up to 600 tries) until `url`/readyz answers 200; `what` names it in the error. */
+export async function waitReady(url: string, what: string): Promise<void> {
+  await eventually(
+    async () =>
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+        ? true
+        : undefined,
+    what,
+    600,
+  );
 }

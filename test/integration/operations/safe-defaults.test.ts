@@ -7,12 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../src/auth/password-hash.ts';
 import { cleanupPrefix, startTestSwitchboard, writeConfigDir } from '../harness.ts';
-import { baseFiles, eventually } from './helpers.ts';
+import { baseFiles, freePort, waitReady } from './helpers.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const prefix = `sbt-safe-${randomUUID().slice(0, 8)}`;
@@ -26,14 +25,6 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   await cleanupPrefix('redis://127.0.0.1:6379', prefix);
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 function serve(args: string[], env: Record<string, string>) {
   let out = '';
@@ -116,17 +107,7 @@ describe('switchboard serve off loopback', () => {
     const dir = configDir(mainYaml(port, `  alice: { roles: [ops], password_hash: "${hash}" }`, `  - { name: ops, key: "${GOOD_KEY}", user: alice }`));
     const { child, exited, output } = serve(['--config', dir], {});
     const url = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () =>
-        (await fetch(`${url}/readyz`).then(
-          (r) => r.status,
-          () => 0,
-        )) === 200
-          ? true
-          : undefined,
-      `the gateway ready:\n${output()}`,
-      600,
-    );
+    await waitReady(url, `the gateway ready:\n${output()}`);
     expect(output()).toContain('switchboard listening on http://0.0.0.0:');
     expect((await fetch(`${url}/api/v1/executions`, { headers: { authorization: `Bearer ${GOOD_KEY}` } })).status).toBe(200);
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
@@ -143,17 +124,7 @@ describe('switchboard serve off loopback', () => {
     const dir = configDir(mainYaml(port, '  alice: { roles: [ops] }', `  - { name: ops, key: "${GOOD_KEY}", user: alice }`));
     const { child, exited, output } = serve(['--config', dir, '--role', 'worker'], {});
     const url = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () =>
-        (await fetch(`${url}/readyz`).then(
-          (r) => r.status,
-          () => 0,
-        )) === 200
-          ? true
-          : undefined,
-      `the worker ready:\n${output()}`,
-      600,
-    );
+    await waitReady(url, `the worker ready:\n${output()}`);
     const refused = await fetch(`${url}/metrics`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('Bearer');

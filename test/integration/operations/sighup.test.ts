@@ -3,21 +3,12 @@
  * watch off, so only the signal can have done it), and a worker-only process answers its probes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, writeConfigDir } from '../harness.ts';
-import { auth, baseFiles, eventually, mainYaml } from './helpers.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+import { auth, baseFiles, eventually, freePort, mainYaml, waitReady } from './helpers.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -43,17 +34,7 @@ async function serveChild(role: 'all' | 'worker'): Promise<{ child: ChildProcess
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(
-    async () =>
-      (await fetch(`${url}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      )) === 200
-        ? true
-        : undefined,
-    `the ${role} process ready:\n${out}`,
-    600,
-  );
+  await waitReady(url, `the ${role} process ready:\n${out}`);
   return { child, url, dir, output: () => out };
 }
 

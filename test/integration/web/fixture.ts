@@ -3,7 +3,8 @@
  * `core`-less viewer things), an API key, an `echo` and a `restart` alias whose outcomes a rule
  * sends to a `file` channel and the `log` channel, and channels holding secrets from env.
  */
-import type { TestConfig } from '../harness.ts';
+import { expect } from 'vitest';
+import type { TestConfig, TestSwitchboard } from '../harness.ts';
 
 export const ALICE_PASSWORD = 'alice-correct-horse-7731';
 export const BOB_PASSWORD = 'bob-battery-staple-2209';
@@ -11,6 +12,24 @@ export const API_KEY = 'web-test-api-key-00000000000001';
 export const SLACK_TOKEN = 'xoxb-web-test-SECRET-slack-4242';
 export const HOOK_SECRET = 'hook-signing-SECRET-5151';
 export const HOOK_HEADER_TOKEN = 'hook-bearer-SECRET-6161';
+/** a key for bob, for the tests whose config adds one (`api_keys: - { name: bob-key, ... }`) */
+export const BOB_KEY = 'web-test-bob-api-key-000000000002';
+
+/** POSTs `text` as a command with `key`, expects 202 and returns the reply's body. */
+export async function postCommand<T = { execution: { id: string } }>(t: TestSwitchboard, text: string, key: string): Promise<T> {
+  const res = await t.request('/api/v1/commands', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  expect(res.status).toBe(202);
+  return (await res.json()) as T;
+}
+
+/** An execution as the API shows it to the `web` key (alice). */
+export async function getExecution<T = { status: string }>(t: TestSwitchboard, id: string): Promise<T> {
+  return (await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as T;
+}
 
 export const webConfig = (): TestConfig => ({
   env: { ALICE_PASSWORD, SLACK_TOKEN, HOOK_SECRET, HOOK_HEADER_TOKEN, WEB_API_KEY: API_KEY },

@@ -8,10 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../src/providers/webhook/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { launchChromium, shot } from './browser.ts';
-import { ALICE_PASSWORD, API_KEY, BOB_PASSWORD, webConfig } from './fixture.ts';
-
-const BOB_KEY = 'web-test-bob-api-key-000000000002';
+import { launchChromium, shot, signedIn } from './browser.ts';
+import { ALICE_PASSWORD, API_KEY, BOB_KEY, BOB_PASSWORD, getExecution, postCommand, webConfig } from './fixture.ts';
 
 interface Delivery {
   channel: string;
@@ -52,16 +50,9 @@ describe('dashboard for operators in Chromium', () => {
   let bob: Page;
 
   const run = async (text: string, key = API_KEY) => {
-    const res = await t.request('/api/v1/commands', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { execution: { id: string } }).execution.id;
+    return (await postCommand(t, text, key)).execution.id;
   };
-  const get = async (id: string) =>
-    (await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Execution;
+  const get = async (id: string) => getExecution<Execution>(t, id);
   /** polls the API until `done` holds (a generous bound, no timing assertion) */
   const waitFor = async (id: string, done: (e: Execution) => boolean, what: string) => {
     const deadline = Date.now() + 20_000;
@@ -74,17 +65,7 @@ describe('dashboard for operators in Chromium', () => {
   };
   const fragile = (e: Execution) => e.deliveries.find((d) => d.channel === 'fragile');
 
-  async function signedIn(user: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${t.url}/login`);
-    await page.fill('input[name=user]', user);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${t.url}/`);
-    return page;
-  }
+  const signIn = (user: string, password: string): Promise<Page> => signedIn(browser, contexts, t.url, user, password, { width: 1280, height: 900 });
 
   let oldest: string[];
   let bobWho: string;
@@ -97,8 +78,8 @@ describe('dashboard for operators in Chromium', () => {
     oldest = [await run('sleep 0'), await run('sleep 0')];
     for (let i = 0; i < 50; i++) await run('sleep 0');
     bobWho = await run('whoami', BOB_KEY);
-    alice = await signedIn('alice', ALICE_PASSWORD);
-    bob = await signedIn('bob', BOB_PASSWORD);
+    alice = await signIn('alice', ALICE_PASSWORD);
+    bob = await signIn('bob', BOB_PASSWORD);
   });
   afterAll(async () => {
     for (const c of contexts) await c.close();

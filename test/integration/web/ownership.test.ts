@@ -7,12 +7,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
-import { launchChromium, shot } from './browser.ts';
-import { ALICE_PASSWORD, API_KEY, BOB_PASSWORD, webConfig } from './fixture.ts';
+import { launchChromium, shot, signedIn } from './browser.ts';
+import { ALICE_PASSWORD, API_KEY, BOB_KEY, BOB_PASSWORD, getExecution, postCommand, webConfig } from './fixture.ts';
 
 const RITA_PASSWORD = 'rita-reads-everything-8812';
-const BOB_KEY = 'web-test-bob-api-key-000000000002';
-
 /** the dashboard fixture plus rita (auditor: read_all), a key for bob, and a sleep anyone may run */
 function config() {
   const base = webConfig();
@@ -37,28 +35,11 @@ describe('dashboard ownership in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   const run = async (text: string, key: string) => {
-    const res = await t.request('/api/v1/commands', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { execution: { id: string } }).execution.id;
+    return (await postCommand(t, text, key)).execution.id;
   };
-  const statusOf = async (id: string) =>
-    ((await (await t.request(`/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { status: string }).status;
+  const statusOf = async (id: string) => (await getExecution(t, id)).status;
 
-  async function signedIn(user: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${t.url}/login`);
-    await page.fill('input[name=user]', user);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${t.url}/`);
-    return page;
-  }
+  const signIn = (user: string, password: string): Promise<Page> => signedIn(browser, contexts, t.url, user, password);
 
   let aliceNap: string;
   let aliceEcho: string;
@@ -80,7 +61,7 @@ describe('dashboard ownership in Chromium', () => {
   });
 
   it('shows bob only his own executions, and no cancel button or page for alice’s', async () => {
-    const page = await signedIn('bob', BOB_PASSWORD);
+    const page = await signIn('bob', BOB_PASSWORD);
     await page.locator(`tr[data-id="${bobNap}"]`).waitFor();
     const ids = await page.locator('tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
     expect(ids.sort()).toEqual([bobNap, bobWho].sort());
@@ -104,7 +85,7 @@ describe('dashboard ownership in Chromium', () => {
   });
 
   it('gives bob a Cancel button on his own running execution, which cancels it', async () => {
-    const page = await signedIn('bob', BOB_PASSWORD);
+    const page = await signIn('bob', BOB_PASSWORD);
     await page.goto(`${t.url}/executions/${bobNap}`);
     const button = page.locator(`[data-cancel="${bobNap}"]`);
     await button.waitFor();
@@ -115,7 +96,7 @@ describe('dashboard ownership in Chromium', () => {
   });
 
   it('closes the rules, channels and queues pages and Bull Board to bob, and does not link them', async () => {
-    const page = await signedIn('bob', BOB_PASSWORD);
+    const page = await signIn('bob', BOB_PASSWORD);
     const nav = await page.locator('header nav').textContent();
     expect(nav).toContain('Executions');
     for (const hidden of ['Rules', 'Channels', 'Queues', 'Bull Board']) expect(nav).not.toContain(hidden);
@@ -129,7 +110,7 @@ describe('dashboard ownership in Chromium', () => {
   });
 
   it('shows rita (read_all) everyone’s executions but a Cancel button only where she may cancel', async () => {
-    const page = await signedIn('rita', RITA_PASSWORD);
+    const page = await signIn('rita', RITA_PASSWORD);
     await page.locator(`tr[data-id="${aliceNap}"]`).waitFor();
     const ids = await page.locator('tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
     expect(ids.sort()).toEqual([aliceNap, aliceEcho, bobNap, bobWho].sort());
@@ -145,7 +126,7 @@ describe('dashboard ownership in Chromium', () => {
 
   it('lets alice (cancel_all) cancel bob’s execution and her own', async () => {
     const bobsAnother = await run('nap 300', BOB_KEY);
-    const page = await signedIn('alice', ALICE_PASSWORD);
+    const page = await signIn('alice', ALICE_PASSWORD);
     for (const id of [bobsAnother, aliceNap]) {
       await page.goto(`${t.url}/executions/${id}`);
       await page.locator(`[data-cancel="${id}"]`).click();
