@@ -6,10 +6,33 @@ import type { ExecutionStatus, Origin } from '../executions/types.ts';
 
 /**
  * Why a notification exists: one of the three notify triggers (StackStorm's names), the alias's
- * `ack` (execution queued) and `result` (the one reply to the origin at the end), or `api`
- * (`POST /api/v1/notify`, no execution).
+ * `ack` (execution queued) and `result` (the one reply to the origin at the end), `api`
+ * (`POST /api/v1/notify`, no execution), `alert` (an Alertmanager/Grafana alert firing, resolved or
+ * escalated: src/alerts/), `digest` (the deliveries held during a person's quiet hours, sent when
+ * they end) or `progress` (a long execution's message edited in place: queued → running → result).
  */
-export type NotifyTrigger = 'on_success' | 'on_failure' | 'on_complete' | 'ack' | 'result' | 'api';
+export type NotifyTrigger = 'on_success' | 'on_failure' | 'on_complete' | 'ack' | 'result' | 'api' | 'alert' | 'digest' | 'progress';
+
+/** An alert's status as Alertmanager and Grafana send it. */
+export type AlertStatus = 'firing' | 'resolved';
+
+/**
+ * The alert a notification is about (src/alerts/): carried to the sinks, which thread the follow-ups
+ * and show the short code people answer with (`ACK 4821`, `SILENCE 4821 2h`).
+ */
+export interface AlertRef {
+  /** the alert record's id (`GET /api/v1/alerts/:id`) */
+  id: string;
+  /** the short numeric code a reply names (`ACK 4821`) */
+  code: string;
+  /** Alertmanager's (or Grafana's) fingerprint of the label set */
+  fingerprint: string;
+  status: AlertStatus;
+  /** the alertmanager/grafana channel it came in on */
+  channel: string;
+  /** escalation step that sent this notification (1 = the first `escalate` entry); absent = the first notification */
+  step?: number;
+}
 
 /** The three trigger keys of a notify block, in the order they fire. */
 export const notifyKeys = ['on_success', 'on_failure', 'on_complete'] as const;
@@ -32,12 +55,21 @@ export interface Notification {
   message: string;
   /** the rendered `data` of the notify entry */
   data: Record<string, unknown>;
-  status?: ExecutionStatus;
+  /** the execution's status; for an alert, `firing` or `resolved` (rules' `when: {status: resolved}`) */
+  status?: ExecutionStatus | AlertStatus;
   action?: string;
   alias?: string;
   user?: string;
   executionId?: string;
   origin?: Origin;
+  /** the alert this notification is about (trigger `alert`) */
+  alert?: AlertRef;
+  /**
+   * a conversation key: messages with the same key to the same (channel, target) continue one
+   * thread (Slack thread, email In-Reply-To/References, the same SMS sender, the same tracker issue).
+   * Alerts use `alert:<alert id>`, so `resolved` follows up where `firing` went.
+   */
+  thread?: string;
 }
 
 /** Renders one template source against a context; `renderTemplate` from src/templates/render.ts. */

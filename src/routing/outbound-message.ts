@@ -32,6 +32,9 @@ export function toOutboundMessage(n: Notification, d: FallbackDelivery): Outboun
           },
         }
       : {}),
+    ...(n.alert ? { alert: n.alert } : {}),
+    ...(n.thread !== undefined ? { thread: n.thread } : {}),
+    ...(d.user !== undefined ? { user: d.user } : {}),
     ...(d.replyTo ? { replyTo: d.replyTo } : {}),
     ...(Object.keys(d.options).length ? { options: d.options } : {}),
   };

@@ -16,6 +16,8 @@ export interface FallbackDelivery {
   options: Record<string, unknown>;
   /** the conversation to answer in (origin replies only) */
   replyTo?: Record<string, string>;
+  /** the person the target was resolved from (`to: [{channel: sms, user: alice}]` or `{role: oncall}`); quiet hours apply to them */
+  user?: string;
 }
 
 export interface PlannedDelivery extends FallbackDelivery {

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../log.ts';
+import type { AlertRef } from '../notify/types.ts';
 import { SwitchboardError } from '../errors.ts';
 
 /** One message to one target on one channel, already rendered from the notification's templates. */
@@ -41,6 +42,12 @@ export interface OutboundMessage {
     alias?: string;
     user?: string;
   };
+  /** the alert the message is about: sinks show `code` and may offer an ACK button (Slack) */
+  alert?: AlertRef;
+  /** conversation key (see Notification.thread): same key and target = continue the same thread */
+  thread?: string;
+  /** the person this delivery is for, when a rule target named a user or role (`{user: alice}`) */
+  user?: string;
   /** conversation to answer in, for replies to the origin: Slack `channel`/`thread_ts`, email `message_id`/`subject`/`references`... */
   replyTo?: Record<string, string>;
   /** extra fields from the rule's `to` entry (labels, assignees...) */
