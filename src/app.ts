@@ -9,6 +9,7 @@ import { aliasRoutes } from './api/aliases.ts';
 import { requireApiKey } from './api/auth.ts';
 import { commandRoutes } from './api/commands.ts';
 import { configStatusRoutes } from './api/config-status.ts';
+import { alertRoutes } from './api/alerts.ts';
 import { confirmRoutes } from './api/confirm.ts';
 import { createErrorHandler, errorBody } from './api/errors.ts';
 import { executionRoutes } from './api/executions.ts';
@@ -56,11 +57,21 @@ export function createApp(deps: AppDeps): Hono {
   const api = new Hono<ApiEnv>();
   api.use('*', requireApiKey({ config }));
   api.use('*', limitPerKey(deps));
+  const gate = deps.commandGate;
+  if (gate) api.use('/commands', (_c, next) => gate.track(next));
+  // the bulk intake yields to commands in flight here (bounded: `deliveries.command_gate_wait_ms`)
+  const gateWaitMs = config.main.deliveries.command_gate_wait_ms;
+  if (gate && gateWaitMs !== null)
+    api.use('/notify', async (_c, next) => {
+      await gate.idle(gateWaitMs);
+      return next();
+    });
   api.route('/commands', commandRoutes(deps));
   api.route('/executions', executionRoutes(deps));
   api.route('/executions', confirmRoutes(deps));
   api.route('/aliases', aliasRoutes(deps));
   api.route('/notify', notifyRoutes(deps));
+  api.route('/alerts', alertRoutes(deps));
   api.route('/config', configStatusRoutes(deps));
   app.route('/api/v1', api);
   app.route('/st2', st2Routes(deps));

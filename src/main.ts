@@ -4,7 +4,7 @@
  * listeners, and hand reloads (SIGHUP, a change in the config folder) to the runtime holder
  * (src/runtime/runtime.ts). Wiring only; every piece lives in its own module.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Queue } from 'bullmq';
@@ -16,9 +16,10 @@ import type { Config } from './config/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ensureRedis } from './redis/local.ts';
+import { redisSettings } from './redis/connection.ts';
 import { producerConnection, whenReady } from './executions/redis.ts';
 import { executionKeys, QUEUE_NAME } from './executions/keys.ts';
-import { deliveryKeys, DELIVERY_QUEUE } from './deliveries/keys.ts';
+import { deliveryKeys, DELIVERY_QUEUE, REPLY_QUEUE } from './deliveries/keys.ts';
 import type { ExecutionRecord } from './executions/types.ts';
 import { listenerIngresses, type IngressDeps } from './ingress/index.ts';
 import { buildGeneration, retireGeneration, type GenerationDeps, type Role, type SwitchboardGeneration } from './runtime/generation.ts';
@@ -30,6 +31,9 @@ import { checkConfigFolder, listenError } from './runtime/startup-errors.ts';
 import { announceExecution } from './st2/announce.ts';
 import { endStreams } from './st2/stream-hub.ts';
 import { dataDir, lazySessionSecret } from './web/session-secret.ts';
+import { startSpoolLoop } from './spool/loop.ts';
+import { replayEntry } from './spool/replay-entry.ts';
+import { openSpool } from './spool/spool.ts';
 
 export type { Role } from './runtime/generation.ts';
 
@@ -96,26 +100,41 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   for (const w of exposure.warnings) log.warn(`${w} (accepted on loopback only)`);
   const metrics = createMetrics();
 
-  const localRedis = await ensureRedis({
-    url: config.main.redis.url,
-    startLocal: config.main.redis.start_local,
-    dataDir: join(config.dir, '.switchboard', 'redis'),
-    logger: log,
-    searchPath: opts.env.PATH,
-  });
-  const redis = producerConnection(config.main.redis.url);
+  const settings = redisSettings(config);
+  // a local redis-server is for the one-Redis case; Sentinel and Cluster are someone's deployment
+  const localRedis =
+    settings.mode === 'url'
+      ? await ensureRedis({
+          url: config.main.redis.url,
+          startLocal: config.main.redis.start_local,
+          dataDir: join(config.dir, '.switchboard', 'redis'),
+          logger: log,
+          searchPath: opts.env.PATH,
+        })
+      : { started: false, pid: () => undefined, stop: async () => {} };
+  if (settings.mode !== 'url') log.info({ redis: settings.label }, `Redis: ${settings.mode}`);
+  const redis = producerConnection(settings);
   redis.on('error', () => {});
   // every generation's queues listen on it and remove theirs on close; the services add none to a
   // connection they are given (test/integration/lifecycle/reload-leaks.test.ts: 50 reloads, flat counts)
   redis.setMaxListeners(0);
+  // bulk notifications' job adds on their own socket: a storm's pipelines never queue ahead of a
+  // command's round trips on `redis` (docs/BENCHMARKS.md, Storm)
+  // (a Cluster client already holds a socket per node and its writes are not coalesced: one client,
+  // and a second one to the same Cluster was seen never to get past its start in the fault test)
+  const bulkRedis = settings.mode === 'cluster' ? redis : producerConnection(settings);
+  bulkRedis.on('error', () => {});
+  bulkRedis.setMaxListeners(0);
   await whenReady(redis, 5000).catch(() => log.warn('Redis is not answering yet; ingresses will answer 503 until it does'));
   const queues = [
     new Queue(QUEUE_NAME, { connection: redis, prefix: executionKeys(config.main.redis.prefix).prefix }),
     new Queue(DELIVERY_QUEUE, { connection: redis, prefix: deliveryKeys(config.main.redis.prefix).prefix }),
+    new Queue(REPLY_QUEUE, { connection: redis, prefix: deliveryKeys(config.main.redis.prefix).prefix }),
   ] as const;
   for (const q of queues) q.on('error', () => {});
   metrics.watchQueue('executions', queues[0]);
   metrics.watchQueue('deliveries', queues[1]);
+  metrics.watchQueue('replies', queues[2]);
 
   let runtime: Runtime<SwitchboardGeneration> | undefined;
   const current = () => runtime!.current();
@@ -127,6 +146,15 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     if (runsWorkers && !(gen?.execWorker?.isRunning() && gen.deliveryWorker?.isRunning())) return { ready: false, reason: 'the queue workers are not running' };
     return { ready: true };
   };
+  // the local spool while Redis is away (src/spool/): gateways only, one writer per process, kept across reloads
+  const spoolConfig = opts.role === 'worker' ? undefined : config.main.spool;
+  const spool =
+    spoolConfig &&
+    (await openSpool({
+      dir: spoolConfig.dir === undefined ? join(dataDir(config.dir, opts.env), 'spool') : resolve(config.dir, spoolConfig.dir),
+      maxMb: spoolConfig.max_mb,
+      logger: logger.child({ component: 'spool' }),
+    }));
   const counted = new Set<string>();
   const deps: GenerationDeps = {
     role: opts.role,
@@ -134,9 +162,11 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     env: opts.env,
     metrics,
     redis,
+    bulkRedis,
     readiness,
     runtime: { status: () => runtime?.status() ?? { ok: true, loadedAt: new Date().toISOString() } },
     sessionSecret: lazySessionSecret(dataDir(config.dir, opts.env)),
+    ...(spool && { spool }),
     async onTerminal(exec: ExecutionRecord) {
       // the hook is retried when the notification fails: count each execution once
       if (!counted.has(exec.id)) {
@@ -161,6 +191,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
       async () => void (await Promise.all(retiring)),
       async () => void (await Promise.all(queues.map((q) => q.close()))),
       async () => void redis.disconnect(),
+      async () => void bulkRedis.disconnect(),
       () => localRedis.stop(),
     ];
     for (const stop of steps) {
@@ -215,6 +246,13 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
         get deliveries() {
           return current().deliveries;
         },
+        // Slack's buttons over Socket Mode: confirmation prompts and alerts' ACK / Silence 1h
+        get confirmations() {
+          return current().confirmations;
+        },
+        get alerts() {
+          return current().alerts;
+        },
         logger,
         redis,
         metrics,
@@ -250,6 +288,24 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     // nothing started may keep the process alive: the CLI prints one line and exits
     await stopAll(runtime?.current() ?? initial);
     throw e;
+  }
+  if (spool) {
+    // replayed in order by whichever gateway holds the folder's lease, once Redis answers
+    const gen = () => current();
+    const loop = startSpoolLoop({
+      spool,
+      logger: logger.child({ component: 'spool' }),
+      redisReady: () => redis.status === 'ready',
+      run: (entry) =>
+        replayEntry(
+          { config: gen().config, redis, logger: logger.child({ component: 'spool' }), runCommand: gen().runCommand, deliveries: gen().deliveries },
+          entry,
+        ).then(() => undefined),
+    });
+    intake.push(async () => {
+      await loop.stop();
+      await spool.close();
+    });
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : undefined;

@@ -15,10 +15,14 @@ export type CommandOutcomeLabel =
   | 'rate_limited'
   | 'forged'
   | 'pending'
-  | 'confirmation';
+  | 'confirmation'
+  | 'question'
+  | 'answered'
+  | 'alert'
+  | 'spooled';
 export type DeliveryOutcomeLabel = 'sent' | 'failed' | 'skipped' | 'retried';
-export type QueueName = 'executions' | 'deliveries';
-export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed';
+export type QueueName = 'executions' | 'deliveries' | 'replies';
+export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed' | 'prioritized';
 
 /** What a queue-depth source gives at scrape time (BullMQ `Queue.getJobCounts`). */
 export interface QueueCounts {
@@ -39,6 +43,8 @@ export interface Metrics {
 }
 
 const QUEUE_STATES: QueueState[] = ['waiting', 'active', 'delayed', 'failed'];
+/** read too, and counted as `waiting`: the bulk deliveries queue holds its jobs by priority (per-source fairness) */
+const READ_STATES: QueueState[] = [...QUEUE_STATES, 'prioritized'];
 
 /**
  * @example
@@ -105,9 +111,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       this.reset();
       for (const [name, queue] of queues) {
         // an unreachable Redis leaves the gauge empty for this scrape rather than failing it
-        const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), 1000).catch(() => undefined);
+        const counts = await withTimeout(queue.getJobCounts(...READ_STATES), 1000).catch(() => undefined);
         if (!counts) continue;
-        for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
+        for (const state of QUEUE_STATES) this.set({ queue: name, state }, (counts[state] ?? 0) + (state === 'waiting' ? (counts.prioritized ?? 0) : 0));
       }
     },
   });

@@ -74,4 +74,9 @@ export interface AlertActionResult {
   /** `Acknowledged HighLatency (4821); escalation stopped.`, `No open alert 4821.`, `You may not acknowledge alerts of am-prod.` */
   message: string;
   alert?: AlertRecord;
+  /**
+   * why it did nothing (absent when ok): no such open alert, the person may not, the alert is
+   * resolved, nothing to change (not acknowledged...), no `api_url`, the silences API failed, a bad reply
+   */
+  reason?: 'not_found' | 'forbidden' | 'resolved' | 'unchanged' | 'no_api_url' | 'upstream' | 'invalid';
 }

@@ -7,12 +7,17 @@ import type { ParameterSpec } from '../config/schema.ts';
 import { ParameterError } from '../errors.ts';
 import type { Params } from './types.ts';
 
-export type CastResult = { ok: true; params: Params } | { ok: false; parameter: string; error: string };
+/** `missing`: set when the only fault is required parameters with no value (they could be asked for) */
+export type CastResult = { ok: true; params: Params } | { ok: false; parameter: string; error: string; missing?: string[] };
 
 class CastFailure extends Error {
   constructor(
     readonly parameter: string,
     message: string,
+    /** what the parameter takes, when the value was bad */
+    readonly expected?: string,
+    /** required parameters with no value at all (nothing else was wrong) */
+    readonly missing?: string[],
   ) {
     super(message);
   }
@@ -54,15 +59,44 @@ export function castParams(
       const v = immutable[k];
       params[k] = typeof v === 'string' && parameters ? castValue(k, v, parameters[k]) : v;
     }
-    // 3. schema defaults for what is still absent, then required
+    // 3. schema defaults for what is still absent, then required (every missing one is named)
+    const missing: string[] = [];
     for (const k in parameters) {
       const spec = parameters[k]!;
       if (params[k] === undefined && spec.default !== undefined) params[k] = spec.default;
-      if (params[k] === undefined && spec.required) throw new CastFailure(k, `missing required parameter: ${k}`);
+      if (params[k] === undefined && spec.required) missing.push(k);
     }
+    if (missing.length > 0) throw new CastFailure(missing[0]!, `missing required parameter: ${missing[0]}`, undefined, missing);
     return { ok: true, params };
   } catch (err) {
-    if (err instanceof CastFailure) return { ok: false, parameter: err.parameter, error: err.message };
+    if (err instanceof CastFailure) {
+      return { ok: false, parameter: err.parameter, error: err.message, ...(err.missing && { missing: err.missing }) };
+    }
+    throw err;
+  }
+}
+
+/**
+ * Casts one typed value exactly as a value typed in a whole command is cast (schema type,
+ * constraints, a shell action's leading `-`); used for the answer to a question (src/conversations/).
+ * On failure, `expected` is what the parameter takes (`one of staging, prod`).
+ *
+ * @example
+ * castOne('env', 'prod', { type: 'string', enum: ['staging', 'prod'] })  // { ok: true, value: 'prod' }
+ * castOne('env', 'prodd', { type: 'string', enum: ['staging', 'prod'] }) // { ok: false, expected: 'one of staging, prod', error: … }
+ */
+export function castOne(
+  name: string,
+  raw: string,
+  spec: ParameterSpec | undefined,
+  opts: { argv?: boolean } = {},
+): { ok: true; value: unknown } | { ok: false; expected: string; error: string } {
+  try {
+    const value = castValue(name, raw, spec);
+    if (opts.argv && spec?.allow_dash !== true) refuseDash(name, raw, value);
+    return { ok: true, value };
+  } catch (err) {
+    if (err instanceof CastFailure) return { ok: false, expected: err.expected ?? 'another value', error: err.message };
     throw err;
   }
 }
@@ -81,7 +115,7 @@ function refuseDash(name: string, raw: string, value: unknown): void {
 }
 
 function fail(name: string, value: unknown, expected: string): never {
-  throw new CastFailure(name, new ParameterError(name, value, expected).message);
+  throw new CastFailure(name, new ParameterError(name, value, expected).message, expected);
 }
 
 /** Casts one string by its schema (no schema or no type: the string itself). */

@@ -6,9 +6,10 @@ import { castParams } from './cast-params.ts';
 import { extractAll, extractOne, type RawParams } from './extract.ts';
 import { splitExtras } from './extras.ts';
 import { buildFormatTable, type FormatSlot, type FormatTable } from './format-table.ts';
+import { answerIncomplete, fitCut, fitMissingSchema, formatCuts, pickFit, type CutFit, type FormatCut } from './incomplete.ts';
 import { textWords } from './literal-words.ts';
 import { SuggestIndex } from './suggest-index.ts';
-import type { AliasMatcher, AliasSpec, CompiledAlias, FormatProblem, MatchOptions, MatchResult } from './types.ts';
+import type { AliasMatcher, AliasSpec, AnswerResult, CompiledAlias, FormatProblem, IncompleteMatch, MatchOptions, MatchResult } from './types.ts';
 
 export const MAX_COMMAND_LENGTH = 4096;
 
@@ -36,6 +37,8 @@ export class IndexedAliasMatcher implements AliasMatcher {
   readonly aliases: readonly CompiledAlias[];
   private stamp = 0;
   private readonly suggestIndex: SuggestIndex;
+  /** lead word -> single formats with their cuts (built on the first incomplete command) */
+  private cutIndex: Map<string, { slot: FormatSlot; cuts: FormatCut[] }[]> | undefined;
 
   constructor(
     readonly table: FormatTable,
@@ -55,6 +58,66 @@ export class IndexedAliasMatcher implements AliasMatcher {
     if (hits.length > 0) return resolve(hits);
     // 2. nothing: the closest formats the caller may run (indexed: a miss costs about what a match costs)
     return { kind: 'none', suggestions: this.suggestIndex.suggest(text, only) };
+  }
+
+  /**
+   * When nothing matches in full: the one alias whose format the text begins, up to a required
+   * parameter (`restart web` for `restart {{service}} on {{env}}`), or whose whole match lacks only
+   * parameters its action requires; `undefined` otherwise (several aliases fit: no question).
+   *
+   * @example
+   * matcher.incomplete('restart web') // { kind: 'incomplete', alias: 'ops.restart', given: { service: 'web' }, missing: ['env'], … }
+   */
+  incomplete(text: string, opts: MatchOptions = {}): IncompleteMatch | undefined {
+    if (text.length > this.maxLength) return undefined;
+    const only = allowed(opts.only);
+    // 1. a text that matches in full is never a question, unless all it lacks is what the schema requires
+    const hits = this.hits(text, only);
+    if (hits.length > 0) {
+      const w = winner(hits);
+      if (!w || w.slot.multiple || w.raws.length !== 1) return undefined;
+      const fit = fitMissingSchema(w.slot.spec, w.slot.format.source, w.raws[0]!, w.extras);
+      return fit && pickFit([fit]);
+    }
+    // 2. the cuts of the formats that open with the text's first word
+    const first = textWords(text).values().next().value;
+    const slots = first === undefined ? undefined : this.cuts().get(first);
+    if (!slots) return undefined;
+    const split = splitExtras(text);
+    const fits: CutFit[] = [];
+    for (const { slot, cuts } of slots) {
+      if (only && !only(slot.spec.id)) continue;
+      for (const cut of cuts) {
+        const fit = fitCut(slot.spec, slot.format.source, cut, split.head, split.extras);
+        if (fit) fits.push(fit);
+      }
+    }
+    return pickFit(fits);
+  }
+
+  /**
+   * Gives `value` to the first missing parameter of an incomplete command (the alias as configured
+   * now: a reload in between is seen).
+   */
+  answer(state: IncompleteMatch, value: string): AnswerResult {
+    const spec = this.table.slots.find((s) => s.spec.id === state.alias)?.spec;
+    return answerIncomplete(spec, state, value, (text) => this.match(text, { only: (id) => id === state.alias }));
+  }
+
+  private cuts(): Map<string, { slot: FormatSlot; cuts: FormatCut[] }[]> {
+    if (this.cutIndex) return this.cutIndex;
+    const index = new Map<string, { slot: FormatSlot; cuts: FormatCut[] }[]>();
+    for (const slot of this.table.slots) {
+      const lead = slot.format.lead;
+      if (slot.multiple || lead === undefined) continue;
+      const cuts = formatCuts(slot.format.source);
+      if (cuts.length === 0) continue;
+      const list = index.get(lead);
+      if (list) list.push({ slot, cuts });
+      else index.set(lead, [{ slot, cuts }]);
+    }
+    this.cutIndex = index;
+    return index;
   }
 
   /**
@@ -153,7 +216,20 @@ function allowed(only: MatchOptions['only']): ((aliasId: string) => boolean) | u
 
 /** Most specific format per alias, then across aliases; anything else is an ambiguity. */
 function resolve(hits: Hit[]): MatchResult {
-  if (hits.length === 1) return finish(hits[0]!);
+  const w = winner(hits);
+  if (w) return finish(w);
+  return { kind: 'ambiguous', candidates: bestPerAlias(hits).map((h) => ({ alias: h.slot.spec.id, format: h.slot.format.source })) };
+}
+
+/** The hit the most-specific rule picks, or undefined when that is ambiguous. */
+function winner(hits: Hit[]): Hit | undefined {
+  if (hits.length === 1) return hits[0]!;
+  const best = bestPerAlias(hits);
+  // 2. across aliases one must be strictly more specific than every other
+  return best.length === 1 ? best[0] : best.find((h) => best.every((o) => o === h || moreSpecific(h, o)));
+}
+
+function bestPerAlias(hits: Hit[]): Hit[] {
   // 1. one format per alias: not strictly less specific than another, then first declared
   const byAlias = new Map<string, Hit[]>();
   for (const h of hits) {
@@ -161,13 +237,7 @@ function resolve(hits: Hit[]): MatchResult {
     if (list) list.push(h);
     else byAlias.set(h.slot.spec.id, [h]);
   }
-  const best = [...byAlias.values()].map((list) => list.find((h) => !list.some((o) => moreSpecific(o, h))) ?? list[0]!);
-  // 2. across aliases one must be strictly more specific than every other
-  const winner = best.length === 1 ? best[0] : best.find((h) => best.every((o) => o === h || moreSpecific(h, o)));
-  if (!winner) {
-    return { kind: 'ambiguous', candidates: best.map((h) => ({ alias: h.slot.spec.id, format: h.slot.format.source })) };
-  }
-  return finish(winner);
+  return [...byAlias.values()].map((list) => list.find((h) => !list.some((o) => moreSpecific(o, h))) ?? list[0]!);
 }
 
 function moreSpecific(a: Hit, b: Hit): boolean {
@@ -185,7 +255,7 @@ function finish(hit: Hit): MatchResult {
   const sets = [];
   for (const raw of hit.raws) {
     const cast = castParams({ ...raw, ...hit.extras }, spec.parameters, spec.immutableParameters, { argv: spec.argv === true });
-    if (!cast.ok) return { kind: 'invalid', ...base, parameter: cast.parameter, error: cast.error };
+    if (!cast.ok) return { kind: 'invalid', ...base, parameter: cast.parameter, error: cast.error, ...(cast.missing && { missing: cast.missing }) };
     sets.push(cast.params);
   }
   return { kind: 'matched', ...base, params: sets[0]!, ...(multiple ? { multiple: sets } : {}) };

@@ -48,7 +48,37 @@ export type MatchResult =
       /** the parameter at fault, when there is one */
       parameter?: string;
       error: string;
+      /** set when the only fault is required parameters with no value (see {@link IncompleteMatch}) */
+      missing?: string[];
     };
+
+/**
+ * A command that names an alias's literal words but lacks required parameters (`restart web` for
+ * `restart {{service}} on {{env}}`): what a question can complete (src/conversations/). Plain data,
+ * so it can be stored and handed back to {@link AliasMatcher.answer}.
+ */
+export interface IncompleteMatch {
+  kind: 'incomplete';
+  alias: string;
+  action: string;
+  /** the whole format the command is completed to */
+  format: string;
+  /** the values given so far, as typed (placeholders of the format, then `key=value` extras) */
+  given: Record<string, string>;
+  /** the required parameters still without a value, in the order they are asked; never empty */
+  missing: string[];
+}
+
+/** What an answer to the first missing parameter of an {@link IncompleteMatch} gives. */
+export type AnswerResult =
+  /** the value is refused by the parameter's schema; `expected` is what it takes (`one of staging, prod`) */
+  | { kind: 'refused'; parameter: string; expected: string; error: string }
+  /** accepted; another parameter is still missing */
+  | { kind: 'next'; state: IncompleteMatch }
+  /** accepted and nothing is missing: the whole command as if typed, and its match against that alias alone */
+  | { kind: 'complete'; text: string; result: MatchResult }
+  /** the alias is no longer enabled (the config was reloaded) */
+  | { kind: 'gone'; error: string };
 
 /** A problem with one format of one alias; that format is disabled, the others keep working. */
 export interface FormatProblem {
@@ -97,6 +127,13 @@ export interface MatchOptions {
 export interface AliasMatcher {
   readonly aliases: readonly CompiledAlias[];
   match(text: string, opts?: MatchOptions): MatchResult;
+  /**
+   * When `text` matches no format in full, the one alias whose format it begins (its literal words
+   * up to a required parameter) and what it lacks; `undefined` when none, or more than one alias, fits.
+   */
+  incomplete(text: string, opts?: MatchOptions): IncompleteMatch | undefined;
+  /** Gives `value` to the first missing parameter of `state`, cast and checked as a typed value. */
+  answer(state: IncompleteMatch, value: string): AnswerResult;
 }
 
 /** Two formats of different aliases that both match `sample`. */

@@ -1,11 +1,14 @@
 /**
  * `POST /api/v1/commands {text, user?}`: run a command as the API key's user (or as `user` when the
  * key may act for others). 202 `{execution}`; 422 no match / ambiguous / bad parameter; 403 not allowed.
+ * Redis away, with a spool (`spool:`, src/spool/): 202 `{status: 'spooled', id: 'sp-…', message}`,
+ * its Idempotency-Key kept with it and bound at replay; `GET /api/v1/executions/sp-…` follows it.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { runCommand, type CommandOutcome } from '../commands/run-command.ts';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError, UnavailableError } from '../errors.ts';
+import { SPOOLED_MESSAGE } from '../spool/types.ts';
 import { readBody } from './body.ts';
 import { errorBody, RequestError } from './errors.ts';
 import { createExecutionView, type ExecutionView } from './execution-view.ts';
@@ -26,7 +29,7 @@ export function commandBodySchema(commandLength: number) {
 }
 
 /** Maps a pipeline outcome that ran nothing to its HTTP answer (also `POST /api/v1/executions/:id/rerun`'s). */
-export function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' }>) {
+export function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' | 'spooled' }>) {
   switch (outcome.kind) {
     case 'none':
       return {
@@ -74,8 +77,33 @@ export function refusal(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pen
             : (200 as const);
       return { status, body: { ...errorBody(r.answer === 'wrong' ? 'wrong_code' : `confirmation_${r.answer}`, r.message) } };
     }
+    case 'alert': {
+      // an answer to an alert sent as a command (`ACK 4821`): what became of it (src/alerts/)
+      const r = outcome.result;
+      if (r.ok)
+        return {
+          status: 200 as const,
+          body: { message: r.message, ...(r.alert && { alert: { id: r.alert.id, code: r.alert.code, status: r.alert.status } }) },
+        };
+      return { status: 422 as const, body: errorBody('alert_action_refused', r.message) };
+    }
+    case 'question':
+      // the API asks nothing (it has no conversations); a pipeline that does answers 422 with the question
+      return {
+        status: 422 as const,
+        body: { ...errorBody('missing_parameter', outcome.question, { parameter: outcome.parameter }), alias: outcome.alias },
+      };
+    case 'answered':
+      return { status: 200 as const, body: { message: outcome.message } };
   }
 }
+
+/** The answer to a command kept in the spool while Redis is away (and to `GET /api/v1/executions/sp-…` until it runs). */
+export const spooledBody = (outcome: { id: string; message?: string }) => ({
+  status: 'spooled' as const,
+  id: outcome.id,
+  message: outcome.message ?? SPOOLED_MESSAGE,
+});
 
 /** the origin of what this key just submitted is the key's own request: shown */
 const CALLER_MADE_IT = { origin: true };
@@ -99,9 +127,18 @@ export function commandRoutes(deps: AppDeps): Hono<ApiEnv> {
       throw new RequestError(422, 'invalid_request', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
     }
     // Stripe's rule: the key is bound to this body; another body with it is 422 idempotency_key_reused
-    const claim = idempotency === undefined ? undefined : await idempotencyGuard.claim('commands', key.name, idempotency, body);
+    let offline = false as boolean;
+    const claim =
+      idempotency === undefined
+        ? undefined
+        : await idempotencyGuard.claim('commands', key.name, idempotency, body).catch((err: unknown) => {
+            // Redis away: the binding is made at replay, when the command is spooled
+            if (!(deps.commandSpool && err instanceof UnavailableError)) throw err;
+            offline = true;
+            return undefined;
+          });
     const outcome = await runCommand(
-      { ...deps, logger },
+      { ...deps, logger, ...(deps.commandSpool && { spool: deps.commandSpool }) },
       {
         text: body.text,
         source: 'api',
@@ -109,8 +146,10 @@ export function commandRoutes(deps: AppDeps): Hono<ApiEnv> {
         origin: { source: 'api', sender: key.name, ...(idempotency !== undefined && { message_id: idempotency }), proof: 'verified' },
         // scoped by key, so two callers' keys never collide
         ...(idempotency !== undefined && { idempotencyKey: `api:${key.name}:${idempotency}` }),
+        ...(offline && idempotency !== undefined && { apiIdempotency: { apiKey: key.name, key: idempotency, body } }),
       },
     );
+    if (outcome.kind === 'spooled') return c.json(spooledBody(outcome), 202);
     if (outcome.kind === 'pending') {
       // two steps by design: the caller confirms with POST /api/v1/executions/:id/confirm {code}
       const confirmation = outcome.confirmation && { code: outcome.confirmation.code, expires_at: outcome.confirmation.expiresAt };

@@ -34,7 +34,18 @@ export interface ExecutionView {
    */
   output: { stdout: string; stderr: string; updated_at: string } | null;
   /** `message`: what the sink sent or tried to send (text, subject, target), `null` before the first try */
-  deliveries: { channel: string; target: string | null; status: string; attempts: number; last_error: string | null; message: RenderedMessage | null }[];
+  /** `user`: the person a `{user}`/`{role}` target resolved to; `held_until`, `digest`: held for quiet hours, and the digest that carries it (present only when set) */
+  deliveries: {
+    channel: string;
+    target: string | null;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    message: RenderedMessage | null;
+    user?: string;
+    held_until?: string;
+    digest?: string;
+  }[];
 }
 
 const MASK = '[redacted]';
@@ -93,6 +104,9 @@ export function createExecutionView(config: Pick<Config, 'actions' | 'secrets'>)
         attempts: d.attempts,
         last_error: d.last_error ?? null,
         message: d.message ?? null,
+        ...(d.user !== undefined && { user: d.user }),
+        ...(d.held_until !== undefined && { held_until: d.held_until }),
+        ...(d.digest !== undefined && { digest: d.digest }),
       })),
     };
     return redactDeep(view, secrets) as ExecutionView;

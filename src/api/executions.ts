@@ -13,12 +13,15 @@
 import { Hono, type Context } from 'hono';
 import { actorOf, allows, authorize, listScope, type Actor } from '../auth/permissions.ts';
 import { runCommand } from '../commands/run-command.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, UnavailableError } from '../errors.ts';
+import { resolveSpoolId } from '../spool/replay-entry.ts';
+import { isSpoolId } from '../spool/types.ts';
 import type { ExecutionRecord } from '../executions/types.ts';
-import { refusal } from './commands.ts';
-import { describeZodError, RequestError } from './errors.ts';
+import { refusal, spooledBody } from './commands.ts';
+import { describeZodError, errorBody, RequestError } from './errors.ts';
 import { listQuerySchema, scopedQuery } from './execution-query.ts';
 import { createExecutionView } from './execution-view.ts';
+import { apiRedis } from './redis.ts';
 import type { ApiEnv, AppDeps } from './types.ts';
 
 const ID_MAX = 200;
@@ -26,6 +29,7 @@ const ID_MAX = 200;
 export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
   const { executions, config } = deps;
   const view = createExecutionView(config);
+  const redis = apiRedis(deps);
   const app = new Hono<ApiEnv>();
   const actor = (c: Context<ApiEnv>) => actorOf(config, c.get('user'));
   const show = (rec: ExecutionRecord, who: Actor | undefined) => view(rec, { origin: allows('api', 'execution.origin', who, rec) });
@@ -51,8 +55,35 @@ export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
 
   app.get('/:id', async (c) => {
     const who = actor(c);
-    return c.json(show(await readable(c.req.param('id'), who), who));
+    const id = c.req.param('id');
+    if (isSpoolId(id)) return spooled(c, id, who);
+    return c.json(show(await readable(id, who), who));
   });
+
+  /**
+   * A provisional id (src/spool/): the execution it became once replayed, 422 `spool_refused` when
+   * the replay refused it, 202 `{status: 'spooled'}` while this gateway still holds it, else 404.
+   */
+  const spooled = async (c: Context<ApiEnv>, id: string, who: Actor | undefined) => {
+    let away: unknown;
+    const resolved = await resolveSpoolId(redis(), config.main.redis.prefix, id).catch((err: unknown) => {
+      if (!(err instanceof UnavailableError)) throw err;
+      away = err;
+      return undefined;
+    });
+    if (resolved && 'execution' in resolved) {
+      deps.commandSpool?.forget(id);
+      return c.json(show(await readable(resolved.execution, who), who));
+    }
+    if (resolved) {
+      if (!allows('api', 'execution.read', who, { user: resolved.user })) throw new NotFoundError('no such execution');
+      return c.json({ ...errorBody('spool_refused', resolved.refused.message), id, refused: resolved.refused.code }, 422);
+    }
+    const entry = deps.commandSpool?.pending(id);
+    if (entry && allows('api', 'execution.read', who, { user: entry.command.user })) return c.json({ ...spooledBody({ id }), spooled_at: entry.at }, 202);
+    if (away) throw away; // Redis away and not held here: it may be another gateway's
+    throw new NotFoundError('no such execution');
+  };
 
   // a terminal execution comes back unchanged (200); an unknown one is a NotFoundError (404)
   app.post('/:id/cancel', async (c) => {
@@ -86,6 +117,8 @@ export function executionRoutes(deps: AppDeps): Hono<ApiEnv> {
         202,
       );
     }
+    // never spooled: a re-run reads its execution from Redis first (503 while Redis is away)
+    if (outcome.kind === 'spooled') return c.json(spooledBody(outcome), 202);
     const { status, body } = refusal(outcome);
     return c.json(body, status);
   });

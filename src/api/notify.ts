@@ -1,12 +1,14 @@
 /**
  * `POST /api/v1/notify {channels, message, data?}`: a notification through the rules without an
- * execution, for callers with the permission `notify` (403 otherwise). 202 `{id, deliveries, unrouted}`. An `Idempotency-Key` header makes a re-sent request
+ * execution, for callers with the permission `notify` (403 otherwise). 202 `{id, deliveries, unrouted}`;
+ * 429 `backlog_full` with `Retry-After` while the bulk delivery queue holds `deliveries.max_backlog` or more. An `Idempotency-Key` header makes a re-sent request
  * a no-op (scoped to the API key, so two callers never collide).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { actorOf, allows } from '../auth/permissions.ts';
 import { ForbiddenError, UnavailableError } from '../errors.ts';
+import { backlogFull } from './backpressure.ts';
 import { readBody } from './body.ts';
 import { RequestError } from './errors.ts';
 import { createIdempotencyGuard } from './idempotency.ts';
@@ -44,12 +46,19 @@ export function notifyRoutes(deps: AppDeps): Hono<ApiEnv> {
       throw new RequestError(400, 'invalid_request', `Idempotency-Key: 1 to ${KEY_MAX} characters`);
     }
     if (!deps.deliveries) throw new UnavailableError('notifications are not available on this server');
+    // before the idempotency claim: a refused request leaves its key free for the retry
+    const pressure = await deps.deliveries.pressure();
+    if (!pressure.ok) {
+      const full = backlogFull(pressure);
+      return c.json(full.body, full.status, full.headers);
+    }
     if (key !== undefined) await idempotencyGuard.claim('notify', c.get('apiKey').name, key, body);
     const result = await deps.deliveries.notify({
       channels: body.channels,
       message: body.message,
       ...(body.data !== undefined && { data: body.data }),
       ...(key !== undefined && { id: `${c.get('apiKey').name}-${key}` }),
+      source: c.get('apiKey').name,
     });
     return c.json(result, 202);
   });

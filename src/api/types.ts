@@ -1,7 +1,9 @@
 /**
  * What the HTTP app is built from, and the per-request values its middleware sets.
  */
+import type { CommandGate } from '../deliveries/command-gate.ts';
 import type { Redis } from 'ioredis';
+import type { AlertService } from '../alerts/service.ts';
 import type { AliasMatcher } from '../aliases/index.ts';
 import type { ApiKey } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/authorize.ts';
@@ -12,6 +14,7 @@ import type { ExecutionService } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RuntimeStatusSource } from '../runtime/status.ts';
+import type { CommandSpool } from '../spool/spool.ts';
 import type { Readiness } from './health.ts';
 
 /** What the API needs of the alias engine's matcher: matching, and the aliases for help listings. */
@@ -39,6 +42,8 @@ export interface AppDeps {
   runtime?: RuntimeStatusSource;
   /** confirmation by reply (`POST /api/v1/executions/:id/confirm`, the dashboard's Confirm); absent = those answer 503 */
   confirmations?: ConfirmationService;
+  /** alerts (`/api/v1/alerts`, the dashboard's alert pages, `ACK 4821` sent as a command); absent = those answer 503 */
+  alerts?: AlertService;
   /** the gateway's Redis connection, shared by the dashboard (queue health, Bull Board); absent = it opens its own on first use */
   redis?: Redis;
   /**
@@ -46,6 +51,13 @@ export interface AppDeps {
    * data folder, src/web/session-secret.ts); absent = a random one per process
    */
   sessionSecret?: () => string;
+  /**
+   * the local spool (`spool:`, src/spool/): `POST /api/v1/commands` keeps a command there while Redis
+   * is away (202 `spooled`) and `GET /api/v1/executions/sp-…` follows it; absent = 503 as before
+   */
+  commandSpool?: CommandSpool;
+  /** this process's command work (src/deliveries/command-gate.ts): `POST /api/v1/commands` is counted in it while handled; absent = not counted */
+  commandGate?: CommandGate;
 }
 
 /** Hono environment of the `/api/v1` routes: the caller, set by the bearer-key middleware. */

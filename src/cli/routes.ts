@@ -10,7 +10,7 @@ import type { ActionConfig, AliasConfig, Config } from '../config/types.ts';
 import type { Env } from '../config/env.ts';
 import type { ExecutionRecord, ExecutionStatus, Origin } from '../executions/types.ts';
 import { buildAck, buildNotifications, type Notification, type NotifyTrigger } from '../notify/index.ts';
-import { describeRoutes, routeNotification, type RoutePlan } from '../routing/index.ts';
+import { alertRoutes, describeAlertRoutes, describeRoutes, routeNotification, type RoutePlan } from '../routing/index.ts';
 import { renderTemplate } from '../templates/render.ts';
 
 export interface RoutesArgs {
@@ -30,6 +30,8 @@ export interface RoutesArgs {
   json?: boolean;
   /** environment for `${VAR}` in the config; default process.env */
   env?: Env;
+  /** the clock for quiet hours (a delivery to a person in their hours shows `held now until ...`); default now */
+  now?: Date;
 }
 
 export interface RoutesIo {
@@ -137,8 +139,16 @@ function checkArgs(config: Config, args: RoutesArgs): { action: ActionConfig; al
   return { action, alias };
 }
 
+/** A firing alert notification to `name` (escalation `step`, 0 = the first notification), for the preview; `--data` as its labels. */
+function alertPreview(name: string, step: number, data: Record<string, string>): Notification {
+  const labels: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) setPath(labels, k, v);
+  return { id: `preview/alert/${step}/${name}`, name, trigger: 'alert', subject: 'alert preview', message: '', data: labels, status: 'firing' };
+}
+
 /**
- * Previews the notifications and deliveries of one simulated execution.
+ * Previews the notifications and deliveries of one simulated execution (and, for alert channels,
+ * of a firing alert and its escalation steps); deliveries to a person in quiet hours show as held.
  *
  * @example
  * await runRoutes({ config: '.', status: 'failed', action: 'ops.restart', data: { severity: 'critical' } }, { out: console.log, err: console.error })
@@ -155,6 +165,7 @@ export async function runRoutes(args: RoutesArgs, io: RoutesIo): Promise<number>
     return 1;
   }
   const { action, alias } = checked;
+  const people = { users: config.main.users, now: args.now ?? new Date() };
   const execution = simulateExecution(config, action, alias, args);
   const built =
     execution.status === 'queued'
@@ -166,9 +177,17 @@ export async function runRoutes(args: RoutesArgs, io: RoutesIo): Promise<number>
       const data = { ...n.data };
       for (const [k, v] of Object.entries(args.data ?? {})) setPath(data, k, v);
       const notification = { ...n, data };
-      return { notification, plan: routeNotification(notification, config.rules, config.channels) };
+      return { notification, plan: routeNotification(notification, config.rules, config.channels, people) };
     });
-  if (args.json) io.out(JSON.stringify({ execution, notifications: routed }, null, 2));
-  else io.out(describeRoutes(execution, routed));
+  // alert channels (alertmanager, grafana): a firing alert's deliveries and each escalation step's
+  const alerts = args.trigger === undefined ? alertRoutes(config.channels) : [];
+  const routeAlert = (name: string, step: number) => routeNotification(alertPreview(name, step, args.data ?? {}), config.rules, config.channels, people);
+  if (args.json) {
+    const alertPlans = alerts.map((a) => ({
+      ...a,
+      plans: [a.notify, ...a.escalate.map((s) => s.notify)].flatMap((names, step) => names.map((name) => ({ step, name, plan: routeAlert(name, step) }))),
+    }));
+    io.out(JSON.stringify({ execution, notifications: routed, ...(alertPlans.length > 0 && { alerts: alertPlans }) }, null, 2));
+  } else io.out(alerts.length ? `${describeRoutes(execution, routed)}\n${describeAlertRoutes(alerts, routeAlert)}` : describeRoutes(execution, routed));
   return routed.some((r) => r.plan.unrouted) ? 1 : 0;
 }

@@ -128,7 +128,8 @@ export async function runSend(args: SendArgs, io: SendIo): Promise<number> {
           },
         ];
       } else {
-        const plan = routeNotification(n, config.rules, config.channels);
+        // a manual send goes now: no quiet hours (`now` absent)
+        const plan = routeNotification(n, config.rules, config.channels, { users: config.main.users });
         for (const note of plan.notes) io.err(`note: ${note}`);
         if (config.channels.has(args.channel))
           io.err(`note: "${args.channel}" is a notify name and a channel: sent through the rules (--target T sends straight to the channel)`);

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import { RedisUnavailableError } from '../redis/local.ts';
+import { RedisConfigError } from '../redis/connection.ts';
 import { UNSAFE_EXPOSURE_EXIT, UnsafeExposureError } from '../runtime/exposure.ts';
 import { runUntilSignal } from '../runtime/lifecycle.ts';
 import { StartupError } from '../runtime/startup-errors.ts';
@@ -32,7 +33,7 @@ export async function runServe(args: { config: string; role: Role; env: Record<s
       io.err('(or set server.host to 127.0.0.1 for local use)');
       return UNSAFE_EXPOSURE_EXIT;
     }
-    if (e instanceof SessionSecretError) {
+    if (e instanceof SessionSecretError || e instanceof RedisConfigError) {
       io.err(e.message);
       return 2;
     }

@@ -8,15 +8,25 @@ import { allowFromConfig, mayRun, resolveUser } from '../auth/authorize.ts';
 import type { Config } from '../config/types.ts';
 import { confirmationTtl, promptText } from '../confirmations/codes.ts';
 import type { ConfirmationService, ConfirmResult, OpenedConfirmation } from '../confirmations/service.ts';
-import { ParameterError } from '../errors.ts';
+import { ask, continueConversation, type ConversationStep } from '../conversations/converse.ts';
+import type { ConversationStore } from '../conversations/store.ts';
+import { ParameterError, UnavailableError } from '../errors.ts';
+import { parseAlertReply } from '../alerts/reply.ts';
+import type { AlertService } from '../alerts/service.ts';
+import type { AlertActionResult } from '../alerts/types.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { ExecutionRecord, ExecutionService, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { CommandSpool } from '../spool/spool.ts';
+import { SPOOLED_MESSAGE } from '../spool/types.ts';
 import { matchAsUser, type UserMatch } from './match-as-user.ts';
 
-/** What the pipeline needs of the alias engine's matcher (src/aliases/index.ts). */
-export type CommandMatcher = Pick<AliasMatcher, 'match'>;
+/**
+ * What the pipeline needs of the alias engine's matcher (src/aliases/index.ts); without
+ * `incomplete` and `answer`, no question is asked.
+ */
+export type CommandMatcher = Pick<AliasMatcher, 'match'> & Partial<Pick<AliasMatcher, 'incomplete' | 'answer'>>;
 
 export interface CommandDeps {
   config: Config;
@@ -32,6 +42,19 @@ export interface CommandDeps {
    * refused (`invalid`), never run unconfirmed
    */
   confirmations?: Pick<ConfirmationService, 'open' | 'reply' | 'isOpen'>;
+  /** answers to alerts (`ACK 4821`, `SILENCE 4821 2h`); absent = such texts are matched as commands */
+  alerts?: Pick<AlertService, 'act'>;
+  /**
+   * questions for missing parameters (docs/contracts.md section 7, "Conversations"); absent = a
+   * command that lacks a parameter is answered `none` or `invalid`, as before
+   */
+  conversations?: ConversationStore;
+  /**
+   * the local spool (`spool:` in switchboard.yaml, src/spool/): a matched, authorised command that
+   * cannot be submitted because Redis is away is kept there and answered `spooled`; absent = it
+   * throws UnavailableError (503)
+   */
+  spool?: Pick<CommandSpool, 'append'>;
 }
 
 export interface CommandInput {
@@ -52,7 +75,11 @@ export interface CommandInput {
    * Everything after matching is as for a typed command: the alias's `allow` for `user`, its
    * `confirm`, a new execution as `user`.
    */
-  rerun?: { alias: string; action: string; params: Params };
+  rerun?: { alias: string; action: string; params: Params; multiple?: Params[] };
+  /** the replay of this spool entry (src/spool/): never spooled again (Redis away again throws) */
+  spoolId?: string;
+  /** the API's Idempotency-Key binding that could not be made while Redis was away: kept with a spooled command, claimed at replay */
+  apiIdempotency?: { apiKey: string; key: string; body: unknown };
 }
 
 export interface Submitted {
@@ -62,8 +89,11 @@ export interface Submitted {
 }
 
 export type CommandOutcome =
-  /** `confirmed`: queued by a confirmation reply (not reproducible from the message id alone) */
-  | ({ kind: 'queued'; alias: string; action: string; text: string; executions: Submitted[]; confirmed?: true } & Submitted)
+  /**
+   * `confirmed`: queued by a confirmation reply; `completed`: queued by the answer to a question
+   * (src/conversations/); neither is reproducible from the message id alone
+   */
+  | ({ kind: 'queued'; alias: string; action: string; text: string; executions: Submitted[]; confirmed?: true; completed?: true } & Submitted)
   | { kind: 'none'; text: string; suggestions: string[] }
   | { kind: 'ambiguous'; text: string; candidates: { alias: string; format: string }[] }
   | { kind: 'invalid'; text: string; error: string; alias?: string; parameter?: string }
@@ -75,8 +105,24 @@ export type CommandOutcome =
    * sent once); the ingress sends the prompt to the owner of the number or address.
    */
   | ({ kind: 'pending'; alias: string; action: string; text: string; executions: Submitted[]; confirmation?: OpenedConfirmation; prompt?: string } & Submitted)
+  /**
+   * nothing was run: the command lacks parameter `parameter` of `alias`, and `question` asks for it
+   * (`Which env? staging, prod (reply "cancel" to stop)`); the sender's next reply on this medium
+   * answers it (src/conversations/). `command` is the command so far (`restart web`).
+   */
+  | { kind: 'question'; text: string; alias: string; parameter: string; question: string; command: string }
+  /** the text answered an open question without running anything (`cancel`): `message` is the reply */
+  | { kind: 'answered'; text: string; alias: string; message: string }
   /** the text was a reply to a confirmation that did not queue anything (refused, wrong code...) */
-  | { kind: 'confirmation'; text: string; result: Exclude<ConfirmResult, { answer: 'confirmed' }> };
+  | { kind: 'confirmation'; text: string; result: Exclude<ConfirmResult, { answer: 'confirmed' }> }
+  /** the text answered an alert (`ACK 4821`, `SILENCE 4821 2h`, src/alerts/reply.ts); `result.message` is the reply */
+  | { kind: 'alert'; text: string; result: AlertActionResult }
+  /**
+   * Redis is away: the command (matched, authorised, needing no confirmation) is kept in the local
+   * spool (src/spool/) and runs when Redis is back; `id` is its provisional id (`sp-…`), `message`
+   * says so ({@link SPOOLED_MESSAGE})
+   */
+  | { kind: 'spooled'; text: string; alias: string; action: string; id: string; message: string };
 
 /**
  * Runs one command as `input.user`.
@@ -85,8 +131,12 @@ export type CommandOutcome =
  * 2. An unknown user runs nothing (and learns nothing about the aliases).
  * 3. A reply to this person's own confirmation prompt on this medium (`YES 482113`, `NO`) is
  *    answered by the confirmation service (src/confirmations/) instead of being matched.
+ *    Then a reply to this person's open question on this medium (src/conversations/): `cancel`,
+ *    the value of the missing parameter (the completed command then runs as a re-run of its
+ *    alias, recorded with its whole text), or a new command (the question is dropped).
  * 4. Match it, the user's own aliases first (see `matchAsUser`): an alias they may not run never
  *    makes their command ambiguous nor appears in their suggestions, but is refused by name.
+ *    Nothing matched, but the text begins one of their aliases up to a required parameter: ask.
  * 5. An unverified sender, or an alias with `confirm`, makes the executions `pending` and opens a
  *    confirmation: the outcome `pending` carries the prompt the ingress sends to the owner.
  * 6. Submit one execution per parameter set (several for a `match_multiple` format), each with a
@@ -118,6 +168,26 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
     return { kind: 'unknown_user', text };
   }
 
+  // an answer to an alert (`ACK 4821`, `SILENCE 4821 2h`, src/alerts/reply.ts): never matched as a command
+  if (deps.alerts && input.rerun === undefined) {
+    const reply = parseAlertReply(text);
+    if (reply) {
+      // an unverified sender (a mail failing DMARC...) could be anyone: it may not stop a page
+      const result =
+        'error' in reply
+          ? { ok: false, message: reply.error, reason: 'invalid' as const }
+          : input.origin.proof === 'unverified'
+            ? {
+                ok: false,
+                message: 'Your message could not be verified as yours; nothing was changed. Answer from a verified address or the dashboard.',
+                reason: 'forbidden' as const,
+              }
+            : await deps.alerts.act({ code: reply.code, action: reply.action, user: user.name, source: input.source });
+      logger.info({ source: input.source, user: user.name, ok: result.ok, alert: result.alert?.id }, 'alert reply');
+      return { kind: 'alert', text, result };
+    }
+  }
+
   // a reply to this person's own confirmation prompt on this medium (`YES 482113`, `NO`)
   if (deps.confirmations && input.rerun === undefined) {
     const r = await deps.confirmations.reply({ source: input.source, user: user.name, text });
@@ -127,10 +197,44 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
 
   const allowOf = allowFromConfig(config);
   const mayRunAlias = (id: string) => mayRun(user, allowOf(id));
+  // an answer to this person's own open question on this medium (`prod`, `cancel`): completed, it runs as if typed in full
+  const conversation = conversationDeps(deps);
+  if (conversation && input.rerun === undefined) {
+    const step = await continueConversation(conversation, {
+      source: input.source,
+      user: user.name,
+      text,
+      mayRun: mayRunAlias,
+      ...(input.origin.proof && { proof: input.origin.proof }),
+    }).catch((err: unknown) => {
+      // Redis away and a spool: open questions cannot be read; the text is taken as a new command
+      if (spooling(deps, input) && redisDown(err)) return undefined;
+      throw err;
+    });
+    if (step?.kind === 'complete') {
+      const origin = step.proof ? { ...input.origin, proof: step.proof } : input.origin;
+      const done = await runPipeline(deps, { ...input, origin, text: step.text, rerun: { alias: step.alias, action: step.action, params: step.params } });
+      return done.kind === 'queued' ? { ...done, completed: true } : done;
+    }
+    if (step) return stepOutcome(step, text);
+  }
   const { result: match, allowed } = input.rerun ? rerunMatch(config, input.rerun, mayRunAlias) : matchAsUser(matcher, text, mayRunAlias);
   if (!allowed && (match.kind === 'matched' || match.kind === 'invalid') && match.alias !== undefined) {
     logger.info({ user: user.name, alias: match.alias, source: input.source }, 'command forbidden');
     return { kind: 'forbidden', text, alias: match.alias, ...(match.action !== undefined && { action: match.action }) };
+  }
+  // names an alias's words but lacks a required parameter: ask for it
+  if (conversation && input.rerun === undefined && (match.kind === 'none' || (match.kind === 'invalid' && match.missing))) {
+    const state = conversation.matcher.incomplete(text, { only: mayRunAlias });
+    if (state) {
+      const asker = { source: input.source, user: user.name, ...(input.origin.proof && { proof: input.origin.proof }) };
+      const step = await ask(conversation, asker, state, text).catch((err: unknown) => {
+        // Redis away and a spool: no question can be kept; the command is answered as without conversations
+        if (spooling(deps, input) && redisDown(err)) return undefined;
+        throw err;
+      });
+      if (step) return stepOutcome(step, text);
+    }
   }
   switch (match.kind) {
     case 'none':
@@ -177,6 +281,15 @@ async function runPipeline(deps: CommandDeps, input: CommandInput): Promise<Comm
       );
     }
   } catch (err) {
+    // Redis away: kept in the spool, unless it must be confirmed (the code is checked in Redis: 503)
+    if (ttl === undefined && spooling(deps, input) && redisDown(err)) {
+      return spoolCommand(deps, input, text, user.name, {
+        alias: match.alias,
+        action: match.action,
+        params: match.params,
+        ...(match.multiple && { multiple: match.multiple }),
+      });
+    }
     if (!(err instanceof ParameterError)) throw err;
     return { kind: 'invalid', text, error: err.message, alias: match.alias, parameter: err.parameter };
   }
@@ -220,7 +333,48 @@ function rerunMatch(config: Config, rerun: NonNullable<CommandInput['rerun']>, m
   if (!alias) return invalid(`the alias ${rerun.alias} no longer exists; nothing was run`);
   if (alias.enabled === false) return invalid(`the alias ${rerun.alias} is disabled; nothing was run`);
   if (alias.action_ref !== rerun.action) return invalid(`the alias ${rerun.alias} now runs ${alias.action_ref}, not ${rerun.action}; nothing was run`);
-  return { result: { kind: 'matched', alias: rerun.alias, action: rerun.action, format: '', params: rerun.params }, allowed: mayRunAlias(rerun.alias) };
+  return {
+    result: {
+      kind: 'matched',
+      alias: rerun.alias,
+      action: rerun.action,
+      format: '',
+      params: rerun.params,
+      ...(rerun.multiple && { multiple: rerun.multiple }),
+    },
+    allowed: mayRunAlias(rerun.alias),
+  };
+}
+
+/** A spool may keep this command: the gateway has one, and this is not already its replay. */
+const spooling = (deps: CommandDeps, input: CommandInput): boolean => deps.spool !== undefined && input.spoolId === undefined;
+
+/** Redis away: every service reports it as UnavailableError (`guarded`, src/executions/redis.ts). */
+const redisDown = (err: unknown): boolean => err instanceof UnavailableError;
+
+/**
+ * Keeps a matched, authorised command in the spool (fsynced) and answers `spooled`. The spool's
+ * own refusal (full: SpoolFullError, a 503) goes to the caller as is.
+ */
+async function spoolCommand(
+  deps: CommandDeps,
+  input: CommandInput,
+  text: string,
+  user: string,
+  rerun: NonNullable<CommandInput['rerun']>,
+): Promise<CommandOutcome> {
+  const entry = await deps.spool!.append({
+    text: input.text,
+    source: input.source,
+    user,
+    origin: input.origin,
+    rerun,
+    ...(input.idempotencyKey !== undefined && { idempotencyKey: input.idempotencyKey }),
+    ...(input.botUserId !== undefined && { botUserId: input.botUserId }),
+    ...(input.apiIdempotency !== undefined && { api: input.apiIdempotency }),
+  });
+  deps.logger.warn({ spool_id: entry.id, user, alias: rerun.alias, source: input.source }, 'Redis is unreachable: command spooled');
+  return { kind: 'spooled', text, alias: rerun.alias, action: rerun.action, id: entry.id, message: SPOOLED_MESSAGE };
 }
 
 /** A confirmation reply queued its executions: answered like a command just queued (the ack follows). */
@@ -235,4 +389,31 @@ async function confirmedOutcome(deps: CommandDeps, input: CommandInput, text: st
   const alias = first.execution.alias ?? first.execution.action;
   deps.logger.info({ executions: executions.map((e) => e.id), source: input.source }, 'command confirmed and queued');
   return { kind: 'queued', alias, action: first.execution.action, text, executions: submitted, confirmed: true, ...first };
+}
+
+/** The conversation half of the pipeline, when the gateway has one and the matcher can ask. */
+function conversationDeps(deps: CommandDeps) {
+  const { matcher, conversations } = deps;
+  if (!conversations || !matcher.incomplete || !matcher.answer) return undefined;
+  const { incomplete, answer } = matcher;
+  return {
+    config: deps.config,
+    logger: deps.logger,
+    conversations,
+    matcher: { match: matcher.match.bind(matcher), incomplete: incomplete.bind(matcher), answer: answer.bind(matcher) },
+  };
+}
+
+/** A question asked, or an answer that ran nothing, as the pipeline's outcome. */
+function stepOutcome(step: Exclude<ConversationStep, { kind: 'complete' }>, text: string): CommandOutcome {
+  switch (step.kind) {
+    case 'ask':
+      return { kind: 'question', text, alias: step.alias, parameter: step.parameter, question: step.question, command: step.command };
+    case 'cancelled':
+      return { kind: 'answered', text, alias: step.alias, message: step.message };
+    case 'gone':
+      return { kind: 'invalid', text, alias: step.alias, error: step.error };
+    case 'invalid':
+      return { kind: 'invalid', text, alias: step.alias, error: step.error, ...(step.parameter !== undefined && { parameter: step.parameter }) };
+  }
 }

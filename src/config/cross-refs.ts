@@ -5,11 +5,13 @@
 import type { LoadedAction } from './load-actions.ts';
 import type { LoadedAlias } from './load-aliases.ts';
 import type { LoadedChannel, LoadedMain, LoadedRule } from './load-outbound.ts';
+import { checkAlertChannels } from './alert-checks.ts';
 import { notifyChannelUses } from './notify.ts';
 import type { Diagnostic } from './types.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { checkRolePermissions } from './role-permissions.ts';
 import { checkApiKeys, checkReachableUsers, checkUnusedRoles } from './main-checks.ts';
+import { checkPeopleTargets, rolesNamedByRules } from './people-checks.ts';
 
 /** Notify channel names every config has: reply where the command came from. */
 export const builtinNotifyChannels = ['origin', 'chatops'] as const;
@@ -40,7 +42,7 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
   for (const { rule, source, index } of l.rules) {
     for (const list of ['to', 'fallback'] as const) {
       rule[list].forEach((d, i) => {
-        if (l.channels.has(d.channel)) return;
+        if (d.channel === undefined || l.channels.has(d.channel)) return;
         out.push({
           ...source.at(['rules', index, list, i, 'channel']),
           message: `undefined channel "${d.channel}" used in rule "${rule.name}"${didYouMean(d.channel, channelNames)}`,
@@ -54,6 +56,7 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
     ...[...l.actions.values()].map(({ action, source }) => ({ notify: action.notify, source })),
     ...l.aliases.map(({ alias, source }) => ({ notify: alias.notify, source })),
   ];
+  out.push(...checkAlertChannels(l.channels, l.rules, handled, l.main));
   for (const { notify, source } of owners) {
     if (!source) continue;
     for (const use of notifyChannelUses(notify)) {
@@ -74,13 +77,11 @@ export function checkCrossReferences(l: Loaded): Diagnostic[] {
     });
   }
   if (!l.main) return out; // switchboard.yaml is invalid: its own errors say enough
+  out.push(...checkPeopleTargets(l.main, l.rules, l.channels));
   out.push(...checkRolePermissions(l.main));
   out.push(
     ...checkApiKeys(l.main),
-    ...checkUnusedRoles(
-      l.main,
-      l.aliases.map((a) => a.alias),
-    ),
+    ...checkUnusedRoles(l.main, [...l.aliases.map((a) => a.alias), { allow: rolesNamedByRules(l.rules) }]),
     ...checkReachableUsers(l.main),
   );
   if (l.main.main.server.public_url === undefined) {

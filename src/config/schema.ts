@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { conditionKeys, findUnknownConditionKeys } from '../routing/conditions.ts';
+import { isTimeZone, parseHours, weekDays } from '../routing/quiet-hours.ts';
 import { unknownKeyIssue } from './unknown-key.ts';
 import { isIpOrCidr } from '../auth/client-address.ts';
 import { parsePasswordHash } from '../auth/password-hash.ts';
@@ -34,6 +35,33 @@ function userKeyFields(): { [K in UserKey]: z.ZodOptional<z.ZodString> } {
   return fields as { [K in UserKey]: z.ZodOptional<z.ZodString> };
 }
 
+/** `users.NAME.quiet` (src/routing/quiet-hours.ts): hours local to `tz`, the days a period starts on, what still goes through. */
+export const quietHoursSchema = z
+  .object({
+    hours: z
+      .string()
+      .superRefine((v, ctx) => {
+        const parsed = parseHours(v);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      })
+      .describe('HH:MM-HH:MM on the 24-hour clock, local to `tz`; may cross midnight: "22:00-07:00"'),
+    tz: z
+      .string()
+      .refine(isTimeZone, { error: (i) => `unknown time zone "${String(i.input)}": expected an IANA name such as Europe/Berlin, America/New_York or UTC` })
+      .describe('IANA time zone of the hours (daylight saving time follows it), e.g. Europe/Berlin'),
+    days: z
+      .array(z.enum(weekDays))
+      .min(1)
+      .optional()
+      .describe('the days a quiet period starts on (mon..sun; "22:00-07:00" on fri ends saturday 07:00); default every day'),
+    except: z
+      .record(z.string(), z.unknown())
+      .superRefine((when, ctx) => checkWhenKeys(when, ctx))
+      .optional()
+      .describe("conditions (the keys of a rule's `when`: status, trigger, data.severity...) of notifications sent at once all the same"),
+  })
+  .strict();
+
 export const userSchema = z
   .object({
     roles: z.array(z.string()).default([]).describe('roles of this person: the aliases (`allow`) and permissions (`roles:`) that apply'),
@@ -48,6 +76,11 @@ export const userSchema = z
       .meta({ secret: true, writeOnly: true })
       .optional()
       .describe('dashboard login password as `switchboard hash-password` prints it (scrypt$N=...,r=...,p=...$SALT$HASH)'),
+    quiet: quietHoursSchema
+      .optional()
+      .describe(
+        'quiet hours: deliveries to this person (rule targets `{user: NAME}` or `{role: ROLE}`) are held, then sent as one digest when the hours end, e.g. `{ hours: "22:00-07:00", tz: Europe/Berlin, except: { "data.severity": critical } }`',
+      ),
   })
   .strict();
 
@@ -64,6 +97,26 @@ export const apiKeySchema = z
     key: secret().describe('the bearer key (`Authorization: Bearer <key>`), unique; at least 32 characters off loopback'),
     user: z.string().describe('the user (a key of `users`) the key acts as'),
     act_as_others: z.boolean().default(false).describe('may pass `user` on POST /api/v1/commands'),
+  })
+  .strict();
+
+/** `redis.url` when none is given. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const redisSentinelSchema = z
+  .object({
+    host: z.string().min(1).describe('host name or address of one sentinel'),
+    port: z.number().int().min(1).max(65_535).default(26_379).describe('its port'),
+  })
+  .strict();
+
+const redisTlsSchema = z
+  .object({
+    ca: z.string().optional().describe('file: the CA certificate(s) that signed the server certificate (PEM); default: the system CAs'),
+    cert: z.string().optional().describe('file: client certificate (PEM), when the server asks for one'),
+    key: z.string().optional().describe('file: client private key (PEM)'),
+    servername: z.string().optional().describe('name expected in the server certificate (SNI), when it differs from the host'),
+    reject_unauthorized: z.boolean().default(true).describe('false accepts any server certificate (testing only)'),
   })
   .strict();
 
@@ -90,15 +143,47 @@ export const mainSchema = z
       .describe('the HTTP server: dashboard, API and provider webhooks'),
     redis: z
       .object({
-        url: z.string().default('redis://127.0.0.1:6379').describe('redis:// or rediss:// URL (restart needed to change)'),
+        url: z
+          .string()
+          .default(DEFAULT_REDIS_URL)
+          .describe('redis:// or rediss:// URL of one Redis (the simple case; leave it out with `sentinels` or `cluster`); restart needed to change'),
         prefix: z
           .string()
           .regex(/^[A-Za-z0-9_{}.-]+$/)
           .default('sb')
           .describe('key prefix, used as a Redis Cluster hash tag ({sb}); restart needed to change'),
-        start_local: z.boolean().default(true).describe('start redis-server when none answers (serve only)'),
+        start_local: z.boolean().default(true).describe('start redis-server when none answers at `url` (serve only; not with `sentinels` or `cluster`)'),
+        sentinels: z
+          .array(redisSentinelSchema)
+          .min(1)
+          .optional()
+          .describe('Redis Sentinel: the sentinels to ask for the master of the group `name`; every connection follows a failover (docs/DEPLOYMENT.md)'),
+        name: z.string().min(1).optional().describe('Redis Sentinel: the master group name the sentinels monitor (`sentinel monitor <name> ...`)'),
+        sentinel_password: secret().optional().describe("Redis Sentinel: the sentinels' own password (`requirepass` of the sentinels), when they have one"),
+        cluster: z
+          .array(z.string().regex(/^(rediss?:\/\/)?[^\s/:]+:\d+\/?$/, { error: 'expected host:port or redis://host:port' }))
+          .min(1)
+          .optional()
+          .describe('Redis Cluster: some of its nodes (redis://host:port or host:port; the others are discovered); all keys of one `prefix` live in one slot'),
+        username: z.string().min(1).optional().describe('ACL user name for every Redis connection (url, sentinel masters, cluster nodes)'),
+        password: secret().optional().describe('password (ACL user or `requirepass`) for every Redis connection; a password in `url` works too'),
+        tls: z
+          .union([z.boolean(), redisTlsSchema])
+          .optional()
+          .describe('TLS for every Redis connection (and the sentinels): true, or files and checks; a rediss:// url needs nothing more'),
       })
       .strict()
+      .superRefine((r, ctx) => {
+        const modes = [r.url !== DEFAULT_REDIS_URL && 'url', r.sentinels && 'sentinels', r.cluster && 'cluster'].filter(Boolean);
+        if (modes.length > 1)
+          ctx.addIssue({ code: 'custom', message: `give either url, sentinels (with name) or cluster, not both (got ${modes.join(' and ')})` });
+        if (r.sentinels && r.name === undefined)
+          ctx.addIssue({ code: 'custom', path: ['name'], message: 'sentinels need name: the master group name the sentinels monitor' });
+        if (r.name !== undefined && !r.sentinels)
+          ctx.addIssue({ code: 'custom', path: ['name'], message: 'name is the Sentinel master group: give sentinels too' });
+        if (r.sentinel_password !== undefined && !r.sentinels)
+          ctx.addIssue({ code: 'custom', path: ['sentinel_password'], message: 'sentinel_password needs sentinels' });
+      })
       .default({ url: 'redis://127.0.0.1:6379', prefix: 'sb', start_local: true })
       .describe('the Redis holding queues, records and sessions: the only shared state'),
     users: z.record(z.string(), userSchema).default({}).describe('people by name: how each is recognised (phone, email, Slack id) and logs in'),
@@ -118,6 +203,44 @@ export const mainSchema = z
       .strict()
       .default({ concurrency: 4, retention_days: 30, output_limit: 65_536, shutdown_grace: 30, stalled_interval: 30 })
       .describe('how executions run and are kept'),
+    deliveries: z
+      .object({
+        concurrency: z.number().int().positive().default(20).describe('bulk notifications (on_*, api, alert, digest) sent at once by each worker process'),
+        reply_concurrency: z
+          .number()
+          .int()
+          .positive()
+          .default(10)
+          .describe('answers to commands (ack, result, progress, replies to the origin) sent at once by each worker process, apart from the bulk'),
+        yield_at_loop_delay_ms: z
+          .number()
+          .positive()
+          .nullable()
+          .default(10)
+          .describe(
+            "while this process's event loop runs late by more than this many ms (p90 over 100 ms), its bulk sends in flight are halved (down to 1), then grow back one by one to `concurrency`: a CPU-bound storm gives the loop back to commands; null: the bulk always keeps `concurrency`",
+          ),
+        command_gate_wait_ms: z
+          .number()
+          .int()
+          .nonnegative()
+          .nullable()
+          .default(250)
+          .describe(
+            "commands first inside each process: while command work is in flight here (a command's HTTP request, its execution, its answer's delivery), no new bulk send starts and `POST /api/v1/notify` and the alert intake wait before queueing, each at most this many ms, so the bulk slows but never starves; null: bulk work never waits for commands",
+          ),
+        max_backlog: z
+          .number()
+          .int()
+          .positive()
+          .default(50_000)
+          .describe(
+            'bulk deliveries waiting or delayed beyond which /api/v1/notify and alert intake answer 429 with Retry-After; commands are never refused by it',
+          ),
+      })
+      .strict()
+      .default({ concurrency: 20, reply_concurrency: 10, yield_at_loop_delay_ms: 10, command_gate_wait_ms: 250, max_backlog: 50_000 })
+      .describe("delivery workers and backpressure: commands' answers have their own queue and capacity"),
     limits: z
       .object({
         command_length: z.number().int().positive().default(4096).describe('longest command accepted, in characters, whatever brought it'),
@@ -148,6 +271,27 @@ export const mainSchema = z
       .strict()
       .default({ unknown_sender_reply: null, bot_names: ['switchboard', 'sb'], seen_ids_days: 90 })
       .describe('inbound commands by SMS, email and Slack'),
+    spool: z
+      .object({
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'folder of the spool, relative to the config folder; gateways sharing it replay it together; default: `spool` in the data folder (.switchboard/)',
+          ),
+        max_mb: z
+          .number()
+          .positive()
+          .max(1_048_576)
+          .default(64)
+          .describe('most the folder may hold, in MiB; when full, commands are refused with 503 `spool full (max_mb N)`'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'a local spool for commands while Redis is unreachable: kept fsynced, answered 202 `spooled` with a provisional id (sp-…) and run when Redis is back (README: When Redis is away); absent: 503 as without it; restart needed to change',
+      ),
     logging: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('lowest level written') })
       .strict()
@@ -334,11 +478,38 @@ const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 export const deliveryTargetSchema = z
   .object({
-    channel: z.string().describe("a channel's name (channels/*.yaml)"),
+    channel: z
+      .string()
+      .optional()
+      .describe(
+        "a channel's name (channels/*.yaml); may be left out with `user` or `role`: then every channel kind the person has an id for (the first channel of each kind)",
+      ),
     target: z.string().optional().describe('where in that channel: Slack channel, phone number, address...; default its default_target'),
+    user: z
+      .string()
+      .optional()
+      .describe(
+        "a person (a key of `users`): the target is their id in the channel's medium (sms: phone, email: email, slack: slack...), e.g. `{channel: sms, user: alice}`",
+      ),
+    role: z
+      .string()
+      .optional()
+      .describe("every person holding this role (users order), one delivery each, by their id in the channel's medium, e.g. `{channel: sms, role: oncall}`"),
     labels: z.array(z.string()).optional().describe('passed to the delivery with the target'),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.target !== undefined && (t.user !== undefined || t.role !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: `target and ${t.user !== undefined ? 'user' : 'role'} exclude each other: a person's target is their own id in the channel's medium`,
+      });
+    if (t.user !== undefined && t.role !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['role'], message: 'give user or role, not both (one `to` entry each)' });
+    if (t.channel === undefined && t.user === undefined && t.role === undefined)
+      ctx.addIssue({ code: 'custom', path: ['channel'], message: 'required (or name a user or role: each channel they have an id for)' });
+  });
 
 export const ruleSchema = z
   .object({
@@ -372,3 +543,4 @@ export type ChannelConfig = z.output<typeof channelSchema>;
 export type ChannelKind = (typeof channelKinds)[number];
 export type RuleConfig = z.output<typeof ruleSchema>;
 export type DeliveryTarget = z.output<typeof deliveryTargetSchema>;
+export type QuietHoursConfig = z.output<typeof quietHoursSchema>;

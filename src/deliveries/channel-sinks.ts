@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
-import { createSink } from '../sinks/index.ts';
+import { createSink, sinkDefinitions } from '../sinks/index.ts';
 import type { Sink, SinkState } from '../sinks/sink.ts';
 
 export interface ChannelSinks {
@@ -22,6 +22,11 @@ export function createChannelSinks(config: Config, logger: Logger, stateFor: (ch
   const sinks = new Map<string, Sink>();
   const problems = new Map<string, string>();
   for (const [name, channel] of config.channels) {
+    if (!sinkDefinitions.some((d) => d.kind === channel.kind)) {
+      // an inbound-only kind (alertmanager, grafana): config refuses rules sending to it
+      problems.set(name, `channel "${name}" (${channel.kind}) only receives; it sends nothing`);
+      continue;
+    }
     try {
       sinks.set(name, createSink(channel, { logger, state: stateFor(name), configDir: config.dir, ...(timeoutMs !== undefined && { timeoutMs }) }));
     } catch (err) {

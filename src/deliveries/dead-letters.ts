@@ -1,7 +1,8 @@
 /**
  * Deliveries that did not go out, across executions: `dead` (BullMQ `failed`: a permanent error or
  * every attempt used; the rule's fallbacks were queued) and `retrying` (failed at least once, waiting
- * in `delayed` for their backoff). Newest first, a page at a time, read from the deliveries queue.
+ * in `delayed` for their backoff). Newest first, a page at a time, read from both delivery queues
+ * (`deliveries` and `replies`).
  *
  * A retry puts a dead delivery back to `wait` with a fresh attempt budget (BullMQ `job.retry`,
  * same job id, so it is still one delivery) and lists it `pending` on its execution again; a
@@ -57,24 +58,35 @@ function letterOf(job: Job<DeliveryJobData>, state: DeadLetterState, secrets: re
   };
 }
 
+/** When a job last changed state, for the newest-first order across queues. */
+const lastTouched = (j: Job) => j.finishedOn ?? j.processedOn ?? j.timestamp;
+
 /**
- * One page of dead or retrying deliveries, newest first: `offset` into the state's list, at most
- * `limit` jobs read. `next` is the offset of the next page, when there is one. A `retrying` page
- * leaves out jobs that only wait for a rate limit (no attempt made).
+ * One page of dead or retrying deliveries of one or more queues, newest first: `offset` into the
+ * state's merged list, at most `limit` jobs kept. `next` is the offset of the next page, when there
+ * is one. A `retrying` page leaves out jobs that only wait for a rate limit (no attempt made).
  *
  * @example
- * const { items, next } = await listDeadLetters(queue, 'dead', 0, 50, config.secrets);
+ * const { items, next } = await listDeadLetters([deliveries, replies], 'dead', 0, 50, config.secrets);
  */
 export async function listDeadLetters(
-  queue: Queue<DeliveryJobData>,
+  queues: Queue<DeliveryJobData> | readonly Queue<DeliveryJobData>[],
   state: DeadLetterState,
   offset: number,
   limit: number,
   secrets: readonly string[],
 ): Promise<{ items: DeadLetter[]; next?: number; total: number }> {
   const bull = BULL_STATE[state];
-  const [jobs, total] = await Promise.all([queue.getJobs([bull], offset, offset + limit - 1, false), queue.getJobCountByTypes(bull)]);
-  const items = jobs.filter((j): j is Job<DeliveryJobData> => !!j && (state === 'dead' || j.attemptsMade > 0)).map((j) => letterOf(j, state, secrets));
+  const qs = Array.isArray(queues) ? (queues as readonly Queue<DeliveryJobData>[]) : [queues as Queue<DeliveryJobData>];
+  // each queue's first offset + limit, merged: the page is within them whatever the interleaving
+  const read = await Promise.all(qs.map((q) => Promise.all([q.getJobs([bull], 0, offset + limit - 1, false), q.getJobCountByTypes(bull)])));
+  const total = read.reduce((n, [, count]) => n + count, 0);
+  const jobs = read
+    .flatMap(([js]) => js)
+    .filter((j): j is Job<DeliveryJobData> => !!j)
+    .sort((a, b) => lastTouched(b) - lastTouched(a))
+    .slice(offset, offset + limit);
+  const items = jobs.filter((j) => state === 'dead' || j.attemptsMade > 0).map((j) => letterOf(j, state, secrets));
   return { items, total, ...(offset + limit < total && { next: offset + limit }) };
 }
 
@@ -82,8 +94,15 @@ export async function listDeadLetters(
  * Sends a dead delivery again (or a retrying one now). NotFoundError for an unknown id,
  * NotRetryableError when it is neither dead nor retrying (already sent, or running).
  */
-export async function retryDeadLetter(queue: Queue<DeliveryJobData>, ledger: Ledger, id: string, secrets: readonly string[]): Promise<DeadLetter> {
-  const job = (await queue.getJob(id)) as Job<DeliveryJobData> | undefined;
+export async function retryDeadLetter(
+  queues: Queue<DeliveryJobData> | readonly Queue<DeliveryJobData>[],
+  ledger: Ledger,
+  id: string,
+  secrets: readonly string[],
+): Promise<DeadLetter> {
+  const qs = Array.isArray(queues) ? (queues as readonly Queue<DeliveryJobData>[]) : [queues as Queue<DeliveryJobData>];
+  const found = await Promise.all(qs.map((q) => q.getJob(id)));
+  const job = found.find((j) => j !== undefined) as Job<DeliveryJobData> | undefined;
   if (!job) throw new NotFoundError(`no delivery ${id}`);
   const state = await job.getState();
   if (state === 'delayed') {

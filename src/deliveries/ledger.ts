@@ -13,6 +13,12 @@ export interface LedgerEntry extends DeliveryRecord {
   id: string;
 }
 
+/**
+ * The record a delivery is listed on: an execution id (a plain string, as always) or an alert
+ * (`{ alertId }`, src/alerts/): its notifications' deliveries are listed on the alert record.
+ */
+export type LedgerRecord = string | { alertId: string };
+
 export type DeliveryCounter = 'queued' | 'sent' | 'failed' | 'skipped' | 'retried' | 'fallback';
 
 /**
@@ -41,10 +47,10 @@ return 1
 `;
 
 export interface Ledger {
-  /** lists the delivery as `pending` on its execution unless already listed; counts `queued` when it is new */
-  pending(executionId: string, entry: LedgerEntry): Promise<boolean>;
-  /** records the delivery's latest state on its execution (created when missing) and bumps `counter` */
-  update(executionId: string | undefined, entry: LedgerEntry, counter?: DeliveryCounter): Promise<void>;
+  /** lists the delivery as `pending` on its execution (or alert) unless already listed; counts `queued` when it is new */
+  pending(record: LedgerRecord, entry: LedgerEntry): Promise<boolean>;
+  /** records the delivery's latest state on its execution or alert (created when missing) and bumps `counter` */
+  update(record: LedgerRecord | undefined, entry: LedgerEntry, counter?: DeliveryCounter): Promise<void>;
   count(counter: DeliveryCounter): Promise<void>;
   stats(): Promise<Record<DeliveryCounter, number>>;
 }
@@ -58,16 +64,17 @@ const upsertDelivery = defineScript<'record' | 'stats', [id: string, mode: 'pend
 export function createLedger(redis: Redis, keys: DeliveryKeys): Ledger {
   const upsert = (record: string, stats: string, id: string, mode: 'pending' | 'update', json: string, counter: string) =>
     upsertDelivery.run(redis, { record, stats }, id, mode, json, counter);
+  const keyOf = (r: LedgerRecord) => (typeof r === 'string' ? keys.record(r) : keys.alertRecord(r.alertId));
   return {
-    async pending(executionId, entry) {
-      return (await upsert(keys.record(executionId), keys.stats, entry.id, 'pending', JSON.stringify(entry), '')) === 1;
+    async pending(record, entry) {
+      return (await upsert(keyOf(record), keys.stats, entry.id, 'pending', JSON.stringify(entry), '')) === 1;
     },
-    async update(executionId, entry, counter) {
-      if (executionId === undefined) {
+    async update(record, entry, counter) {
+      if (record === undefined) {
         if (counter) await redis.hincrby(keys.stats, counter, 1);
         return;
       }
-      await upsert(keys.record(executionId), keys.stats, entry.id, 'update', JSON.stringify(entry), counter ?? '');
+      await upsert(keyOf(record), keys.stats, entry.id, 'update', JSON.stringify(entry), counter ?? '');
     },
     async count(counter) {
       await redis.hincrby(keys.stats, counter, 1);

@@ -1,12 +1,14 @@
 /**
  * One job of the deliveries queue, start to end:
- * 1. the channel's rate bucket: empty → the job goes back to `delayed` (no attempt used);
+ * 1. the channel's rate bucket: empty → the job goes back to `delayed` (no attempt used); a
+ *    `progress` report (an edit, superseded by the next) takes nothing from it;
  * 2. the send, under a deadline;
  * 3. sent / skipped → recorded on the execution and counted;
  * 4. a retryable failure with attempts left → recorded (`pending`, attempts, last_error) and thrown,
  *    BullMQ retries it after `deliveryBackoff` (Retry-After honoured, and the bucket paused);
  * 5. a permanent failure, or the last attempt → recorded `failed`, counted, the rule's fallbacks
  *    enqueued (their own deterministic ids), and UnrecoverableError thrown.
+ * A digest (quiet hours, digest.ts) also records its outcome on each held delivery it carries.
  * A re-run of the same job (stalled after a crash) sends again: sinks are idempotent by delivery id
  * where the provider allows; the ledger and fallback ids make the rest a no-op.
  */
@@ -15,7 +17,8 @@ import type { RenderedMessage } from '../executions/types.ts';
 import { redactText, type Logger } from '../log.ts';
 import { SinkError, type OutboundMessage, type SendResult } from '../sinks/sink.ts';
 import type { ChannelSinks } from './channel-sinks.ts';
-import { deliveryJobOptions, fallbackJobData, type DeliveryJobData } from './job.ts';
+import { recordDigestOutcome } from './digest.ts';
+import { deliveryJobOptions, fallbackJobData, ledgerRecordOf, type DeliveryJobData } from './job.ts';
 import type { Ledger, LedgerEntry } from './ledger.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -64,6 +67,7 @@ const entryOf = (data: DeliveryJobData, status: LedgerEntry['status'], attempts:
   id: data.message.id,
   channel: data.message.channel,
   ...(data.message.target !== undefined && { target: data.message.target }),
+  ...(data.message.user !== undefined && { user: data.message.user }),
   status,
   attempts,
   ...(lastError !== undefined && { last_error: lastError }),
@@ -89,9 +93,20 @@ export async function processDelivery(job: Job<DeliveryJobData>, token: string |
   const data = job.data;
   const { message } = data;
   const attempt = job.attemptsMade + 1;
-  const log = deps.logger.child({ delivery: message.id, channel: message.channel, execution: data.executionId, attempt });
+  // made only when something is logged: a child logger per job costs a storm's sends real CPU
+  let child: Logger | undefined;
+  const log = () =>
+    (child ??= deps.logger.child({
+      delivery: message.id,
+      channel: message.channel,
+      execution: data.executionId,
+      ...(data.alertId !== undefined && { alert: data.alertId }),
+      attempt,
+    }));
 
-  const wait = await deps.limiter.take(message.channel, message.target);
+  // a progress report edits a message (Slack's chat.update has its own limit) and is superseded by the
+  // next: it never takes from the channel's posting bucket, so it can never hold up an answer
+  const wait = data.trigger === 'progress' ? 0 : await deps.limiter.take(message.channel, message.target);
   if (wait > 0) {
     await job.moveToDelayed(Date.now() + wait, token);
     throw new DelayedError();
@@ -101,33 +116,37 @@ export async function processDelivery(job: Job<DeliveryJobData>, token: string |
   try {
     const { sent, ...res } = await send(data, deps);
     if (res.skipped !== undefined) {
-      log.info({ reason: res.skipped }, 'delivery skipped');
-      await deps.ledger.update(data.executionId, entryOf(data, 'skipped', attempt, `skipped: ${res.skipped}`), 'skipped');
+      log().info({ reason: res.skipped }, 'delivery skipped');
+      await deps.ledger.update(ledgerRecordOf(data), entryOf(data, 'skipped', attempt, `skipped: ${res.skipped}`), 'skipped');
+      await recordDigestOutcome(deps.ledger, data, 'skipped', `skipped: ${res.skipped}`);
     } else {
-      log.debug({ external_id: res.externalId }, 'delivery sent');
+      if (deps.logger.isLevelEnabled('debug')) log().debug({ external_id: res.externalId }, 'delivery sent');
       await deps.ledger.update(
-        data.executionId,
+        ledgerRecordOf(data),
         entryOf(data, 'sent', attempt, undefined, sent ? renderedMessage(message, sent, deps.secrets) : tried),
         'sent',
       );
+      await recordDigestOutcome(deps.ledger, data, 'sent');
     }
     return res;
   } catch (err) {
     const e = asSinkError(err, deps.secrets);
     if (e.reason === 'opted_out') {
-      log.info('recipient opted out; delivery skipped');
-      await deps.ledger.update(data.executionId, entryOf(data, 'skipped', attempt, e.message), 'skipped');
+      log().info('recipient opted out; delivery skipped');
+      await deps.ledger.update(ledgerRecordOf(data), entryOf(data, 'skipped', attempt, e.message), 'skipped');
+      await recordDigestOutcome(deps.ledger, data, 'skipped', e.message);
       return { skipped: 'opted out' };
     }
     if (e.retryAfterMs !== undefined) await deps.limiter.pause(message.channel, message.target, e.retryAfterMs);
     const final = !e.retryable || attempt >= (job.opts.attempts ?? 1);
     if (!final) {
-      log.info({ reason: e.reason, err: e.message, retry_after_ms: e.retryAfterMs }, 'delivery failed; will retry');
-      await deps.ledger.update(data.executionId, entryOf(data, 'pending', attempt, e.message, tried), 'retried');
+      log().info({ reason: e.reason, err: e.message, retry_after_ms: e.retryAfterMs }, 'delivery failed; will retry');
+      await deps.ledger.update(ledgerRecordOf(data), entryOf(data, 'pending', attempt, e.message, tried), 'retried');
       throw e;
     }
-    log.warn({ reason: e.reason, err: e.message }, 'delivery failed for good');
-    await deps.ledger.update(data.executionId, entryOf(data, 'failed', attempt, e.message, tried), 'failed');
+    log().warn({ reason: e.reason, err: e.message }, 'delivery failed for good');
+    await deps.ledger.update(ledgerRecordOf(data), entryOf(data, 'failed', attempt, e.message, tried), 'failed');
+    await recordDigestOutcome(deps.ledger, data, 'failed', e.message);
     await enqueueFallbacks(data, e.message, deps);
     throw new UnrecoverableError(e.message);
   }
@@ -140,7 +159,8 @@ async function enqueueFallbacks(data: DeliveryJobData, error: string, deps: Proc
     return { name: fb.kind, data: fb, opts: deliveryJobOptions(fb.message.id) };
   });
   for (const j of jobs) {
-    if (j.data.executionId !== undefined) await deps.ledger.pending(j.data.executionId, entryOf(j.data, 'pending', 0));
+    const record = ledgerRecordOf(j.data);
+    if (record !== undefined) await deps.ledger.pending(record, entryOf(j.data, 'pending', 0));
     await deps.ledger.count('fallback');
   }
   await deps.queue.addBulk(jobs);

@@ -8,21 +8,38 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.ts';
 import { guarded, producerConnection } from '../executions/redis.ts';
+import { redisSettings } from '../redis/connection.ts';
 import type { ExecutionRecord, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
-import { buildAck, buildNotifications, makeNotificationId, notificationFromApi, originName, type Notification } from '../notify/index.ts';
-import { routeNotification, type RoutePlan } from '../routing/index.ts';
+import { buildAck, buildNotifications, buildProgress, makeNotificationId, notificationFromApi, originName, type Notification } from '../notify/index.ts';
+import { originEdits, routeNotification, type RoutePlan } from '../routing/index.ts';
 import { renderMessage, renderTemplate } from '../templates/render.ts';
-import { deliveryJobOptions, deliveryJobs, type DeliveryJobData } from './job.ts';
-import { deliveryKeys, DELIVERY_QUEUE } from './keys.ts';
+import { jobOptionsOf, ledgerRecordOf, queueOf, type DeliveryJobData } from './job.ts';
+import { deliveryKeys, DELIVERY_QUEUE, REPLY_QUEUE } from './keys.ts';
+import { createHolds, splitHeld } from './hold.ts';
 import { createLedger } from './ledger.ts';
+import { fairPriorities, sourceOf } from './fairness.ts';
+import { createPressureGauge } from './pressure.ts';
 import type { DeliveryService, NotifyInput, NotifyResult } from './types.ts';
 
 export interface DeliveryServiceOptions {
   config: Config;
   logger: Logger;
-  /** a ready-made ioredis client (not closed by `close()`); default: a fail-fast client on `redis.url` */
+  /** a ready-made ioredis client (not closed by `close()`); default: a fail-fast client on `redis:` (src/redis/connection.ts) */
   connection?: Redis;
+  /**
+   * the bulk queue's own client (not closed by `close()`): a storm's job adds (50-job pipelines, one
+   * per `/api/v1/notify` request) never queue ahead of a command's round trips on `connection`;
+   * default `connection`
+   */
+  bulkConnection?: Redis;
+  /**
+   * the behaviour before issue 15, for `npm run bench -- storm` to measure against
+   * (`SWITCHBOARD_SINGLE_DELIVERY_QUEUE=1`): every delivery in the bulk queue, first in first out
+   */
+  singleQueue?: boolean;
+  /** the clock quiet hours are read with (tests); default the system clock */
+  now?: () => Date;
 }
 
 /**
@@ -33,43 +50,85 @@ export interface DeliveryServiceOptions {
 export function createDeliveryService(opts: DeliveryServiceOptions): DeliveryService {
   const { config } = opts;
   const logger = opts.logger.child({ component: 'deliveries' });
-  const redis = opts.connection ?? producerConnection(config.main.redis.url);
+  const redis = opts.connection ?? producerConnection(redisSettings(config));
   // a connection given is its owner's to watch: a listener added to it here would outlive this service
   if (!opts.connection) redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const keys = deliveryKeys(config.main.redis.prefix);
   const ledger = createLedger(redis, keys);
-  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redis, prefix: keys.prefix });
+  const bulkRedis = opts.bulkConnection ?? redis;
+  const bulkLedger = bulkRedis === redis ? ledger : createLedger(bulkRedis, keys);
+  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: bulkRedis, prefix: keys.prefix });
   queue.on('error', (err: Error) => logger.debug({ err: err.message }, 'queue error'));
+  const holds = createHolds({ redis, redisPrefix: config.main.redis.prefix, ledger });
+  const replies = new Queue<DeliveryJobData>(REPLY_QUEUE, { connection: redis, prefix: keys.prefix });
+  replies.on('error', (err: Error) => logger.debug({ err: err.message }, 'queue error'));
+  const gauge = createPressureGauge({
+    maxBacklog: config.main.deliveries.max_backlog,
+    read: () =>
+      guarded(bulkRedis, async () => {
+        const [counts, stats] = await Promise.all([queue.getJobCounts('waiting', 'prioritized', 'delayed'), bulkLedger.stats()]);
+        return { backlog: Object.values(counts).reduce((a, b) => a + b, 0), done: stats.sent + stats.failed + stats.skipped };
+      }),
+  });
 
-  const route = (n: Notification): RoutePlan => {
-    const plan = routeNotification(n, config.rules, config.channels);
+  const clock = opts.now ?? (() => new Date());
+  const route = (n: Notification, now: Date): RoutePlan => {
+    const plan = routeNotification(n, config.rules, config.channels, { users: config.main.users, now });
     for (const note of plan.notes) logger.debug({ notification: n.id }, note);
     if (plan.unrouted) logger.warn({ notification: n.id, name: n.name }, 'notification not routed: no rule handles it');
     return plan;
   };
 
   /** Records the pending entries first (a worker's later update wins), then adds the jobs. */
-  async function enqueue(ns: Notification[]): Promise<RoutePlan[]> {
-    const plans = ns.map(route);
-    const jobs = ns.flatMap((n, i) => deliveryJobs(n, plans[i]!));
+  async function enqueue(ns: Notification[], apiSource?: string): Promise<RoutePlan[]> {
+    const now = clock();
+    const plans = ns.map((n) => route(n, now));
+    // a person in quiet hours: held (hold.ts), not queued; a hold whose digest already went is sent now
+    const { send, held } = splitHeld(ns, plans);
+    const jobs = held.length === 0 ? send : [...send, ...(await guarded(redis, () => holds.hold(held, now)))];
     if (jobs.length === 0) return plans;
     await guarded(redis, async () => {
       // one round trip for all entries, not two per delivery in sequence: each upsert is its own
       // atomic script on the record, so their order does not matter (e2e benchmark hot spot)
+      const bulk = opts.singleQueue ? jobs : jobs.filter((j) => queueOf(j) === DELIVERY_QUEUE);
+      const answers = opts.singleQueue ? [] : jobs.filter((j) => queueOf(j) === REPLY_QUEUE);
+      // the bulk jobs' priorities (fairness per source), in the same round trip as the ledger's
+      const priorities = opts.singleQueue
+        ? Promise.resolve([])
+        : fairPriorities(
+            bulkRedis,
+            { tags: keys.fair, prioritized: queue.keys.prioritized! },
+            bulk.map((j) => sourceOf(j, apiSource)),
+          );
+      // awaited below: never an unhandled rejection when the ledger fails first
+      priorities.catch(() => undefined);
       await Promise.all(
         jobs.map(async (j) => {
-          if (j.executionId === undefined) return;
+          const record = ledgerRecordOf(j);
+          if (record === undefined) return;
           const entry = {
             id: j.message.id,
             channel: j.message.channel,
             ...(j.message.target !== undefined && { target: j.message.target }),
             status: 'pending' as const,
             attempts: 0,
+            ...(j.message.user !== undefined && { user: j.message.user }),
           };
-          if (await ledger.pending(j.executionId, entry)) await ledger.count('queued');
+          // on the connection of the job's queue: a reply's entry never waits behind the bulk's
+          const on = !opts.singleQueue && queueOf(j) === REPLY_QUEUE ? ledger : bulkLedger;
+          if (await on.pending(record, entry)) await on.count('queued');
         }),
       );
-      await queue.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: deliveryJobOptions(data.message.id) })));
+      const prio = await priorities;
+      const toJob = (data: DeliveryJobData, priority?: number) => ({
+        name: data.kind,
+        data,
+        opts: { ...jobOptionsOf(data), ...(priority !== undefined && { priority }) },
+      });
+      await Promise.all([
+        answers.length > 0 && replies.addBulk(answers.map((j) => toJob(j))),
+        bulk.length > 0 && queue.addBulk(bulk.map((j, i) => toJob(j, prio[i]))),
+      ]);
     });
     logger.debug({ notifications: ns.map((n) => n.id), deliveries: jobs.length }, 'deliveries queued');
     return plans;
@@ -82,6 +141,11 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       const ns = buildNotifications({ execution: exec, action: config.actions.get(exec.action), alias: aliasOf(exec), render: renderTemplate, renderMessage });
       await enqueue(ns);
     },
+    async progressExecution(exec, update) {
+      if (!originEdits(exec.origin)) return;
+      const n = buildProgress({ execution: exec, alias: aliasOf(exec), step: update.step, ...(update.line !== undefined && { line: update.line }) });
+      if (n) await enqueue([n]);
+    },
     async ackExecution(exec) {
       const ack = buildAck({ execution: exec, alias: aliasOf(exec), render: renderTemplate, renderMessage });
       if (ack) await enqueue([ack]);
@@ -89,14 +153,27 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
     async notify(input: NotifyInput): Promise<NotifyResult> {
       const id = input.id ?? randomUUID();
       const ns = notificationFromApi({ channels: input.channels, message: input.message, ...(input.data && { data: input.data }) }, id);
-      const plans = await enqueue(ns);
+      const plans = await enqueue(ns, input.source);
       return {
         id,
         deliveries: plans.flatMap((p) =>
-          p.deliveries.map((d) => ({ id: d.id, channel: d.channel, ...(d.target !== undefined && { target: d.target }), rule: d.rule })),
+          p.deliveries.map((d) => ({
+            id: d.id,
+            channel: d.channel,
+            ...(d.target !== undefined && { target: d.target }),
+            rule: d.rule,
+            ...(d.user !== undefined && { user: d.user }),
+            ...(d.held && { held_until: d.held.until }),
+          })),
         ),
         unrouted: ns.filter((_, i) => plans[i]!.unrouted).map((n) => n.name),
       };
+    },
+    async notifyAlert(ns, alertId) {
+      // each notification carries its AlertRef (job.ts: `alertId`): the ledger lists the deliveries on the alert record
+      const wrong = ns.find((n) => n.alert?.id !== alertId);
+      if (wrong) throw new Error(`notification ${wrong.id} is not about alert ${alertId}`);
+      return enqueue(ns);
     },
     async replyToOrigin(origin: Origin, text: string, o = {}) {
       const scope = `reply-${o.id ?? origin.message_id ?? randomUUID()}`;
@@ -111,7 +188,10 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       };
       await enqueue([n]);
     },
+    pressure: () => gauge.check(),
     async close() {
+      await replies.close().catch(() => undefined);
+      await holds.close();
       await queue.close().catch(() => undefined);
       if (!opts.connection) await redis.quit().catch(() => redis.disconnect());
     },

@@ -1,31 +1,45 @@
 /**
- * The consumer side: a BullMQ worker on the deliveries queue, one sink per channel (built once,
- * closed on close). Retries use the `delivery` backoff (exponential, jitter, cap, Retry-After);
+ * The consumer side: two BullMQ workers, one on the bulk `deliveries` queue and one on `replies`
+ * (answers to commands), each with its own concurrency (`deliveries.concurrency`,
+ * `deliveries.reply_concurrency`), so a storm of bulk notifications never holds the slots an answer
+ * needs; one sink per channel (built once, shared, closed on close). Retries use the `delivery` backoff (exponential, jitter, cap, Retry-After);
  * rate limits are per channel (see rate-limit.ts). Crash safety: lock = 2 x
  * `executions.stalled_interval`, stalled check every interval; a job that stalls (worker killed
  * mid-send) is re-run by another worker.
  */
 import { setMaxListeners } from 'node:events';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Processor } from 'bullmq';
 import type { Config } from '../config/types.ts';
-import { workerConnection } from '../executions/redis.ts';
+import { coalesceWrites, workerConnection } from '../executions/redis.ts';
+import { redisSettings } from '../redis/connection.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { channelState } from '../redis/channel-state.ts';
 import { deliveryBackoff } from './backoff.ts';
 import { createChannelSinks } from './channel-sinks.ts';
+import { openGate, type CommandGate } from './command-gate.ts';
+import { startDigestWorker } from './digest.ts';
 import type { DeliveryJobData } from './job.ts';
-import { deliveryKeys, DELIVERY_QUEUE } from './keys.ts';
+import { deliveryKeys, DELIVERY_QUEUE, REPLY_QUEUE, type DeliveryQueueName } from './keys.ts';
 import { createLedger } from './ledger.ts';
 import { meteredLedger } from './metered-ledger.ts';
 import { processDelivery } from './process-delivery.ts';
+import { startLoopGuard } from './loop-guard.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
 export interface DeliveryWorkerOptions {
   config: Config;
   logger: Logger;
-  /** sends in flight in this process (default 20) */
+  /** bulk sends in flight in this process (default `deliveries.concurrency`) */
   concurrency?: number;
+  /** answers to commands in flight in this process, apart from the bulk (default `deliveries.reply_concurrency`) */
+  replyConcurrency?: number;
+  /** the event-loop delay, ms, over which the bulk gives way (loop-guard.ts); null: never (default `deliveries.yield_at_loop_delay_ms`) */
+  yieldAtLoopDelayMs?: number | null;
+  /** this process's command work (command-gate.ts): answers are counted in it, bulk sends wait for it to be idle (default: none) */
+  gate?: CommandGate;
+  /** the most a bulk send waits for the gate, ms; null: never waits (default `deliveries.command_gate_wait_ms`) */
+  gateWaitMs?: number | null;
   /** how long one provider call may take, ms (default 15000) */
   sendTimeoutMs?: number;
   /** seconds to let running sends finish on close before aborting them (default 10) */
@@ -49,20 +63,31 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   const { config } = opts;
   const logger = opts.logger.child({ component: 'deliveries' });
   const keys = deliveryKeys(config.main.redis.prefix);
-  const conn = workerConnection(config.main.redis.url);
+  // the bulk's commands of one loop turn leave in one socket write (a storm's sends would otherwise
+  // make one write system call per Redis command: a tenth of the process's CPU in the storm bench)
+  const conn = coalesceWrites(workerConnection(redisSettings(config)));
   conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const sendTimeoutMs = opts.sendTimeoutMs ?? 15_000;
   const sinks = createChannelSinks(config, logger, (name) => channelState(conn, config.main.redis.prefix, name), sendTimeoutMs);
-  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: conn, prefix: keys.prefix });
-  queue.on('error', (err: Error) => logger.debug({ err: err.message }, 'queue error'));
+  // the answers' own connection: their job moves and ledger writes never wait behind the bulk's on one socket
+  const replyConn = workerConnection(redisSettings(config));
+  replyConn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  // fallbacks are added to the queue of their primary: the worker's own
+  const queueNamed = (name: DeliveryQueueName, connection: typeof conn) => {
+    const q = new Queue<DeliveryJobData>(name, { connection, prefix: keys.prefix });
+    q.on('error', (err: Error) => logger.debug({ err: err.message, queue: name }, 'queue error'));
+    return q;
+  };
+  const queues = [queueNamed(DELIVERY_QUEUE, conn), queueNamed(REPLY_QUEUE, replyConn)] as const;
+  const ledgerOn = (connection: typeof conn) =>
+    opts.metrics ? meteredLedger(createLedger(connection, keys), opts.metrics, (name) => config.channels.get(name)?.kind) : createLedger(connection, keys);
   const stopping = new AbortController();
   // every send in flight listens on it (concurrency may be well over the default 10)
   setMaxListeners(0, stopping.signal);
-  const deps = {
+  const common = {
     sinks,
-    ledger: opts.metrics ? meteredLedger(createLedger(conn, keys), opts.metrics, (name) => config.channels.get(name)?.kind) : createLedger(conn, keys),
+    ledger: ledgerOn(conn),
     limiter: createRateLimiter(conn, keys, config.channels),
-    queue,
     logger,
     secrets: config.secrets,
     sendTimeoutMs: sendTimeoutMs + 1000,
@@ -70,30 +95,74 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   };
 
   const stalledMs = Math.max(100, Math.round(config.main.executions.stalled_interval * 1000));
-  const worker = new Worker<DeliveryJobData>(DELIVERY_QUEUE, (job, token) => processDelivery(job, token, deps), {
+  // commands first (command-gate.ts): an answer counts as command work; a bulk send starts only when none is in flight here
+  const gate = opts.gate ?? openGate;
+  const gateWaitMs = opts.gateWaitMs !== undefined ? opts.gateWaitMs : config.main.deliveries.command_gate_wait_ms;
+  const workerOn = (queue: (typeof queues)[number], connection: typeof conn, concurrency: number) => {
+    const deps =
+      connection === conn
+        ? { ...common, queue }
+        : { ...common, ledger: ledgerOn(connection), limiter: createRateLimiter(connection, keys, config.channels), queue };
+    const bulk = queue.name === DELIVERY_QUEUE;
+    const run: Processor<DeliveryJobData> = !bulk
+      ? (job, token) => gate.track(() => processDelivery(job, token, deps))
+      : gateWaitMs === null
+        ? (job, token) => processDelivery(job, token, deps)
+        : async (job, token) => {
+            await gate.idle(gateWaitMs);
+            return processDelivery(job, token, deps);
+          };
+    const worker = new Worker<DeliveryJobData>(queue.name, run, {
+      connection,
+      prefix: keys.prefix,
+      concurrency,
+      stalledInterval: stalledMs,
+      lockDuration: stalledMs * 2,
+      maxStalledCount: 5,
+      settings: { backoffStrategy: (attemptsMade, type, err) => deliveryBackoff(attemptsMade, type, err) },
+    });
+    worker.on('error', (err: Error) => logger.warn({ err: err.message, queue: queue.name }, 'worker error'));
+    return worker;
+  };
+  const bulkWorker = workerOn(queues[0], conn, opts.concurrency ?? config.main.deliveries.concurrency);
+  const workers = [bulkWorker, workerOn(queues[1], replyConn, opts.replyConcurrency ?? config.main.deliveries.reply_concurrency)];
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // a CPU-bound storm gives the event loop back to commands (loop-guard.ts); the replies worker is never steered
+  const yieldAt = opts.yieldAtLoopDelayMs !== undefined ? opts.yieldAtLoopDelayMs : config.main.deliveries.yield_at_loop_delay_ms;
+  const guard =
+    yieldAt === null
+      ? undefined
+      : startLoopGuard(
+          bulkWorker,
+          { min: 1, max: bulkWorker.concurrency, targetMs: yieldAt },
+          {
+            onChange: (concurrency, delayMs) =>
+              logger.debug({ concurrency, loop_delay_ms: Math.round(delayMs) }, 'bulk concurrency steered by event-loop delay'),
+          },
+        );
+  // quiet hours: the digest jobs (src/deliveries/digest.ts) queue their digests on the bulk queue
+  const digests = await startDigestWorker({
     connection: conn,
-    prefix: keys.prefix,
-    concurrency: opts.concurrency ?? 20,
-    stalledInterval: stalledMs,
-    lockDuration: stalledMs * 2,
-    maxStalledCount: 5,
-    settings: { backoffStrategy: (attemptsMade, type, err) => deliveryBackoff(attemptsMade, type, err) },
+    redisPrefix: config.main.redis.prefix,
+    deliveries: queues[0],
+    ledger: common.ledger,
+    logger,
+    stalledIntervalMs: stalledMs,
   });
-  worker.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker error'));
-  await worker.waitUntilReady();
 
   return {
-    isRunning: () => worker.isRunning(),
+    isRunning: () => workers.every((w) => w.isRunning()),
     async close() {
-      const closing = worker.close();
+      guard?.stop();
+      const closing = Promise.all([...workers.map((w) => w.close()), digests.close()]);
       const timer = setTimeout(() => stopping.abort(), (opts.shutdownGraceSeconds ?? 10) * 1000);
       try {
         await closing;
       } finally {
         clearTimeout(timer);
         await sinks.close();
-        await queue.close().catch(() => undefined);
-        await conn.quit().catch(() => conn.disconnect());
+        await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
+        await Promise.all([conn, replyConn].map((c) => c.quit().catch(() => c.disconnect())));
       }
     },
   };

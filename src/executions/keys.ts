@@ -17,6 +17,7 @@
  * - `{sb}:exec-out:<id>`         live output of a running execution (hash: stdout, stderr, dropped
  *                                 counts, updated_at, attempt), deleted when the run ends or starts again
  * - `{sb}:confirm*`              confirmations of `pending` executions (src/confirmations/store.ts)
+ * - `{sb}:conversation:*`        open questions for missing parameters (src/conversations/store.ts)
  */
 import type { ExecutionStatus } from './types.ts';
 

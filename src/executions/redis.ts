@@ -1,51 +1,26 @@
 /**
  * Redis connections for the execution engine. Producers (gateways) fail fast when Redis is down
  * (no offline queue, one retry) and report it as {@link UnavailableError}; workers wait for Redis
- * (`maxRetriesPerRequest: null`, which BullMQ requires for blocking connections).
+ * (`maxRetriesPerRequest: null`, which BullMQ requires for blocking connections). The connections
+ * are made by src/redis/connection.ts; {@link whenReady} and {@link guarded} work for every mode.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { UnavailableError } from '../errors.ts';
 
-export function producerConnection(url: string): Redis {
-  return coalesceWrites(new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: false, lazyConnect: false }));
-}
+// the connections themselves are made in src/redis/connection.ts (url, Sentinel or Cluster)
+export { coalesceWrites, producerConnection, workerConnection } from '../redis/connection.ts';
 
-/**
- * Commands sent in one turn of the event loop leave in one socket write: the first write of a turn
- * corks the connection's socket, the check phase of the same turn uncorks it (one writev). Under
- * load, the commands of many concurrent requests share a system call; an idle gateway waits for
- * nothing (the check phase follows the poll phase in the same turn).
- */
-export function coalesceWrites(redis: Redis): Redis {
-  redis.on('connect', () => {
-    const stream = redis.stream as unknown as import('node:net').Socket;
-    const write = stream.write;
-    let corked = false;
-    const uncork = () => {
-      corked = false;
-      stream.uncork();
-    };
-    stream.write = function (this: unknown, ...args: unknown[]) {
-      if (!corked) {
-        corked = true;
-        stream.cork();
-        setImmediate(uncork);
-      }
-      return (write as (...a: unknown[]) => boolean).apply(stream, args);
-    } as typeof stream.write;
-  });
-  return redis;
-}
-
-export function workerConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: false });
-}
+/** connections seen ready once: while such a one connects again (a Sentinel failover), callers fail at once */
+const seenReady = new WeakSet<Redis>();
 
 /** Resolves when `redis` is ready, or throws UnavailableError after `timeoutMs`. */
 export async function whenReady(redis: Redis, timeoutMs = 2000): Promise<void> {
-  if (redis.status === 'ready') return;
+  if (redis.status === 'ready') {
+    seenReady.add(redis);
+    return;
+  }
   // it has been connected before and lost Redis: fail at once rather than make callers wait
-  if (redis.status === 'reconnecting') throw new UnavailableError('Redis is not reachable');
+  if (redis.status === 'reconnecting' || (redis.status === 'connecting' && seenReady.has(redis))) throw new UnavailableError('Redis is not reachable');
   if (redis.status === 'end' || redis.status === 'close') {
     // a fail-fast client that gave up: try once more
     redis.connect().catch(() => undefined);
@@ -78,8 +53,12 @@ export async function guarded<T>(redis: Redis, fn: () => Promise<T>): Promise<T>
   }
 }
 
-function isConnectionError(err: unknown): boolean {
+/** A connection-level failure of an ioredis call (Redis away, the socket lost): what `guarded` turns into UnavailableError. */
+export function isConnectionError(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: string };
   const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
-  return /MaxRetriesPerRequest|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable/i.test(text);
+  // the last ones: a Sentinel failover (a demoted master, no master yet) or a Cluster moving slots
+  return /MaxRetriesPerRequest|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|READONLY|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN|All sentinels are unreachable|Cluster isn't ready|Failed to refresh slots/i.test(
+    text,
+  );
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { CancelWatcher } from './cancel-watcher.ts';
 import type { ExecutionJobData } from './job-options.ts';
 import { LiveOutput } from './live-output.ts';
+import { ProgressReporter, type ProgressUpdate } from './progress.ts';
 import type { RecordStore } from './records.ts';
 import { stopReasonOf, type Runner, type RunnerKind, type RunOutcome } from './runners/index.ts';
 import { processTag, reapLostRun } from './process-tag.ts';
@@ -22,6 +23,8 @@ export interface RunDeps {
   runners: Map<RunnerKind, Runner>;
   /** called once per execution that reaches a terminal state (errors are logged, never thrown) */
   terminal(rec: ExecutionRecord): Promise<void>;
+  /** the run's progress (running, then its last output line), throttled; absent = not reported (src/executions/progress.ts) */
+  progress?(rec: ExecutionRecord, update: ProgressUpdate): Promise<void>;
 }
 
 /** Thrown to make BullMQ retry the job (with backoff) or leave it to the stalled-job check. */
@@ -79,18 +82,34 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
       write: (delta) => store.appendOutput(id, start.attempts, delta),
       onError: (err) => logger.debug({ err: err.message }, 'live output not recorded'),
     });
+    const report = deps.progress;
+    const progress = report
+      ? new ProgressReporter({ emit: (u) => report(execution, u), onError: (err) => logger.debug({ err: err.message }, 'progress not reported') })
+      : undefined;
+    progress?.start();
     let outcome: RunOutcome;
     try {
       const onSpawn = (pid: number) => {
         store.setProcess(id, processTag(pid)).catch((err: Error) => logger.debug({ err: err.message }, 'process not recorded'));
       };
-      const output = (stream: 'stdout' | 'stderr', chunk: Buffer | string) => live.push(stream, chunk);
-      outcome = await runner.run(action, snapshot.params ?? {}, { signal: controller.signal, logger, execution, onSpawn, output });
+      const output = (stream: 'stdout' | 'stderr', chunk: Buffer | string) => {
+        live.push(stream, chunk);
+        progress?.output(stream, chunk);
+      };
+      outcome = await runner.run(action, snapshot.params ?? {}, {
+        signal: controller.signal,
+        logger,
+        execution,
+        onSpawn,
+        output,
+        ...(progress && { progress: (text: string) => progress.progress(text) }),
+      });
     } catch (err) {
       outcome = { status: 'failed', error: (err as Error)?.message ?? String(err) };
     } finally {
       clearTimeout(timer);
       live.close();
+      progress?.close();
     }
     const reason = stopReasonOf(controller.signal);
     if (reason === 'shutdown') throw new RetryRun('worker shut down during the run');

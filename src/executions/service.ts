@@ -13,6 +13,7 @@ import { finalizeJobOptions, retentionSecondsOf, runJobOptions, type ExecutionJo
 import { executionKeys, QUEUE_NAME } from './keys.ts';
 import { createRecordStore } from './records.ts';
 import { guarded, producerConnection } from './redis.ts';
+import { redisSettings } from '../redis/connection.ts';
 import { redactText } from '../log.ts';
 import {
   LIST_SCAN_MAX,
@@ -27,7 +28,7 @@ import {
 export interface ExecutionServiceOptions {
   config: Config;
   logger: Logger;
-  /** a ready-made ioredis client (not closed by `close()`); default: a fail-fast client on `redis.url` */
+  /** a ready-made ioredis client (not closed by `close()`); default: a fail-fast client on `redis:` (src/redis/connection.ts) */
   connection?: Redis;
   /** how long `cancel` waits for a running execution to stop before returning it (default 5000 ms) */
   cancelWaitMs?: number;
@@ -50,7 +51,7 @@ const decodeCursor = (cursor: string) => {
 export function createExecutionService(opts: ExecutionServiceOptions): ExecutionService {
   const { config } = opts;
   const logger = opts.logger.child({ component: 'executions' });
-  const redis = opts.connection ?? producerConnection(config.main.redis.url);
+  const redis = opts.connection ?? producerConnection(redisSettings(config));
   // a connection given is its owner's to watch: a listener added to it here would outlive this service
   if (!opts.connection) redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const keys = executionKeys(config.main.redis.prefix);

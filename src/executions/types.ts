@@ -32,8 +32,18 @@ export type SenderProof = 'verified' | 'unverified';
 export interface DeliveryRecord {
   channel: string;
   target?: string;
-  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  /**
+   * `held`: its person is in quiet hours (`users.NAME.quiet`); it goes in their digest at `held_until`
+   * (`digest` names the digest delivery once it is queued); then `sent` (or `failed`) with the digest's.
+   */
+  status: 'pending' | 'held' | 'sent' | 'failed' | 'skipped';
   attempts: number;
+  /** the person the delivery is for, when a rule target named a user or role */
+  user?: string;
+  /** held deliveries: when the quiet hours end and the digest goes (ISO) */
+  held_until?: string;
+  /** held deliveries: the digest delivery that carries it (`d-…`), once queued */
+  digest?: string;
   last_error?: string;
   /** what the sink sent (or tried to send), as rendered, secrets redacted; absent until the first try */
   message?: RenderedMessage;

@@ -8,12 +8,15 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.ts';
+import type { CommandGate } from '../deliveries/command-gate.ts';
 import type { Logger } from '../log.ts';
 import { startCancelWatcher } from './cancel-watcher.ts';
 import { retentionSecondsOf, type ExecutionJobData } from './job-options.ts';
 import { executionKeys, QUEUE_NAME } from './keys.ts';
 import { createRecordStore } from './records.ts';
 import { workerConnection } from './redis.ts';
+import { redisSettings } from '../redis/connection.ts';
+import type { ProgressUpdate } from './progress.ts';
 import { runExecutionJob } from './run-execution.ts';
 import { createRunners, type BuiltinDeps } from './runners/index.ts';
 import { createExecutionService } from './service.ts';
@@ -22,6 +25,12 @@ import type { ExecutionRecord, ExecutionService } from './types.ts';
 export interface ExecutionWorkerHooks {
   /** called exactly once per execution reaching a terminal state (notifications plug in here) */
   onTerminal?(exec: ExecutionRecord): Promise<void>;
+  /**
+   * a running execution's progress, throttled (at most one call every 2 s per run, never two at once):
+   * step 0 when it starts running, then its last output line or a module's `context.progress(text)`.
+   * Best effort: an error is logged and the run goes on (src/executions/progress.ts).
+   */
+  onProgress?(exec: ExecutionRecord, update: ProgressUpdate): Promise<void>;
 }
 
 export interface ExecutionWorkerOptions {
@@ -35,6 +44,8 @@ export interface ExecutionWorkerOptions {
   env?: Record<string, string | undefined>;
   /** seconds between SIGTERM and SIGKILL for a stopped shell action (default 5) */
   killGraceSeconds?: number;
+  /** this process's command work (src/deliveries/command-gate.ts): each running execution is counted in it (default: none) */
+  gate?: CommandGate;
   /** BullMQ worker name stored on processed jobs (default: none) */
   name?: string;
 }
@@ -63,7 +74,7 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
   const ex = config.main.executions;
   const logger = opts.logger.child({ component: 'worker' });
   const keys = executionKeys(config.main.redis.prefix);
-  const conn: Redis = workerConnection(config.main.redis.url);
+  const conn: Redis = workerConnection(redisSettings(config));
   conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const store = createRecordStore(conn, keys, retentionSecondsOf(ex.retention_days));
   const watcher = await startCancelWatcher({ subscriber: conn.duplicate(), channel: keys.cancelChannel, store, logger });
@@ -94,10 +105,12 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
     logger.info({ execution: rec.id, status: rec.status, action: rec.action }, 'execution ended');
     await runHook(rec);
   };
-  const deps = { config, logger, store, watcher, runners, terminal };
+  const onProgress = opts.hooks?.onProgress;
+  const deps = { config, logger, store, watcher, runners, terminal, ...(onProgress && { progress: onProgress }) };
 
   const stalledMs = Math.max(100, Math.round(ex.stalled_interval * 1000));
-  const worker = new Worker<ExecutionJobData>(QUEUE_NAME, (job) => runExecutionJob(job, deps), {
+  const gate = opts.gate;
+  const worker = new Worker<ExecutionJobData>(QUEUE_NAME, gate ? (job) => gate.track(() => runExecutionJob(job, deps)) : (job) => runExecutionJob(job, deps), {
     connection: conn,
     prefix: keys.prefix,
     concurrency: opts.concurrency ?? ex.concurrency,

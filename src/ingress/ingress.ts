@@ -7,6 +7,7 @@
  */
 import type { Hono } from 'hono';
 import type { Redis } from 'ioredis';
+import type { AlertService } from '../alerts/service.ts';
 import type { AliasMatcher } from '../aliases/types.ts';
 import type { CommandInput, CommandOutcome } from '../commands/run-command.ts';
 import type { Config } from '../config/types.ts';
@@ -28,6 +29,8 @@ export interface IngressDeps {
   runCommand(input: CommandInput): Promise<CommandOutcome>;
   /** confirmation by reply: Slack's Confirm / Cancel buttons (the pipeline handles text replies itself) */
   confirmations?: ConfirmationService;
+  /** alerts in (`/ingress/alertmanager/:channel`, `/ingress/grafana/:channel`) and Slack's ACK button; absent = those answer 503 */
+  alerts?: AlertService;
   /** counts refusals the pipeline never sees (rate limits); absent = not counted */
   metrics?: Pick<Metrics, 'commandReceived'>;
   /** clock in milliseconds (signature replay windows); tests inject one */

@@ -34,6 +34,18 @@ export interface AlertRef {
   step?: number;
 }
 
+/**
+ * Where a progress report stands in its execution (trigger `progress`): `seq` grows with each
+ * report of a run and with each new attempt, so a sink editing a message in place refuses a report
+ * older than the last it applied (and any once the result replaced it).
+ */
+export interface ProgressRef {
+  /** attempt × 1,000,000 + step (step 0 = running) */
+  seq: number;
+  /** the last output line, or a module's `context.progress(text)` */
+  line?: string;
+}
+
 /** The three trigger keys of a notify block, in the order they fire. */
 export const notifyKeys = ['on_success', 'on_failure', 'on_complete'] as const;
 export type NotifyKey = (typeof notifyKeys)[number];
@@ -64,6 +76,8 @@ export interface Notification {
   origin?: Origin;
   /** the alert this notification is about (trigger `alert`) */
   alert?: AlertRef;
+  /** a progress report (trigger `progress`): its place in the run, so a sink never applies an older one after a newer */
+  progress?: ProgressRef;
   /**
    * a conversation key: messages with the same key to the same (channel, target) continue one
    * thread (Slack thread, email In-Reply-To/References, the same SMS sender, the same tracker issue).

@@ -71,6 +71,14 @@ export function chatOutcomeReply(outcome: CommandOutcome, unknownSenderReply: st
     case 'pending':
       return outcome.prompt !== undefined ? style.escape(outcome.prompt) : undefined;
     case 'confirmation':
+    case 'alert':
       return style.escape(outcome.result.message);
+    case 'question':
+      return style.escape(outcome.question);
+    case 'answered':
+      return style.escape(outcome.message);
+    case 'spooled':
+      // Redis is away: kept in this gateway's spool (src/spool/), run when Redis is back
+      return style.escape(`${outcome.message} (${outcome.id}).`);
   }
 }

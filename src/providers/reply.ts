@@ -87,4 +87,10 @@ export interface ReplyRules {
    * provider, not the sender, named the user); absent: not answered in this medium
    */
   confirm?: 'owner' | 'origin';
+  /**
+   * true when the medium's sink edits a command's ack in place (Slack's chat.update): a long
+   * execution's progress (trigger `progress`) is then sent there, and the result replaces the ack;
+   * absent: the medium gets only the ack and the result
+   */
+  edits?: boolean;
 }

@@ -8,7 +8,7 @@ import type { FallbackDelivery } from './types.ts';
  * The sink's input for one delivery (or fallback delivery) of a notification.
  *
  * @example
- * const plan = routeNotification(n, config.rules, config.channels);
+ * const plan = routeNotification(n, config.rules, config.channels, { users: config.main.users });
  * for (const d of plan.deliveries) await queue.add(d.kind, toOutboundMessage(n, d), { jobId: d.id });
  */
 export function toOutboundMessage(n: Notification, d: FallbackDelivery): OutboundMessage {
@@ -33,6 +33,8 @@ export function toOutboundMessage(n: Notification, d: FallbackDelivery): Outboun
         }
       : {}),
     ...(n.alert ? { alert: n.alert } : {}),
+    ...(n.executionId !== undefined && (n.trigger === 'ack' || n.trigger === 'progress' || n.trigger === 'result') ? { trigger: n.trigger } : {}),
+    ...(n.progress ? { progress: n.progress } : {}),
     ...(n.thread !== undefined ? { thread: n.thread } : {}),
     ...(d.user !== undefined ? { user: d.user } : {}),
     ...(d.replyTo ? { replyTo: d.replyTo } : {}),

@@ -15,6 +15,18 @@ function answeringProvider(source: Origin['source']): { kind: ChannelKind; reply
   return (providers as readonly { kind: ChannelKind; reply?: ReplyRules }[]).find((p) => p.kind === source);
 }
 
+/**
+ * Whether answers to `origin` are edited in place (its provider's `reply.edits`): only then is a
+ * running execution's progress sent there.
+ *
+ * @example
+ * originEdits({ source: 'slack', sender: 'U1' }) // true
+ * originEdits({ source: 'sms', sender: '+15551230001' }) // false
+ */
+export function originEdits(origin: Origin | undefined): boolean {
+  return origin !== undefined && answeringProvider(origin.source)?.reply?.edits === true;
+}
+
 export interface OriginRoute {
   delivery?: PlannedDelivery;
   /** false when the reply cannot go anywhere (no origin, no channel of that kind) */

@@ -23,6 +23,19 @@ export interface FallbackDelivery {
 export interface PlannedDelivery extends FallbackDelivery {
   /** the planning rule's `fallback` targets, for when this delivery fails for good */
   fallback: FallbackDelivery[];
+  /** set when its person is in quiet hours (routeNotification given `now`): held, then sent in their digest at `until` */
+  held?: HeldDelivery;
+}
+
+/** Why and until when a delivery is held (`users.NAME.quiet`, src/routing/quiet-hours.ts). */
+export interface HeldDelivery {
+  /** the end of the quiet period (ISO): when the digest goes */
+  until: string;
+  /** the person's quiet hours, as configured: `22:00-07:00` */
+  hours: string;
+  tz: string;
+  /** the conditions that would have let it through (`except`) */
+  except?: Record<string, unknown>;
 }
 
 /** A rule that matched the notification. */

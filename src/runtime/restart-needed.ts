@@ -16,6 +16,9 @@ function listeners(config: Config): Map<string, string> {
   return out;
 }
 
+/** The `redis:` fields the connections are made from (prefix is its own reason, below). */
+const redisFields = ['url', 'sentinels', 'name', 'sentinel_password', 'cluster', 'username', 'password', 'tls'] as const;
+
 /**
  * @example
  * const reasons = restartNeeded(running, next); // ['redis.url changed']
@@ -24,10 +27,15 @@ export function restartNeeded(running: Config, next: Config): string[] {
   const reasons: string[] = [];
   const a = running.main;
   const b = next.main;
-  if (a.redis.url !== b.redis.url) reasons.push('redis.url changed');
+  // every connection is made once at start: which Redis, and how it is reached (secrets named, never shown)
+  for (const field of redisFields) {
+    if (JSON.stringify(a.redis[field]) !== JSON.stringify(b.redis[field])) reasons.push(`redis.${field} changed`);
+  }
   if (a.redis.prefix !== b.redis.prefix) reasons.push('redis.prefix changed');
   if (a.server.port !== b.server.port) reasons.push('server.port changed');
   if (a.server.host !== b.server.host) reasons.push('server.host changed');
+  // the spool (src/spool/) is opened once per process: its folder and bound
+  if (JSON.stringify(a.spool) !== JSON.stringify(b.spool)) reasons.push('spool changed');
   const before = listeners(running);
   const after = listeners(next);
   for (const name of new Set([...before.keys(), ...after.keys()])) {

@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../log.ts';
-import type { AlertRef } from '../notify/types.ts';
+import type { AlertRef, ProgressRef } from '../notify/types.ts';
 import { SwitchboardError } from '../errors.ts';
 
 /** One message to one target on one channel, already rendered from the notification's templates. */
@@ -44,6 +44,13 @@ export interface OutboundMessage {
   };
   /** the alert the message is about: sinks show `code` and may offer an ACK button (Slack) */
   alert?: AlertRef;
+  /**
+   * which answer to its command this is, for an execution's `ack`, `progress` and `result` (absent
+   * otherwise): a sink that edits in place (Slack) keeps them in one message, queued → running → result
+   */
+  trigger?: 'ack' | 'progress' | 'result';
+  /** a progress report's place in its run (trigger `progress`): never apply one older than the last applied */
+  progress?: ProgressRef;
   /** conversation key (see Notification.thread): same key and target = continue the same thread */
   thread?: string;
   /** the person this delivery is for, when a rule target named a user or role (`{user: alice}`) */
@@ -63,6 +70,10 @@ export interface MessageJson {
   text: string;
   data: Record<string, unknown>;
   execution?: OutboundMessage['execution'];
+  /** the alert the message is about (its code, status, fingerprint) */
+  alert?: AlertRef;
+  /** the conversation key: the same key and target continue one conversation */
+  thread?: string;
 }
 
 /**
@@ -70,7 +81,17 @@ export interface MessageJson {
  * JSON.stringify({ ...messageJson(m, settings.default_target), sent_at: now })
  */
 export function messageJson(m: OutboundMessage, defaultTarget: string | undefined): MessageJson {
-  return { id: m.id, channel: m.channel, target: m.target ?? defaultTarget, subject: m.subject, text: m.text, data: m.data, execution: m.execution };
+  return {
+    id: m.id,
+    channel: m.channel,
+    target: m.target ?? defaultTarget,
+    subject: m.subject,
+    text: m.text,
+    data: m.data,
+    execution: m.execution,
+    ...(m.alert && { alert: m.alert }),
+    ...(m.thread !== undefined && { thread: m.thread }),
+  };
 }
 
 export interface SendResult {

@@ -6,7 +6,11 @@
  *    by delivery id is taken first, and a retry looks the issue up by its marker before creating.
  * 3. Two deliveries of one fingerprint at once: the second waits (a retryable error) for the first.
  * 4. With `close_on_success`, a success closes the open issue of that action/alias and opens none.
+ * 5. An alert (`m.alert`) has one issue per alert fingerprint (`alert:<fingerprint>`, whatever the
+ *    channel's `fingerprint` says): `firing` opens it (or comments on it when it fires again), and
+ *    `resolved` closes it with the resolved text (whatever `close_on_success` says) and opens none.
  */
+import { createHash } from 'node:crypto';
 import { SinkError, type OutboundMessage, type SendResult, type SinkState } from './sink.ts';
 import { FAILURE_STATUSES, deliveryMarker, fingerprintHasStatus, fingerprintOf, issueMarker } from './fingerprint.ts';
 
@@ -47,6 +51,18 @@ export async function deliverToTracker(api: TrackerApi, m: OutboundMessage, sett
     return { externalId: id };
   };
 
+  if (m.alert) {
+    const fp = alertFingerprint(m.alert.fingerprint);
+    if (m.alert.status === 'resolved') {
+      const issue = await openIssue(api, state, ns, fp);
+      if (!issue) return { skipped: 'no open issue to close' };
+      await api.close(issue.id, m.text, [dmark]);
+      await state.delete(`${ns}:fp:${fp}`);
+      return finish(issue.id);
+    }
+    return openOrComment(api, m, state, ns, fp, fresh, finish);
+  }
+
   if (settings.close_on_success && status === 'succeeded') {
     const statuses = fingerprintHasStatus(settings.fingerprint) ? FAILURE_STATUSES : [undefined];
     const closed: string[] = [];
@@ -62,7 +78,33 @@ export async function deliverToTracker(api: TrackerApi, m: OutboundMessage, sett
     return finish(closed.join(','));
   }
 
-  const fp = fingerprintOf(m, settings.fingerprint);
+  return openOrComment(api, m, state, ns, fingerprintOf(m, settings.fingerprint), fresh, finish);
+}
+
+/**
+ * The tracker fingerprint of an alert: its own (Alertmanager's label-set hash), namespaced. The
+ * fingerprint comes from outside (a webhook): anything but a plain token is hashed, so it never
+ * reaches a Jira label or a JQL string as written.
+ *
+ * @example
+ * alertFingerprint('f00dfeed12345678') // 'alert:f00dfeed12345678'
+ */
+export function alertFingerprint(fingerprint: string): string {
+  const safe = /^[A-Za-z0-9_.-]{1,64}$/.test(fingerprint) ? fingerprint : createHash('sha256').update(fingerprint).digest('hex').slice(0, 16);
+  return `alert:${safe}`;
+}
+
+/** Comments on the open issue of `fp`, else creates it (rules 1 to 3). */
+async function openOrComment(
+  api: TrackerApi,
+  m: OutboundMessage,
+  state: SinkState,
+  ns: string,
+  fp: string,
+  fresh: boolean,
+  finish: (id: string) => Promise<SendResult>,
+): Promise<SendResult> {
+  const dmark = deliveryMarker(m.id);
   const issue = await openIssue(api, state, ns, fp);
   if (issue) {
     // A retry of a delivery that may already have written: look for its marker first.

@@ -260,8 +260,12 @@ export function st2Routes(deps: AppDeps): Hono {
     if (outcome.kind === 'none') return { status: 400 as const, message: `Command '${outcome.text}' matched no patterns` };
     if (outcome.kind === 'ambiguous') return { status: 400 as const, message: `Command '${outcome.text}' matched more than 1 pattern` };
     if (outcome.kind === 'unknown_user') return { status: 403 as const, message: `user "${runAs ?? ''}" is not configured in Switchboard; nothing was run` };
+    // an answer to an alert (`ACK 4821`, src/alerts/): st2 has no shape for it, its words are the fault string
+    if (outcome.kind === 'alert') return { status: 400 as const, message: outcome.result.message };
+    // never here: the st2 API is given no spool (src/spool/), so Redis away is its 503
+    if (outcome.kind === 'spooled') return { status: 400 as const, message: outcome.message };
     const { status, body } = refusal(outcome);
-    return { status: status === 422 ? (400 as const) : status, message: body.error.message };
+    return { status: status === 422 ? (400 as const) : status, message: 'error' in body ? body.error.message : '' };
   }
 
   api.post('/aliasexecution', async (c) => {

@@ -5,7 +5,7 @@
  * stream of a gateway at shutdown (an open event stream would otherwise hold the HTTP server).
  */
 import type { Redis } from 'ioredis';
-import type { Socket } from 'node:net';
+import { duplicateConnection, unrefSockets } from '../redis/connection.ts';
 import type { Logger } from '../log.ts';
 import type { Announcement } from './announce.ts';
 
@@ -62,10 +62,10 @@ function createHub(redis: Redis, channel: string, logger: Logger): AnnouncementH
 
   const open = () => {
     // a subscriber connection of its own, that waits for Redis rather than failing fast
-    const s = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+    const s = duplicateConnection(redis, { enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
     s.on('error', (err: Error) => logger.debug({ err: err.message }, 'st2 stream subscriber redis error'));
     // never what keeps a stopping process alive
-    s.on('connect', () => (s as unknown as { stream?: Socket }).stream?.unref());
+    unrefSockets(s);
     s.on('message', (_channel: string, text: string) => {
       let a: Announcement;
       try {

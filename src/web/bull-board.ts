@@ -1,6 +1,6 @@
 /**
  * Bull Board (`@bull-board/api` + `@bull-board/hono`) at `/admin/queues`, read-only, over the
- * `executions` and `deliveries` queues. Its UI assets are served from the @bull-board/ui package
+ * `executions`, `deliveries` and `replies` queues. Its UI assets are served from the @bull-board/ui package
  * by @hono/node-server's serveStatic. Job data passes a formatter that hides the action
  * parameters marked `secret` and every config secret. Built on the first request, so a gateway
  * nobody looks at opens no extra connection.
@@ -54,9 +54,9 @@ export async function redactedJson(res: Response, secrets: readonly string[]): P
 export function bullBoardHandler(config: Config, queues: () => QueueHandles): Handler {
   let board: Hono | undefined;
   const build = () => {
-    const { executions, deliveries } = queues();
+    const { executions, deliveries, replies } = queues();
     const format = jobDataFormatter(config);
-    const adapters = [executions, deliveries].map((q) => {
+    const adapters = [executions, deliveries, replies].map((q) => {
       const a = new BullMQAdapter(q, { readOnlyMode: true, displayName: q.name });
       a.setFormatter('data', format);
       a.setFormatter('returnValue', format);

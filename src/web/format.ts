@@ -15,7 +15,7 @@ export const isTerminal = (status: string): boolean => terminal.has(status);
 
 /** A coloured status label; the class is picked from a fixed list, never from the value itself. */
 export function statusBadge(status: string): Markup {
-  const known = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled', 'pending', 'sent', 'skipped'];
+  const known = ['queued', 'running', 'succeeded', 'failed', 'timeout', 'canceled', 'pending', 'sent', 'skipped', 'held', 'firing', 'resolved'];
   const cls = known.includes(status) ? status : 'unknown';
   return html`<span class="badge badge-${cls}" data-status="${status}">${status}</span>`;
 }

@@ -22,6 +22,7 @@ import { executionRoutes } from '../api/executions.ts';
 import { confirmRoutes } from '../api/confirm.ts';
 import type { ApiEnv, AppDeps } from '../api/types.ts';
 import { resolveUser } from '../auth/authorize.ts';
+import { alertRoutes } from './alert-routes.ts';
 import { assetRoutes } from './assets.ts';
 import { authRoutes } from './auth-routes.ts';
 import { BULL_BOARD_PATH, bullBoardHandler } from './bull-board.ts';
@@ -56,6 +57,7 @@ export function webRoutes(deps: AppDeps): Hono {
   app.route('/', assetRoutes());
   app.route('/', authRoutes({ config, codec: ctx.codec, logger: deps.logger }));
   app.route('/', pageRoutes(ctx));
+  app.route('/', alertRoutes(ctx));
 
   // the API's handlers, as the signed-in user: a dashboard "key" that names them and acts for no one else
   const asUser: MiddlewareHandler<SessionApiEnv> = async (c, next) => {

@@ -22,10 +22,11 @@ export interface PageShell {
   hidden?: readonly NavKey[] | undefined;
 }
 
-export type NavKey = 'executions' | 'deliveries' | 'playground' | 'aliases' | 'rules' | 'channels' | 'queues';
+export type NavKey = 'executions' | 'alerts' | 'deliveries' | 'playground' | 'aliases' | 'rules' | 'channels' | 'queues';
 
 const nav: [NavKey, string, string][] = [
   ['executions', '/', 'Executions'],
+  ['alerts', '/alerts', 'Alerts'],
   ['deliveries', '/deliveries', 'Deliveries'],
   ['playground', '/playground', 'Playground'],
   ['aliases', '/aliases', 'Aliases'],

@@ -132,7 +132,8 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     const offset = Math.min(1_000_000, Math.max(0, Math.floor(Number(c.req.query('offset') ?? 0) || 0)));
     const canRetry = allows('dashboard', 'queues', who);
     try {
-      const page = await listDeadLetters(ctx.queues().deliveries, state, offset, DELIVERIES_LIMIT, secrets);
+      const q = ctx.queues();
+      const page = await listDeadLetters([q.deliveries, q.replies], state, offset, DELIVERIES_LIMIT, secrets);
       const ids = [...new Set(page.items.flatMap((d) => (d.executionId ? [d.executionId] : [])))];
       const recs = canRetry ? [] : await Promise.all(ids.map((id) => executions.get(id)));
       const readable = new Set(ids.filter((_, i) => recs[i] && allows('dashboard', 'execution.read', who, recs[i])));
@@ -162,7 +163,7 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
     try {
       if (id.length > ID_MAX) throw new NotFoundError(`no delivery ${id}`);
       const q = ctx.queues();
-      const letter = await retryDeadLetter(q.deliveries, createLedger(q.redis, deliveryKeys(config.main.redis.prefix)), id, secrets);
+      const letter = await retryDeadLetter([q.deliveries, q.replies], createLedger(q.redis, deliveryKeys(config.main.redis.prefix)), id, secrets);
       ctx.logger.info({ delivery: id, execution: letter.executionId, user: c.get('session').user }, 'delivery retried from the dashboard');
       return c.json({ delivery: { id: letter.id, state: letter.state, channel: letter.channel } });
     } catch (err) {

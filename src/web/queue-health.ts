@@ -1,5 +1,5 @@
 /**
- * Queue health: BullMQ job counts of the `executions` and `deliveries` queues, how many workers
+ * Queue health: BullMQ job counts of the `executions`, `deliveries` and `replies` queues, how many workers
  * listen on each, and the delivery pipeline's counters (`{sb}:dlv-stats`).
  */
 import type { Queue } from 'bullmq';
@@ -31,9 +31,14 @@ async function queueHealth(queue: Queue): Promise<QueueHealth> {
 
 /** Reads the counts; a Redis that is down is an UnavailableError (see `guarded`). */
 export async function readHealth(config: Config, handles: QueueHandles): Promise<Health> {
-  const [executions, deliveries, stats] = await guarded(handles.redis, () =>
-    Promise.all([queueHealth(handles.executions), queueHealth(handles.deliveries), handles.redis.hgetall(deliveryKeys(config.main.redis.prefix).stats)]),
+  const [executions, deliveries, replies, stats] = await guarded(handles.redis, () =>
+    Promise.all([
+      queueHealth(handles.executions),
+      queueHealth(handles.deliveries),
+      queueHealth(handles.replies),
+      handles.redis.hgetall(deliveryKeys(config.main.redis.prefix).stats),
+    ]),
   );
   const deliveryStats = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, Number(v) || 0]));
-  return { queues: [executions, deliveries], deliveryStats, checkedAt: new Date().toISOString() };
+  return { queues: [executions, deliveries, replies], deliveryStats, checkedAt: new Date().toISOString() };
 }

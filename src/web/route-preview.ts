@@ -46,7 +46,7 @@ export function previewRoutes(config: Config, input: PreviewInput): RoutePreview
     const simulated = simulateExecution(config, action, alias, { config: config.dir, status, action: action.ref, user: input.user, source: 'api' });
     const execution = { ...simulated, params: { ...simulated.params, ...input.params } };
     const notifications = buildNotifications({ execution, action, alias, render: renderTemplate }).map((n) => {
-      const plan = routeNotification(n, config.rules, config.channels);
+      const plan = routeNotification(n, config.rules, config.channels, { users: config.main.users, now: new Date() });
       return {
         trigger: n.trigger,
         name: n.name,

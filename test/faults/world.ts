@@ -26,9 +26,9 @@ export const MAILGUN_KEY = 'key-faults-mailgun-0001';
 export const API_KEY = 'faults-api-key-000000000001';
 export const INBOX = 'ops@sb.faults.test';
 
-function files(redisUrl: string): Record<string, string> {
+function files(redisUrl: string, extraMain = ''): Record<string, string> {
   return {
-    'switchboard.yaml': `
+    'switchboard.yaml': `${extraMain}
 server: { port: 0, public_url: "${PUBLIC_URL}" }
 redis: { url: "${redisUrl}", prefix: "\${SB_TEST_PREFIX}", start_local: false }
 users:
@@ -94,12 +94,18 @@ export interface FaultWorld {
   stop(): Promise<void>;
 }
 
-export async function startFaultWorld(opts: { redisUrl?: string; twilioUrl?: string } = {}): Promise<FaultWorld> {
+/**
+ * `main`: more top-level lines of switchboard.yaml (`spool: {...}`); `env`: more variables (a shared
+ * `SB_TEST_PREFIX` makes two worlds one deployment); `files`: more files of the config folder.
+ */
+export async function startFaultWorld(
+  opts: { redisUrl?: string; twilioUrl?: string; main?: string; env?: Record<string, string>; files?: Record<string, string> } = {},
+): Promise<FaultWorld> {
   const hook = await startHttpFake(() => ({ status: 200, body: { ok: true } }));
   const slack = await startSlackFake({ token: SLACK_TOKEN });
   const t = await startTestSwitchboard({
-    files: files(opts.redisUrl ?? 'redis://127.0.0.1:6379'),
-    env: { HOOK_URL: hook.url, SLACK_API_URL: slack.apiUrl, TWILIO_URL: opts.twilioUrl ?? 'http://127.0.0.1:9/' },
+    files: { ...files(opts.redisUrl ?? 'redis://127.0.0.1:6379', opts.main), ...opts.files },
+    env: { HOOK_URL: hook.url, SLACK_API_URL: slack.apiUrl, TWILIO_URL: opts.twilioUrl ?? 'http://127.0.0.1:9/', ...opts.env },
   });
   let n = 0;
   const answered = () => hook.requests.filter((r) => r.answeredWith !== undefined && r.answeredWith < 300);

@@ -1,9 +1,11 @@
 /**
  * `module` runner: imports a JS/TS module (path relative to the config folder) and calls its
- * `export` (default `default`) with `(params, { signal, logger, execution, stdout, stderr })`. The
- * return value is the result; a throw fails the run. A module that ignores its signal is abandoned
- * when it fires. `stdout(text)` / `stderr(text)` show progress on the record while it runs (the
- * live output, like a shell action's); the result replaces it when the run ends.
+ * `export` (default `default`) with `(params, { signal, logger, execution, stdout, stderr, progress })`.
+ * The return value is the result; a throw fails the run. A module that ignores its signal is
+ * abandoned when it fires. `stdout(text)` / `stderr(text)` show progress on the record while it runs
+ * (the live output, like a shell action's); the result replaces it when the run ends.
+ * `progress(text)` says how far it got where the command came from: a Slack command's message is
+ * edited to show it (throttled, src/executions/progress.ts); other media get only the result.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,7 +43,10 @@ export const moduleRunner = defineRunner({
         const print = (stream: 'stdout' | 'stderr') => (text: unknown) => {
           if (!ctx.signal.aborted) ctx.output?.(stream, typeof text === 'string' ? text : String(text));
         };
-        const moduleCtx = { signal: ctx.signal, logger: ctx.logger, execution: ctx.execution, stdout: print('stdout'), stderr: print('stderr') };
+        const progress = (text: unknown) => {
+          if (!ctx.signal.aborted) ctx.progress?.(typeof text === 'string' ? text : String(text));
+        };
+        const moduleCtx = { signal: ctx.signal, logger: ctx.logger, execution: ctx.execution, stdout: print('stdout'), stderr: print('stderr'), progress };
         const call = Promise.resolve().then(() => fn(params, moduleCtx));
         const stopped = new Promise<never>((_, reject) => {
           const fire = () => reject(new Error(`stopped (${String(ctx.signal.reason)})`));

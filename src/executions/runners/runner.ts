@@ -23,6 +23,8 @@ export interface RunContext {
   onSpawn?(pid: number): void;
   /** what the action prints, as it prints it: shown live on the record while it runs (src/executions/live-output.ts) */
   output?(stream: 'stdout' | 'stderr', chunk: Buffer | string): void;
+  /** a line of progress for the live message where the command came from (a module's `context.progress(text)`; src/executions/progress.ts) */
+  progress?(text: string): void;
 }
 
 export interface Runner {

@@ -20,7 +20,14 @@ export function refusalReply(outcome: CommandOutcome): string | undefined {
     case 'pending': // the prompt goes to the user's own address (email-inbound.ts), not to this sender
       return undefined;
     case 'confirmation':
+    case 'alert':
       return outcome.result.message;
+    case 'question':
+      return `${outcome.question}\n\nReply with the answer alone, within 10 minutes.`;
+    case 'answered':
+      return outcome.message;
+    case 'spooled':
+      return `${outcome.message} (${outcome.id}).`;
     case 'none': {
       const head = `No command matches "${outcome.text}".`;
       if (outcome.suggestions.length === 0) return `${head}\nSend "help" for the commands you may run.`;

@@ -1,15 +1,31 @@
 /**
  * `email` sink: nodemailer's SMTP transport built from the channel's `smtp` settings. Replies to an
- * email command land in its thread (In-Reply-To, References, `Re:` subject). SMTP replies classify
+ * email command land in its thread (In-Reply-To, References, `Re:` subject), and so do a
+ * conversation's follow-ups (`thread`: an alert's resolve) to the first message sent to that recipient. SMTP replies classify
  * the failure: 4xx is transient (retry), 5xx permanent; connection problems are retried.
  */
 import nodemailer from 'nodemailer';
 import { redactText } from '../../log.ts';
-import { formatEmail } from './format.ts';
+import { formatEmail, threadRootId, type EmailThread } from './format.ts';
 import { DEFAULT_TIMEOUT_MS, throwIfAborted } from '../../sinks/failure.ts';
 import { targetOf } from '../../sinks/render.ts';
 import { channelSecrets, channelSettings } from '../../sinks/settings.ts';
-import { defineSink, SinkError, type SinkFailureReason } from '../../sinks/sink.ts';
+import { defineSink, SinkError, type OutboundMessage, type SinkFailureReason, type SinkState } from '../../sinks/sink.ts';
+
+/** A conversation's first message is remembered this long per recipient; later follow-ups start again. */
+const THREAD_TTL_S = 30 * 24 * 3600;
+
+/**
+ * Where `m` stands in its conversation to `to`: the first delivery of the thread key to this
+ * recipient (remembered by delivery id, so its retry is still the first) or a follow-up.
+ */
+async function emailThread(state: SinkState, thread: string, m: OutboundMessage, to: string, from: string): Promise<EmailThread> {
+  const key = `thread:${thread}:${to.trim().toLowerCase()}`;
+  const mine = JSON.stringify({ first: m.id, subject: m.subject });
+  await state.setIfAbsent(key, mine, THREAD_TTL_S);
+  const stored = JSON.parse((await state.get(key)) ?? mine) as { first: string; subject: string };
+  return { root: threadRootId(thread, to, from), subject: stored.subject, first: stored.first === m.id };
+}
 
 /** Classifies a nodemailer error by its SMTP reply code, else by its error code. */
 export function classifySmtpError(err: unknown, secrets: readonly string[]): SinkError {
@@ -65,7 +81,11 @@ export const emailSink = defineSink({
         if (!transport) throw new SinkError(`email: channel ${settings.name} has no smtp settings`, 'client_error', false);
         const to = targetOf(m, settings.default_target);
         if (!to) throw new SinkError('email: no recipient and no default_target', 'invalid_target', false);
-        const parts = formatEmail(m, settings.from);
+        const parts = formatEmail(
+          m,
+          settings.from,
+          m.thread && !m.replyTo?.message_id ? await emailThread(deps.state, m.thread, m, to, settings.from) : undefined,
+        );
         const sending = transport.sendMail({
           from: settings.from,
           to,

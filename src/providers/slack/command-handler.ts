@@ -2,9 +2,12 @@
  * One slash command (`/sb restart web`), whichever transport brought it (HTTP form post or a
  * Socket Mode `slash_commands` envelope): identify the person by `user_id`, rate-limit, run the
  * shared pipeline, and return the ephemeral answer Slack shows at once. The result is posted to
- * the channel later by the `origin` delivery.
+ * the channel later by the `origin` delivery. Redis away, with a spool (src/spool/): the trigger id
+ * and the rate limit are not checked (the idempotency key still makes a repeat one command), and
+ * the command is kept in the spool, the ephemeral answer saying so.
  */
 import { slowDownText } from '../../auth/rate-limit.ts';
+import { UnavailableError } from '../../errors.ts';
 import { identifySender } from '../../auth/identity.ts';
 import { helpText } from '../../commands/help.ts';
 import type { Origin } from '../../executions/types.ts';
@@ -57,10 +60,21 @@ const isHelp = (text: string) => /^\s*(help)?\s*$/i.test(text);
 export async function handleSlashCommand(ctx: SlackContext, channel: SlackChannel, cmd: SlashCommand): Promise<SlashReply | undefined> {
   const { deps, log } = ctx;
   const { config } = deps;
+  // Redis away with a spool: what only Redis can tell is taken as `fallback`
+  const orOffline = <T>(p: Promise<T>, fallback: T): Promise<T> =>
+    p.catch((err: unknown) => {
+      if (err instanceof UnavailableError && config.main.spool) return fallback;
+      throw err;
+    });
   // 0. a trigger_id is used once: a replay (even after its execution record expired) runs nothing
   if (cmd.trigger_id !== undefined) {
     const id = `command:${cmd.team_id ?? '-'}:${cmd.trigger_id}`;
-    if (!(await ctx.withRedis(() => ctx.seen.claim(id, deps.now())))) {
+    if (
+      !(await orOffline(
+        ctx.withRedis(() => ctx.seen.claim(id, deps.now())),
+        true,
+      ))
+    ) {
       log.warn({ slack_user: cmd.user_id }, 'slack slash command refused: trigger_id already handled (replay)');
       return undefined;
     }
@@ -71,7 +85,7 @@ export async function handleSlashCommand(ctx: SlackContext, channel: SlackChanne
   const user = identifySender(config, 'slack', cmd.user_id);
 
   // 2. per-sender rate limit, known or not
-  const rate = await ctx.rateLimit(cmd.user_id);
+  const rate = await orOffline(ctx.rateLimit(cmd.user_id), { allowed: true, count: 0, retryAfterSeconds: 0 });
   if (!rate.allowed) return ephemeral(slowDownText(rate));
 
   const text = slackTextToPlain(cmd.text);

@@ -1,5 +1,5 @@
 /**
- * A fake Slack Web API (a real server): chat.postMessage, the files.uploadV2 trio
+ * A fake Slack Web API (a real server): chat.postMessage, chat.update, the files.uploadV2 trio
  * (files.getUploadURLExternal, the upload URL, files.completeUploadExternal) and auth.test. Response
  * shapes follow slackapi/slack-api-specs (corpus: slack-chat-postMessage-response.json,
  * slack-error-channel_not_found.json); errors are HTTP 200 `{ok:false, error}` as Slack sends them.
@@ -11,6 +11,8 @@ export interface SlackPosted {
   channel: string;
   text?: string;
   thread_ts?: string;
+  /** `'true'` when a thread reply is also shown in the channel */
+  reply_broadcast?: string;
   blocks?: { type: string; text?: { type: string; text: string } }[];
   attachments?: { pretext?: string; text?: string; color?: string; fallback?: string }[];
   mrkdwn?: string;
@@ -25,6 +27,15 @@ export interface SlackUpload {
   title?: string;
   channel_id?: string;
   thread_ts?: string;
+}
+
+/** A chat.update call: the message `ts` in `channel` now has this text and these blocks. */
+export interface SlackUpdate {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: Record<string, unknown>[];
+  attachments?: SlackPosted['attachments'];
 }
 
 /** A post to a slash command's response_url. */
@@ -42,6 +53,8 @@ export interface SlackFake extends FakeServer {
   /** a slash command's response_url served by this fake */
   responseUrl(token: string): string;
   uploads: SlackUpload[];
+  /** chat.update calls, in order (the message in `messages` is changed too) */
+  updates: SlackUpdate[];
   /** answers the next call with `{ok:false, error}` (HTTP 200), like Slack */
   platformErrorNext(error: string): void;
   /** the next file upload (to the upload URL) answers HTTP 500 */
@@ -50,7 +63,9 @@ export interface SlackFake extends FakeServer {
 
 export const slackError = (error: string): FakeResponse => ({ status: 200, body: { ok: false, error } });
 
-const channelId = (name: string) => (/^[CGD][A-Z0-9]+$/.test(name) ? name : `C${createHash('sha1').update(name).digest('hex').slice(0, 10).toUpperCase()}`);
+/** The id the fake answers for a channel named `name` (`#ops` → `C…`), as Slack answers with ids. */
+export const channelId = (name: string) =>
+  /^[CGD][A-Z0-9]+$/.test(name) ? name : `C${createHash('sha1').update(name).digest('hex').slice(0, 10).toUpperCase()}`;
 
 /**
  * @example
@@ -61,6 +76,7 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
   const messages: SlackPosted[] = [];
   const uploads: SlackUpload[] = [];
   const responses: SlackResponse[] = [];
+  const updates: SlackUpdate[] = [];
   const known = opts.channels ? new Set(opts.channels.flatMap((c) => [c, channelId(c)])) : undefined;
   let seq = 0;
   let failUploads = 0;
@@ -97,6 +113,7 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
           channel,
           text: p.text as string | undefined,
           thread_ts: p.thread_ts as string | undefined,
+          ...(p.reply_broadcast !== undefined && { reply_broadcast: String(p.reply_broadcast) }),
           blocks: json(p.blocks),
           attachments: json(p.attachments),
           mrkdwn: p.mrkdwn as string | undefined,
@@ -104,6 +121,16 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
         });
         const message = { bot_id: 'B19LU7CSY', subtype: 'bot_message', text: p.text ?? '', ts, type: 'message', username: 'switchboard' };
         return { status: 200, body: { channel: channelId(channel), message, ok: true, ts } };
+      }
+      case 'chat.update': {
+        const ts = String(p.ts ?? '');
+        const target = messages.find((m) => m.ts === ts && (m.channel === p.channel || channelId(m.channel) === p.channel));
+        if (!target) return slackError('message_not_found');
+        const u: SlackUpdate = { channel: String(p.channel), ts, text: p.text as string | undefined, blocks: json(p.blocks), attachments: json(p.attachments) };
+        updates.push(u);
+        // as Slack: a part left out keeps what it was; an empty list clears it
+        Object.assign(target, { text: u.text ?? target.text, blocks: u.blocks ?? target.blocks, attachments: u.attachments ?? target.attachments });
+        return { status: 200, body: { ok: true, channel: channelId(target.channel), ts, text: u.text ?? '' } };
       }
       case 'files.getUploadURLExternal': {
         const file_id = `F${String(uploads.length + 1).padStart(8, '0')}`;
@@ -149,6 +176,7 @@ export async function startSlackFake(opts: { token?: string; channels?: string[]
     responses,
     responseUrl: (token) => `${fake.url}/commands/${token}`,
     uploads,
+    updates,
     platformErrorNext: (error) => fake.failNext(1, slackError(error)),
     failUploadNext: () => {
       failUploads += 1;

@@ -11,6 +11,12 @@
  *    and the code, so the code is checked and used once exactly as if typed.
  * 4. The answer replaces the prompt through the payload's `response_url` (Slack's own host, or the
  *    channel's `api_url` host: never a URL anyone could name).
+ *
+ * An alert's ACK / Silence 1h buttons (alert-blocks.ts, value = the alert's code) act through the
+ * alert service as the clicking person's configured user, exactly as `ACK 4821` typed would: the
+ * answer (or the refusal, with nothing recorded) goes to that person alone (ephemeral, the alert
+ * message stays), and a done action edits the alert message (chat.update): `Acknowledged by alice`,
+ * buttons gone.
  */
 import { LogLevel, WebClient } from '@slack/web-api';
 import { Hono } from 'hono';
@@ -21,6 +27,10 @@ import type { Logger } from '../../log.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
 import { readVerifiedSlackRequest } from './http.ts';
 import { signedSlackChannels, type SlackChannel } from './inbound.ts';
+import type { AlertAction } from '../../alerts/types.ts';
+import { channelState } from '../../redis/channel-state.ts';
+import { ALERT_ACK_ACTION, ALERT_SILENCE_ACTION, closeAlertBlocks } from './alert-blocks.ts';
+import { rememberEdit } from './threads.ts';
 import { escapeSlackText } from './text.ts';
 import { replyAddress } from '../reply.ts';
 
@@ -85,11 +95,15 @@ export async function postConfirmPrompt(
 }
 
 /** The fields of a block_actions payload read here. */
-interface BlockActions {
+export interface BlockActions {
   type?: string;
   user?: { id?: string };
   actions?: { action_id?: string; value?: string }[];
   response_url?: string;
+  /** where the clicked message is (block_actions on a channel message) */
+  channel?: { id?: string };
+  container?: { channel_id?: string; message_ts?: string };
+  message?: { ts?: string; text?: string; blocks?: unknown };
 }
 
 /** Slack's own response URLs, or ones on the channel's configured API host (a proxy or a test double). */
@@ -103,13 +117,13 @@ function trustedResponseUrl(url: string, apiUrl: string | undefined): boolean {
   }
 }
 
-async function respond(url: string | undefined, channel: SlackChannel, text: string, log: Logger): Promise<void> {
+async function respond(url: string | undefined, channel: SlackChannel, text: string, log: Logger, replaceOriginal = true): Promise<void> {
   if (!url || !trustedResponseUrl(url, channel.api_url)) return;
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ replace_original: true, response_type: 'ephemeral', text: escapeSlackText(text) }),
+      body: JSON.stringify({ replace_original: replaceOriginal, response_type: 'ephemeral', text: escapeSlackText(text) }),
       signal: AbortSignal.timeout(5000),
     });
     if (!res.ok) log.warn({ status: res.status }, 'slack response_url refused the answer');
@@ -118,9 +132,17 @@ async function respond(url: string | undefined, channel: SlackChannel, text: str
   }
 }
 
-/** Handles one verified interaction; returns what happened, for the logs and tests. */
-async function handleInteraction(deps: IngressDeps, channel: SlackChannel, p: BlockActions, log: Logger): Promise<string> {
+/**
+ * Handles one verified interaction (a signed HTTP request, or a Socket Mode `interactive`
+ * envelope); returns what happened, for the logs and tests.
+ *
+ * @example
+ * await handleInteraction(deps, channel, envelope.body as BlockActions, log);
+ */
+export async function handleInteraction(deps: IngressDeps, channel: SlackChannel, p: BlockActions, log: Logger): Promise<string> {
   if (p.type !== 'block_actions') return `ignored ${p.type ?? '(none)'}`;
+  const alertClick = p.actions?.find((a) => a.action_id === ALERT_ACK_ACTION || a.action_id === ALERT_SILENCE_ACTION);
+  if (alertClick) return handleAlertClick(deps, channel, p, alertClick, log);
   const action = p.actions?.find((a) => a.action_id === CONFIRM_ACTION || a.action_id === CANCEL_ACTION);
   if (!action?.value || !p.user?.id) return 'ignored: not ours';
   const m = /^([A-Za-z0-9_-]{1,100}):(\d{1,12})$/.exec(action.value);
@@ -137,6 +159,54 @@ async function handleInteraction(deps: IngressDeps, channel: SlackChannel, p: Bl
   }
   await respond(p.response_url, channel, r.message, log);
   return r.answer;
+}
+
+/** An alert button: act as the clicking person, answer them alone, and edit the alert message when done. */
+async function handleAlertClick(
+  deps: IngressDeps,
+  channel: SlackChannel,
+  p: BlockActions,
+  click: { action_id?: string; value?: string },
+  log: Logger,
+): Promise<string> {
+  const alerts = deps.alerts;
+  const code = click.value ?? '';
+  if (!alerts || !/^\d{1,12}$/.test(code) || !p.user?.id) return 'ignored: not an alert button';
+  const user = identifySender(deps.config, 'slack', p.user.id);
+  if (!user) {
+    await respond(p.response_url, channel, 'Your Slack account is not linked to a Switchboard user, so you may not act on alerts.', log, false);
+    return 'refused: unknown user';
+  }
+  const ack = click.action_id === ALERT_ACK_ACTION;
+  const action: AlertAction = ack ? { kind: 'ack' } : { kind: 'silence', durationMs: 3_600_000 };
+  const r = await alerts.act({ code, action, user, source: 'slack' });
+  await respond(p.response_url, channel, r.message, log, false);
+  if (!r.ok) return 'refused';
+  const note = ack ? `Acknowledged by ${user}` : `Silenced for 1h by ${user}`;
+  await editAlertMessage(deps, channel, p, note, !ack, log);
+  return ack ? 'acked' : 'silenced';
+}
+
+/** Edits the clicked alert message: the note added, the buttons dropped (kept after a silence: ACK still counts). */
+async function editAlertMessage(deps: IngressDeps, channel: SlackChannel, p: BlockActions, note: string, keepButtons: boolean, log: Logger): Promise<void> {
+  const target = p.container?.channel_id ?? p.channel?.id;
+  const ts = p.container?.message_ts ?? p.message?.ts;
+  if (!target || !ts) return;
+  const client = new WebClient(channel.token, {
+    slackApiUrl: channel.api_url ?? 'https://slack.com/api/',
+    retryConfig: { retries: 0 },
+    timeout: 5000,
+    allowAbsoluteUrls: false,
+    logLevel: LogLevel.ERROR,
+  });
+  try {
+    const blocks = closeAlertBlocks(p.message?.blocks, escapeSlackText(note), { keepButtons });
+    await client.chat.update({ channel: target, ts, text: p.message?.text ?? note, blocks: blocks as never });
+    // the resolve edits this message again: from these blocks, so the note stays
+    await rememberEdit(channelState(deps.redis, deps.config.main.redis.prefix, channel.name), target, ts, blocks);
+  } catch (err) {
+    log.warn({ channel: channel.name, err: (err as { code?: string }).code ?? (err as Error).message }, 'alert message not edited');
+  }
 }
 
 /**

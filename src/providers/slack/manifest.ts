@@ -16,6 +16,6 @@ export const manifest = defineProvider({
     .strict(),
   userKey: 'slack',
   userKeyDescription: 'Slack user id, e.g. U0ALICE',
-  reply: { target: (r) => r.channel, arrivedOn: 'channel_name', confirm: 'origin' },
+  reply: { target: (r) => r.channel, arrivedOn: 'channel_name', confirm: 'origin', edits: true },
   load: () => import('./runtime.ts'),
 });

@@ -1,7 +1,7 @@
 /**
  * Slack Socket Mode (a slack channel with `app_token`): no public URL, no request signing. One
  * websocket per such channel (@slack/socket-mode); each envelope is handed to the same handlers
- * as the HTTP routes and acked once handled (slash commands with their ephemeral reply). An
+ * as the HTTP routes (buttons: interactions.ts) and acked once handled (slash commands with their ephemeral reply). An
  * envelope whose handling failed is not acked, so Slack delivers it again.
  */
 import { SocketModeClient } from '@slack/socket-mode';
@@ -13,6 +13,7 @@ import { handleSlashCommand, parseSlashCommand } from './command-handler.ts';
 import { createSlackContext } from './context.ts';
 import { handleSlackEvent, type SlackEventEnvelope } from './event-handler.ts';
 import { socketModeSlackChannels } from './inbound.ts';
+import { handleInteraction, type BlockActions } from './interactions.ts';
 
 /** What @slack/socket-mode hands a `slack_event` listener. */
 interface SocketEnvelope {
@@ -107,6 +108,11 @@ export const slackSocketIngress: ListenerIngress = {
             ...(e.retry_num !== undefined && { num: e.retry_num }),
             ...(e.retry_reason !== undefined && { reason: e.retry_reason }),
           });
+        }
+        // buttons (confirmation prompts, alerts' ACK / Silence 1h), as over /ingress/slack/interactions
+        if (e.type === 'interactive') {
+          const done = await handleInteraction(deps, channel, body as BlockActions, log);
+          log.info({ slack_user: (body as BlockActions).user?.id, done }, 'slack interaction handled');
         }
         return e.ack();
       };

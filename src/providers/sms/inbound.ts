@@ -17,6 +17,8 @@
  * 5. `HELP`/`INFO`/`help [filter] [page]` answer the sender's own commands, paged for SMS.
  * 6. Anything else goes through the shared pipeline (`runCommand`) as the person who sent it; the
  *    TwiML reply is the ack (the alias's `ack.format`, else `Queued <id>: <alias>`).
+ * 7. Redis away, with a spool (`spool:`, src/spool/): see `answerOffline`; a command is kept in the
+ *    spool and answered with TwiML saying so (200: Twilio does not retry), its ack sent when it runs.
  * WhatsApp (`From: whatsapp:+…`, whatsapp.ts): the same steps, the person known by the number; each
  * message opens WhatsApp's 24-hour session (kept in the channel's SinkState for the sink), and the
  * origin's reply says `medium: 'whatsapp'` so answers go back on WhatsApp.
@@ -29,12 +31,13 @@ import { formParams, verifyTwilioSignature } from './signature.ts';
 import { seenIds } from '../../auth/seen-ids.ts';
 import type { ChannelConfig } from '../../config/types.ts';
 import { executionKeys } from '../../executions/keys.ts';
+import { UnavailableError } from '../../errors.ts';
 import { guarded } from '../../executions/redis.ts';
 import { channelState } from '../../redis/channel-state.ts';
 import type { SinkState } from '../../sinks/sink.ts';
 import { optOutKey } from './sink.ts';
 import { isWhatsApp, SESSION_MS, sessionKey, WHATSAPP_PREFIX } from './whatsapp.ts';
-import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
+import type { HttpIngress } from '../../ingress/ingress.ts';
 import { parseHelpRequest, smsKeyword } from './keywords.ts';
 import { smsHelpPage } from './help.ts';
 import { outcomeReply } from './replies.ts';
@@ -103,7 +106,6 @@ export const twilioSmsIngress: HttpIngress = {
 
     async function answerText(entry: ChannelEntry, form: URLSearchParams, sid: string, phone: string, rate: RateDecision): Promise<string | Reply> {
       const from = form.get('From') ?? '';
-      const to = form.get('To') ?? '';
       const body = form.get('Body') ?? '';
       const keyword = smsKeyword(body);
       // 0. WhatsApp (`From: whatsapp:+…`): the person is known by the number, answered on WhatsApp; their
@@ -137,25 +139,47 @@ export const twilioSmsIngress: HttpIngress = {
       const help = keyword === 'help' ? { page: 1 } : parseHelpRequest(body);
       if (help) return smsHelpPage(deps, user, help.filter, help.page).text;
       // 4. the command, as the person who sent it
-      const outcome = await deps.runCommand({
-        text: body,
+      const outcome = await runSmsCommand(entry, form, sid, user);
+      const text = outcomeReply(outcome, (id) => aliases.get(id));
+      // the default ack is made of the execution id and the alias alone: the same MessageSid finds
+      // the same execution again, so a re-sent webhook gets this text without a stored copy
+      const reproducible = outcome.kind === 'queued' && !outcome.confirmed && !outcome.completed && aliases.get(outcome.alias)?.ack?.format === undefined;
+      return { text, keep: !reproducible };
+    }
+
+    function runSmsCommand(entry: ChannelEntry, form: URLSearchParams, sid: string, user: string) {
+      const from = form.get('From') ?? '';
+      return deps.runCommand({
+        text: form.get('Body') ?? '',
         source: 'sms',
         user,
         origin: {
           source: 'sms',
           sender: from,
-          reply: { to: from, from: to, channel: entry.channel.name, ...(wa && { medium: 'whatsapp' }) },
+          reply: { to: from, from: form.get('To') ?? '', channel: entry.channel.name, ...(isWhatsApp(from) && { medium: 'whatsapp' }) },
           message_id: sid,
           proof: 'verified',
         },
         idempotencyKey: `sms:${sid}`,
         sendAck: false,
       });
-      const text = outcomeReply(outcome, (id) => aliases.get(id));
-      // the default ack is made of the execution id and the alias alone: the same MessageSid finds
-      // the same execution again, so a re-sent webhook gets this text without a stored copy
-      const reproducible = outcome.kind === 'queued' && !outcome.confirmed && aliases.get(outcome.alias)?.ack?.format === undefined;
-      return { text, keep: !reproducible };
+    }
+
+    /**
+     * Redis away, with a spool (src/spool/): the answer without Redis. Nothing is remembered (the
+     * MessageSid, the rate count, a WhatsApp session, STOP/START: those answer 503 as before); a
+     * command is matched and authorised here and kept in the spool, its TwiML saying so; a re-sent
+     * webhook finds the same spooled entry by its MessageSid. The ack follows by SMS once it runs.
+     */
+    async function answerOffline(entry: ChannelEntry, form: URLSearchParams, sid: string, away: UnavailableError): Promise<string> {
+      const body = form.get('Body') ?? '';
+      if (smsKeyword(body) === 'opt_out' || smsKeyword(body) === 'opt_in') throw away;
+      const user = identifySender(config, 'sms', form.get('From') ?? '');
+      if (!user) return config.main.ingress.unknown_sender_reply ?? '';
+      const help = smsKeyword(body) === 'help' ? { page: 1 } : parseHelpRequest(body);
+      if (help) return smsHelpPage(deps, user, help.filter, help.page).text;
+      const outcome = await runSmsCommand(entry, form, sid, user);
+      return outcomeReply(outcome, (id) => aliases.get(id));
     }
 
     const app = new Hono();
@@ -202,6 +226,9 @@ export const twilioSmsIngress: HttpIngress = {
         }
         await sids.remember(sid, now);
         return fresh;
+      }).catch(async (err: unknown) => {
+        if (!(err instanceof UnavailableError) || !config.main.spool) throw err;
+        return twimlMessage(await answerOffline(entry, form, sid, err));
       });
       return xml(c, twiml);
     });

@@ -41,7 +41,8 @@ export const manifest = defineProvider({
       }
     }),
   userKey: 'phone',
-  userKeyDescription: 'E.164 phone number, e.g. +15551230001',
+  userKeyDescription:
+    'E.164 phone number, e.g. +15551230001; written whatsapp:+15551230001, rule targets naming the person (`{channel: sms, user: NAME}`) reach them on WhatsApp',
   reply: { confirm: 'owner' },
   load: () => import('./runtime.ts'),
 });

@@ -5,6 +5,7 @@
  */
 import type { CommandOutcome } from '../../commands/run-command.ts';
 import type { AliasConfig } from '../../config/types.ts';
+import { CANCEL_HINT } from '../../conversations/question.ts';
 import { buildAck } from '../../notify/build-ack.ts';
 import { fitSegments } from './segments.ts';
 import { renderTemplate } from '../../templates/render.ts';
@@ -27,6 +28,9 @@ export function ackReply(outcome: Extract<CommandOutcome, { kind: 'queued' }>, a
   const ids = outcome.executions.map((s) => s.execution.id).join(', ');
   return truncateToSegments(`Queued ${ids}: ${outcome.alias}`);
 }
+
+/** How an SMS question says it can be dropped: `cancel` would opt the sender out of all SMS. */
+export const SMS_CANCEL_HINT = '(reply "nevermind" to stop)';
 
 /**
  * @example
@@ -54,6 +58,15 @@ export function outcomeReply(outcome: CommandOutcome, aliasOf: (id: string) => A
       // the prompt is sent once; a re-sent webhook (same MessageSid) gets the cached answer
       return outcome.prompt ?? '';
     case 'confirmation':
+    case 'alert':
       return truncateToSegments(outcome.result.message);
+    case 'question':
+      // CANCEL is a carrier opt-out keyword (keywords.ts): an SMS question offers the other word
+      return truncateToSegments(outcome.question.replace(CANCEL_HINT, SMS_CANCEL_HINT));
+    case 'answered':
+      return truncateToSegments(outcome.message);
+    case 'spooled':
+      // Redis is away: kept in the gateway's spool (src/spool/); the ack follows by SMS when it runs
+      return truncateToSegments(`${outcome.message} (${outcome.id}).`);
   }
 }

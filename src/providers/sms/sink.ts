@@ -3,6 +3,9 @@
  * The text is fitted into `segment_budget` segments (GSM-7 / UCS-2 counted) and, when cut, ends at a
  * word with the execution id. A recipient who replied STOP (error 21610) is remembered in SinkState
  * as `optout:<number>`; later sends to that number are skipped without calling Twilio.
+ * A firing alert's text carries its answer line (`Reply ACK 4821 or SILENCE 4821 2h`); a
+ * conversation's follow-ups (`thread`: an alert's resolve) go from the number its first message went
+ * from (`thread:<key>:<number>` in SinkState), so replies reach the same conversation on the phone.
  * A `whatsapp:+…` target is sent from the channel's WhatsApp sender, as free-form text within
  * WhatsApp's 24-hour session, else as the channel's `whatsapp_template` (whatsapp.ts).
  */
@@ -12,11 +15,12 @@ import { DEFAULT_TIMEOUT_MS, httpStatusError, parseRetryAfter, startDeadline, th
 import { plainText, referenceId, targetOf } from '../../sinks/render.ts';
 import { channelSecrets, channelSettings } from '../../sinks/settings.ts';
 import { defineSink, SinkError } from '../../sinks/sink.ts';
-import { fitSegments } from './segments.ts';
+import { countSegments, fitSegments } from './segments.ts';
+import { alertAnswerLine, withAnswerLine } from '../../sinks/alert-text.ts';
 import { createTwilioHttpClient, type TwilioProbe } from './twilio-http-client.ts';
 import { fitWhatsApp, inSession, isWhatsApp, sessionKey, templateVariables, whatsappSender } from './whatsapp.ts';
 import { maskAddress, normalizePhone } from '../../auth/identity.ts';
-import type { SinkState } from '../../sinks/sink.ts';
+import type { OutboundMessage, SinkState } from '../../sinks/sink.ts';
 
 /** Twilio error codes that fail a delivery for good because of the recipient. */
 const invalidRecipient = new Set([21211, 21614, 21612, 21608, 21635, 21408, 21265]);
@@ -39,6 +43,23 @@ async function whatsappPlan(
     kind: 'refused',
     reason: `sms: WhatsApp ${maskAddress(phone)} has not written to channel ${settings.name} in the last 24 hours, so WhatsApp allows only a template, and the channel has no whatsapp_template: nothing sent`,
   };
+}
+
+/** How long a conversation's sender is remembered per recipient. */
+const THREAD_TTL_S = 30 * 24 * 3600;
+
+/**
+ * A firing alert's text with its answer line (`Reply ACK 4821 or SILENCE 4821 2h`) within the
+ * segment budget: at the end when everything fits, else first, so cutting the text keeps it.
+ */
+function fitAlertSegments(text: string, m: OutboundMessage, budget: number): string {
+  const ref = referenceId(m);
+  if (m.alert?.status !== 'firing') return fitSegments(text, budget, ref);
+  const full = withAnswerLine(text, m.alert);
+  if (countSegments(full).segments <= budget) return full;
+  // too long: the line goes first (moved from the end when the message already has it), the rest is cut
+  const line = alertAnswerLine(m.alert);
+  return fitSegments(`${line}\n${text.replace(line, '').trim()}`, budget, ref);
 }
 
 /** SinkState key remembering that `number` opted out. */
@@ -74,11 +95,14 @@ export const smsSink = defineSink({
         const wa = isWhatsApp(to) ? await whatsappPlan(settings, deps.state, to) : undefined;
         if (wa?.kind === 'refused') throw new SinkError(wa.reason, 'client_error', false);
         const text = plainText(m.text || m.subject);
-        const body = wa ? fitWhatsApp(text, referenceId(m)) : fitSegments(text, settings.segment_budget, referenceId(m));
+        const body = wa ? fitWhatsApp(withAnswerLine(text, m.alert), referenceId(m)) : fitAlertSegments(text, m, settings.segment_budget);
         const variables = wa?.kind === 'template' ? templateVariables(wa.variables, m) : undefined;
         const template: { contentSid: string; contentVariables?: string } | undefined =
           wa?.kind === 'template' ? { contentSid: wa.contentSid, ...(variables !== undefined && { contentVariables: variables }) } : undefined;
-        const from = wa ? whatsappSender(settings) : settings.from;
+        // a conversation's follow-ups go from the number its first message went from (a messaging service picks among several)
+        const threadKey = m.thread && !wa ? `thread:${m.thread}:${normalizePhone(to)}` : undefined;
+        const threadFrom = threadKey ? await deps.state.get(threadKey) : undefined;
+        const from = wa ? whatsappSender(settings) : (threadFrom ?? settings.from);
         const probe: TwilioProbe = { status: 0, retryAfter: null };
         const deadline = startDeadline(signal, timeoutMs);
         const client = twilio(settings.account_sid, settings.auth_token, {
@@ -89,7 +113,9 @@ export const smsSink = defineSink({
             to,
             ...(template ?? { body }),
             ...(settings.messaging_service_sid ? { messagingServiceSid: settings.messaging_service_sid } : { from }),
+            ...(settings.messaging_service_sid && threadFrom ? { from: threadFrom } : {}),
           });
+          if (threadKey && !threadFrom && msg.from) await deps.state.setIfAbsent(threadKey, msg.from, THREAD_TTL_S);
           return {
             externalId: msg.sid,
             sent: { text: template ? `template ${template.contentSid} ${template.contentVariables ?? ''}`.trim() : body, target: to },

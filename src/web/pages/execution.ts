@@ -5,7 +5,7 @@
  */
 import { html } from 'hono/html';
 import { duration, inline, isTerminal, prettyJson, statusBadge, timeCell, type Markup } from '../format.ts';
-import type { RenderedMessage } from '../../executions/types.ts';
+import type { DeliveryRecord, RenderedMessage } from '../../executions/types.ts';
 import type { ExecutionRow } from './executions.ts';
 
 interface ShellResult {
@@ -52,6 +52,12 @@ function proofCell(proof: 'verified' | 'unverified' | undefined): Markup {
 }
 
 /** What a delivery sent (or tried to), as its sink rendered it; secrets were redacted when it was recorded. */
+/** A delivery held for quiet hours (or sent in a digest): for whom, until when, which digest. */
+export function quietCell(d: Pick<DeliveryRecord, 'user' | 'held_until' | 'digest'>): Markup {
+  if (d.held_until === undefined && d.digest === undefined) return d.user !== undefined ? html`<div class="muted small">for ${d.user}</div>` : html``;
+  return html`<div class="muted small" data-quiet>${d.user !== undefined ? html`for ${d.user}, ` : ''}quiet hours${d.held_until ? html` until ${timeCell(d.held_until)}` : ''}${d.digest ? html`, digest <span class="mono">${d.digest}</span>` : ''}</div>`;
+}
+
 export function renderedCell(m: RenderedMessage | null | undefined): Markup {
   if (!m) return html`<span class="muted">not tried yet</span>`;
   return html`<div class="rendered" data-delivery-message>${m.subject ? html`<div class="subject" data-subject><strong>${m.subject}</strong></div>` : ''}${m.target ? html`<div class="muted small">to ${m.target}</div>` : ''}<pre class="out">${m.text}</pre></div>`;
@@ -92,7 +98,7 @@ ${
   <thead><tr><th>Channel</th><th>Target</th><th>Status</th><th>Attempts</th><th>Last error</th><th>Message sent</th></tr></thead>
   <tbody>${e.deliveries.map(
     (d) =>
-      html`<tr><td>${d.channel}</td><td>${d.target ?? d.message?.target ?? html`<span class="muted">—</span>`}</td><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td class="text">${d.last_error ?? ''}</td><td>${renderedCell(d.message)}</td></tr>`,
+      html`<tr><td>${d.channel}</td><td>${d.target ?? d.message?.target ?? html`<span class="muted">—</span>`}</td><td>${statusBadge(d.status)}${quietCell(d)}</td><td>${d.attempts}</td><td class="text">${d.last_error ?? ''}</td><td>${renderedCell(d.message)}</td></tr>`,
   )}</tbody></table></div>`
 }`;
 }

@@ -222,7 +222,7 @@ describe('dashboard over HTTP', () => {
       expect((await get(`/admin/queues/${css}`, alice)).status).toBe(200);
       expect((await get(`/admin/queues/${css}`)).status).toBe(302);
       const queues = (await (await get('/admin/queues/api/queues', alice)).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-      expect(queues.queues.map((q) => q.name).sort()).toEqual(['deliveries', 'executions']);
+      expect(queues.queues.map((q) => q.name).sort()).toEqual(['deliveries', 'executions', 'replies']);
       expect(queues.queues.every((q) => q.readOnlyMode)).toBe(true);
     });
   });

@@ -72,7 +72,17 @@ describe('castParams', () => {
       ok: false,
       parameter: 'host',
       error: 'missing required parameter: host',
+      missing: ['host'],
     });
+  });
+
+  it('names every missing required parameter, the first as the one at fault', () => {
+    const parameters = {
+      host: { type: 'string', required: true },
+      port: { type: 'integer', required: true },
+      tls: { type: 'boolean', required: true, default: true },
+    } as const;
+    expect(castParams({}, parameters, {})).toEqual({ ok: false, parameter: 'host', error: 'missing required parameter: host', missing: ['host', 'port'] });
   });
 
   it('adds immutable parameters and refuses values that override them', () => {

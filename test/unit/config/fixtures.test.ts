@@ -25,12 +25,22 @@ describe('loadConfig', () => {
     ['action-yaml-syntax-error', 'actions/restart.yaml:2:14  yaml: Nested mappings are not allowed in compact mappings (quote a value that contains ": ")'],
     ['missing-env-var', 'channels/slack.yaml:3:8  token: environment variable SLACK_BOT_TOKEN is not set (write ${SLACK_BOT_TOKEN:-default} for a default)'],
     ['rule-unknown-channel', 'rules/default.yaml:6:20  rules.0.to.1.channel: undefined channel "slack-ops" used in rule "failures reach ops"'],
+    // alert intake channels only receive (src/alerts/)
+    [
+      'rule-to-alert-channel',
+      'rules/default.yaml:6:20  rules.0.to.1.channel: channel "am-prod" used in rule "page" is an alertmanager channel: it only receives alerts and cannot be sent to; name a channel that sends (slack, email, sms...)',
+    ],
+    [
+      'alert-channel-notify-without-rule',
+      'channels/am.yaml:6:27  escalate.0.notify.0: notify channel "pagr-backup" is handled by no rule: the alerts of am-prod would go nowhere',
+    ],
+    ['alert-channel-bad-duration', 'channels/am.yaml:6:14  escalate.0.after: expected a duration (90s, 5m, 2h, 1h30m, 1d or a number of seconds), got "soon"'],
     ['notify-channel-without-rule', 'actions/restart.yaml:7:22  notify.on-failure.routes.1: notify channel "pager" is handled by no rule'],
     // origin and chatops need no rule
     ['alias-notify-channel-without-rule', 'aliases/a.yaml:5:44  notify.on-complete.routes.2: notify channel "ops-room" is handled by no rule'],
     [
       'channel-bad-kind',
-      'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook | teams | mattermost | telegram | discord',
+      'channels/chat.yaml:2:7  kind: unknown kind "slak" (did you mean "slack"?); expected one of log | file | slack | email | sms | github | gitlab | jira | webhook | teams | mattermost | telegram | discord | alertmanager | grafana',
     ],
     ['channel-missing-token', 'channels/slack.yaml:1:1  token: required (expected string)'],
     ['duplicate-alias-id', 'aliases/ping.yaml:2:7  name: duplicate alias id "ops.ping" (first defined in aliases/ops/ping.yaml:1)'],

@@ -14,6 +14,18 @@ describe('refusalReply', () => {
       { kind: 'ambiguous', text: 'deploy', candidates: [{ alias: 'a.deploy', format: 'deploy' }] },
       '"deploy" matches several commands; be more specific:\n\n  a.deploy: deploy',
     ],
+    [
+      {
+        kind: 'question',
+        text: 'restart web',
+        alias: 'ops.restart',
+        parameter: 'env',
+        question: 'Which env? staging, prod (reply "cancel" to stop)',
+        command: 'restart web',
+      },
+      'Which env? staging, prod (reply "cancel" to stop)\n\nReply with the answer alone, within 10 minutes.',
+    ],
+    [{ kind: 'answered', text: 'cancel', alias: 'ops.restart', message: 'Cancelled: restart web.' }, 'Cancelled: restart web.'],
   ] as const)('answers %j', (outcome, text) => {
     expect(refusalReply(outcome as never)).toBe(text);
   });

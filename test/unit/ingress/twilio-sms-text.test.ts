@@ -152,6 +152,19 @@ describe('outcomeReply', () => {
     ['none with suggestions', { kind: 'none', text: 't', suggestions: ['restart {{service}}', 'ping'] }, 'No match. Did you mean: restart <service> | ping?'],
     ['none without', { kind: 'none', text: 't', suggestions: [] }, 'No match. Text "help" for your commands.'],
     [
+      'question (CANCEL is an SMS opt-out keyword)',
+      {
+        kind: 'question',
+        text: 'restart web',
+        alias: 'ops.restart',
+        parameter: 'env',
+        question: 'Which env? staging, prod (reply "cancel" to stop)',
+        command: 'restart web',
+      },
+      'Which env? staging, prod (reply "nevermind" to stop)',
+    ],
+    ['answered', { kind: 'answered', text: 'nevermind', alias: 'ops.restart', message: 'Cancelled: restart web.' }, 'Cancelled: restart web.'],
+    [
       'ambiguous',
       {
         kind: 'ambiguous',

@@ -18,6 +18,17 @@ describe('restartNeeded', () => {
     ]);
   });
 
+  it('names each redis connection field that changed, never its value', () => {
+    const sentinel = { url: undefined, sentinels: [{ host: 's1', port: 26379 }], name: 'main', password: 'old-secret-1' };
+    const next = { ...sentinel, sentinels: [{ host: 's2', port: 26379 }], password: 'new-secret-2' };
+    const reasons = restartNeeded(config({ redis: sentinel }), config({ redis: next }));
+    expect(reasons).toEqual(['restart needed: redis.sentinels changed', 'restart needed: redis.password changed']);
+    expect(reasons.join(' ')).not.toContain('secret');
+    expect(restartNeeded(config({ redis: { cluster: ['a:7000'] } }), config({ redis: { cluster: ['a:7000'], tls: true } }))).toEqual([
+      'restart needed: redis.tls changed',
+    ]);
+  });
+
   it('names a listener whose port changed', () => {
     const a = config({}, [['mail', { kind: 'email', listen: { port: 2525 } }]]);
     const b = config({}, [['mail', { kind: 'email', listen: { port: 2526 } }]]);

@@ -1,0 +1,264 @@
+/**
+ * Private Redis deployments for the fault suite, each on free ports in its own temporary folder,
+ * started and stopped by the test:
+ * - {@link startSentinelSet}: a master, one replica and three `redis-server --sentinel` processes
+ *   (quorum 2, `down-after-milliseconds 1000`, `failover-timeout 5000`) watching the group `sbmaster`;
+ * - {@link startRedisCluster}: three masters (`--cluster-enabled yes`), no replicas, every slot assigned.
+ * And {@link startRedisWorld}: a whole Switchboard (startTestSwitchboard) over any `redis:` block, with
+ * an alias `mark {{n}}` whose shell action appends n to a file (one line per run) and notifies a webhook.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { startHttpFake, type FakeServer } from '../fakes/http-fake.ts';
+import { startTestSwitchboard, type TestSwitchboard } from '../integration/harness.ts';
+
+export const GROUP = 'sbmaster';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** One command to one node, or undefined when it does not answer. */
+async function ask(port: number, ...args: string[]): Promise<unknown> {
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    return await r.call(args[0]!, ...args.slice(1));
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v as T;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+interface Proc {
+  port: number;
+  child: ChildProcess;
+}
+
+function spawnRedis(args: string[]): ChildProcess {
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  child.on('error', () => undefined);
+  return child;
+}
+
+async function stopAll(procs: Proc[]): Promise<void> {
+  await Promise.all(
+    procs.map(async ({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
+}
+
+export interface SentinelSet {
+  sentinels: { host: string; port: number }[];
+  /** the port of the current master, as the sentinels say */
+  masterPort(): Promise<number | undefined>;
+  /** SIGKILL the current master process; resolves with its port */
+  killMaster(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startSentinelSet(): Promise<SentinelSet> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-sentinel-'));
+  const [mPort, rPort] = [await freePort(), await freePort()];
+  const data: Proc[] = [];
+  const sentinels: Proc[] = [];
+  const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  data.push({ port: mPort, child: spawnRedis(['--port', String(mPort), ...common, '--logfile', join(dir, `m-${mPort}.log`)]) });
+  await until(async () => (await ask(mPort, 'PING')) === 'PONG', 'the master');
+  data.push({
+    port: rPort,
+    child: spawnRedis(['--port', String(rPort), ...common, '--replicaof', '127.0.0.1', String(mPort), '--logfile', join(dir, `r-${rPort}.log`)]),
+  });
+  await until(async () => /master_link_status:up/.test(String(await ask(rPort, 'INFO', 'replication'))), 'the replica in sync');
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const conf = join(dir, `sentinel-${port}.conf`);
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `logfile ${join(dir, `sentinel-${port}.log`)}`,
+        `sentinel monitor ${GROUP} 127.0.0.1 ${mPort} 2`,
+        `sentinel down-after-milliseconds ${GROUP} 1000`,
+        `sentinel failover-timeout ${GROUP} 5000`,
+        `sentinel parallel-syncs ${GROUP} 1`,
+        '',
+      ].join('\n'),
+    );
+    sentinels.push({ port, child: spawnRedis([conf, '--sentinel']) });
+  }
+  // every sentinel knows the replica and the two other sentinels: a failover can be agreed on
+  for (const s of sentinels) {
+    await until(async () => {
+      const replicas = (await ask(s.port, 'SENTINEL', 'REPLICAS', GROUP)) as unknown[] | undefined;
+      const others = (await ask(s.port, 'SENTINEL', 'SENTINELS', GROUP)) as unknown[] | undefined;
+      return (replicas?.length ?? 0) >= 1 && (others?.length ?? 0) >= 2;
+    }, `sentinel ${s.port} to see the replica and the other sentinels`);
+  }
+  const masterPort = async () => {
+    for (const s of sentinels) {
+      const addr = (await ask(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', GROUP)) as string[] | undefined;
+      if (addr) return Number(addr[1]);
+    }
+    return undefined;
+  };
+  return {
+    sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    masterPort,
+    async killMaster() {
+      const port = await masterPort();
+      const proc = data.find((p) => p.port === port);
+      if (!proc) throw new Error(`no master process on ${port}`);
+      const exited = new Promise((r) => proc.child.once('exit', r));
+      proc.child.kill('SIGKILL');
+      await exited;
+      return proc.port;
+    },
+    async stop() {
+      await stopAll([...sentinels, ...data]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OwnCluster {
+  /** `redis://127.0.0.1:port` of every master */
+  nodes: string[];
+  stop(): Promise<void>;
+}
+
+export async function startRedisCluster(masters = 3): Promise<OwnCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-cluster-'));
+  const procs: Proc[] = [];
+  for (let i = 0; i < masters; i++) {
+    const port = await freePort();
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `n-${port}.log`)];
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000');
+    procs.push({ port, child: spawnRedis(args) });
+  }
+  for (const p of procs) await until(async () => (await ask(p.port, 'PING')) === 'PONG', `cluster node ${p.port}`);
+  const create = spawnSync('redis-cli', ['--cluster', 'create', ...procs.map((p) => `127.0.0.1:${p.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  // settled: every node says ok, knows every other, and they agree on the slot map
+  await until(async () => {
+    const infos = await Promise.all(procs.map((p) => ask(p.port, 'CLUSTER', 'INFO')));
+    if (!infos.every((i) => /cluster_state:ok/.test(String(i)) && new RegExp(`cluster_known_nodes:${masters}\\b`).test(String(i)))) return false;
+    const maps = await Promise.all(procs.map(async (p) => JSON.stringify(await ask(p.port, 'CLUSTER', 'SLOTS'))));
+    return maps.every((m) => m === maps[0]);
+  }, 'the cluster to settle');
+  return {
+    nodes: procs.map((p) => `redis://127.0.0.1:${p.port}`),
+    async stop() {
+      await stopAll(procs);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const API_KEY = 'redis-topology-api-key-000000001';
+export const GRAFANA_TOKEN = 'redis-topology-grafana-token-001';
+
+export interface RedisWorld {
+  t: TestSwitchboard;
+  hook: FakeServer;
+  /** the n of every run of `mark n`, one per run, in order */
+  runs(): string[];
+  /** POST /api/v1/commands `mark n` with `Idempotency-Key: mark-n` */
+  submit(n: number): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `redisYaml`: the inside of the `redis:` mapping without prefix and start_local, e.g. `sentinels: [...], name: sbmaster`;
+ * `stalledInterval`: `executions.stalled_interval` (the hook outbox is swept after 4 of them).
+ */
+export async function startRedisWorld(redisYaml: string, stalledInterval = 30): Promise<RedisWorld> {
+  const hook = await startHttpFake(() => ({ status: 200, body: { ok: true } }));
+  const marks = join(mkdtempSync(join(tmpdir(), 'sb-marks-')), 'runs');
+  const t = await startTestSwitchboard({
+    files: {
+      'switchboard.yaml': `
+server: { port: 0 }
+redis: { ${redisYaml}, prefix: "\${SB_TEST_PREFIX}", start_local: false }
+users:
+  ops: { roles: [admin] }
+roles:
+  admin: { permissions: ["*"] }
+api_keys:
+  - { name: test, key: "${API_KEY}", user: ops }
+limits: { per_sender_per_minute: 1000000, per_key_per_minute: 1000000 }
+executions: { concurrency: 8, shutdown_grace: 2, stalled_interval: ${stalledInterval} }
+logging: { level: info }
+`,
+      'actions/mark.yaml': `
+name: t.mark
+runner: shell
+command: [sh, -c, 'echo "$1" >> "$2"', sh, "{{ n }}", "${marks}"]
+parameters:
+  n: { type: string, required: true }
+timeout: 30
+`,
+      'aliases/mark.yaml': `
+name: mark
+pack: t
+action_ref: t.mark
+formats: ["mark {{n}}"]
+ack: { enabled: false }
+result: { enabled: false }
+notify: { on_success: { message: "mark {{ params.n }} done", channels: [a] } }
+`,
+      'channels/hook-a.yaml': `name: hook-a\nkind: webhook\nurl: ${hook.url}/a\n`,
+      'channels/hook-alerts.yaml': `name: hook-alerts\nkind: webhook\nurl: ${hook.url}/alerts\n`,
+      'channels/grafana.yaml': `name: grafana-prod\nkind: grafana\ntoken: ${GRAFANA_TOKEN}\nnotify: [pager]\n`,
+      'rules/all.yaml': `
+rules:
+  - { name: a, channel: [a], to: [{ channel: hook-a }] }
+  - { name: pages, channel: [pager], to: [{ channel: hook-alerts }] }
+`,
+    },
+  });
+  return {
+    t,
+    hook,
+    runs: () => (existsSync(marks) ? readFileSync(marks, 'utf8').split('\n').filter(Boolean) : []),
+    submit: (n) =>
+      t.request('/api/v1/commands', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `mark-${n}` },
+        body: JSON.stringify({ text: `mark ${n}` }),
+      }),
+    async stop() {
+      await t.stop();
+      await hook.close();
+    },
+  };
+}
