@@ -21,10 +21,10 @@ export interface FormatParam {
 
 export interface CompiledFormat {
   source: string;
-  /** compiled on first use for formats made only of words, blanks and placeholders */
+  /** compiled on first use */
   readonly regex: RE2JS;
-  /** those formats also get a regex-free program (plain-match.ts), used instead of the regex */
-  plain?: PlainProgram | undefined;
+  /** those formats also get a regex-free program (plain-match.ts), used instead of the regex (built on first use) */
+  readonly plain?: PlainProgram | undefined;
   params: FormatParam[];
   /** no `$` of its own: the text gets one trailing blank, as StackStorm pads its commands */
   pad: boolean;
@@ -60,11 +60,10 @@ export function compileFormat(source: string): CompileOutcome {
       seen.add(n);
     }
     // 2. generate the regex: placeholders become one group per alternative of value syntax
-    const gen = { count: 0, params: [] as { name: string; def?: string; raw: boolean; keys: string[] }[] };
-    const body = emitAlts(parsed.alts, gen, { start: !parsed.hasStart, end: !parsed.hasEnd });
-    const src = `${parsed.hasStart ? '' : '^\\s*'}(?:${body})${parsed.hasEnd ? '' : '\\s*$'}`;
-    // 3. compile with RE2 now when the format holds regex syntax of its own (to report errors);
-    //    one made only of words, blanks and placeholders is valid by construction and compiles on first use
+    const { src, gen } = generate(parsed);
+    // 3. compile with RE2 now when the format holds regex syntax of its own (to report errors and
+    //    learn its group numbers); every regex is compiled for matching on first use (one made only
+    //    of words, blanks and placeholders is valid by construction)
     const isSimple = simple(parsed.alts);
     let regex = isSimple ? undefined : RE2JS.compile(src, RE2JS.DOTALL);
     const named = regex?.namedGroups();
@@ -75,14 +74,23 @@ export function compileFormat(source: string): CompileOutcome {
       raw: p.raw,
       groups: p.keys.map((k) => (named ? (named[k] ?? -1) : next++)),
     }));
+    // the check is done: the regex itself (tens of KB each) is compiled again on first use, so
+    // thousands of formats that may never match cost no memory until they do
+    regex = undefined;
     const lw = literalWords(parsed);
-    const plain = isSimple && !parsed.hasStart && !parsed.hasEnd ? compilePlain(parsed.alts[0]!) : undefined;
+    // the regex-free program too is built on first use (a few KB each: most formats of a large
+    // config never match anything in a process's life)
+    const hasPlain = isSimple && !parsed.hasStart && !parsed.hasEnd;
+    let plain: PlainProgram | undefined;
     // every key always present (undefined when absent): one object shape for the hot paths
     const format: CompiledFormat = {
       source,
-      plain,
+      get plain() {
+        return hasPlain ? (plain ??= compilePlain(parseFormat(source).alts[0]!)) : undefined;
+      },
+      // generated again from the source on first use: the text of thousands of regexes is not kept
       get regex() {
-        return (regex ??= compileOrNever(src));
+        return (regex ??= compileOrNever(generate(parseFormat(source)).src));
       },
       params,
       pad: !parsed.hasEnd,
@@ -99,6 +107,13 @@ export function compileFormat(source: string): CompileOutcome {
 }
 
 type Gen = { count: number; params: { name: string; def?: string; raw: boolean; keys: string[] }[] };
+
+/** The RE2 source of a parsed format, and its parameters with their group names. */
+function generate(parsed: ReturnType<typeof parseFormat>): { src: string; gen: Gen } {
+  const gen: Gen = { count: 0, params: [] };
+  const body = emitAlts(parsed.alts, gen, { start: !parsed.hasStart, end: !parsed.hasEnd });
+  return { src: `${parsed.hasStart ? '' : '^\\s*'}(?:${body})${parsed.hasEnd ? '' : '\\s*$'}`, gen };
+}
 
 /** Valid by construction; should RE2 still refuse it, the format matches nothing rather than throw mid-match. */
 function compileOrNever(src: string): RE2JS {

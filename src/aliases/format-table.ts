@@ -4,7 +4,7 @@
  * and the word index (each format filed under its rarest required literal word).
  */
 import type { FormatEntry } from '../config/schema.ts';
-import { compileFormat, type CompiledFormat } from './compile-format.ts';
+import { compileFormat, type CompiledFormat, type CompileOutcome } from './compile-format.ts';
 import { displayWords, type SuggestEntry } from './suggest.ts';
 import type { AliasFormatInfo, AliasSpec, CompiledAlias, FormatProblem } from './types.ts';
 
@@ -36,8 +36,17 @@ export interface FormatTable {
   suggestions: (SuggestEntry & { alias: string })[];
 }
 
+/**
+ * The outcomes of the last table built, by format source. A config load compiles every format to
+ * report problems and the matcher is built from the same formats right after (as is a reloaded
+ * config, mostly unchanged): those reuse these compiled formats, which are immutable once built.
+ * Holds one table's formats at a time (the ones the live matcher holds anyway).
+ */
+let lastCompiled = new Map<string, CompileOutcome>();
+
 export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
   const table: FormatTable = { aliases: [], slots: [], problems: [], index: new Map(), always: [], suggestions: [] };
+  const compiled = new Map<string, CompileOutcome>();
   // 1. compile every representation; a broken one is a problem for that format only
   for (const spec of specs) {
     const infos = spec.formats.map(formatInfo);
@@ -54,7 +63,8 @@ export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
     infos.forEach((info, formatIndex) => {
       const isObject = typeof spec.formats[formatIndex] === 'object';
       info.representations.forEach((rep, representationIndex) => {
-        const c = compileFormat(rep);
+        let c = compiled.get(rep);
+        if (!c) compiled.set(rep, (c = lastCompiled.get(rep) ?? compileFormat(rep)));
         if (!c.ok) {
           table.problems.push({
             alias: spec.id,
@@ -74,6 +84,7 @@ export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
       }
     });
   }
+  lastCompiled = compiled;
   // 2. index each slot by its two rarest required words (one when it has only one)
   const df = new Map<string, number>();
   for (const s of table.slots) for (const w of s.format.indexWords) df.set(w, (df.get(w) ?? 0) + 1);
@@ -93,6 +104,17 @@ export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
     }
   }
   return table;
+}
+
+/**
+ * The problems of the formats that do not compile, without building a matcher (a config check).
+ *
+ * @example
+ * formatProblems([{ id: 'a', action: 'x', enabled: true, formats: ['run {{x}} {{x}}'], immutableParameters: {} }])
+ * // [{ alias: 'a', formatIndex: 0, message: 'parameter "x" appears more than once in the format', … }]
+ */
+export function formatProblems(specs: readonly AliasSpec[]): FormatProblem[] {
+  return buildFormatTable(specs).problems;
 }
 
 function formatInfo(entry: FormatEntry): AliasFormatInfo {

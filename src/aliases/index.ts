@@ -9,6 +9,7 @@ export { matchFormat } from './match-format.ts';
 export { normalizeText } from './normalize-text.ts';
 export { castParams } from './cast-params.ts';
 export { findOverlaps } from './find-overlaps.ts';
+export { formatProblems } from './format-table.ts';
 export { renderFormat } from './render-format.ts';
 export type {
   AliasFormatInfo,

@@ -45,6 +45,9 @@ function isLetter(ch: string): boolean {
   return ch.toLowerCase() !== ch.toUpperCase();
 }
 
+/** `ci` of the tokens that are not literals (never read: shared) */
+const NO_LETTERS: boolean[] = [];
+
 type Tok = { k: 'ws'; min: 0 | 1 } | { k: 'lit'; str: string } | { k: 'val'; param: number } | { k: 'opt'; inner: Tok[] };
 
 /**
@@ -110,13 +113,15 @@ export function compilePlain(seq: FormatNode[]): PlainProgram {
     if (tok.k === 'opt') flat[id]!.arg = lay(tok.inner, flat[id]!.next);
   }
   const count = flat.length;
+  // the four arrays share one buffer: thousands of formats, one allocation each rather than four
+  const buffer = new ArrayBuffer(count * 10);
   const p: PlainProgram = {
     count,
     params: param,
-    kind: new Int8Array(count),
-    min: new Int8Array(count),
-    next: new Int32Array(count),
-    arg: new Int32Array(count),
+    next: new Int32Array(buffer, 0, count),
+    arg: new Int32Array(buffer, count * 4, count),
+    kind: new Int8Array(buffer, count * 8, count),
+    min: new Int8Array(buffer, count * 9, count),
     str: [],
     lower: [],
     upper: [],
@@ -132,7 +137,7 @@ export function compilePlain(seq: FormatNode[]): PlainProgram {
     p.str.push(str);
     p.lower.push(str.toLowerCase());
     p.upper.push(str.toUpperCase());
-    p.ci.push([...str].map(isLetter));
+    p.ci.push(str ? [...str].map(isLetter) : NO_LETTERS);
     p.ascii.push(/^[\x00-\x7f]*$/.test(str.toLowerCase()) ? str.toLowerCase() : undefined);
   });
   return p;

@@ -28,6 +28,9 @@ const PAIR_MATCHES = 16;
 const MAX_TEXT_WORDS = 32;
 const SIM_CACHE = 20_000;
 
+/** entry numbers, shortest entry first, then declaration order */
+type Postings = readonly number[];
+
 interface Similar {
   ids: Int32Array;
   sims: Float64Array;
@@ -44,9 +47,9 @@ export class SuggestIndex {
   private readonly flat: Int32Array;
   private readonly start: Int32Array;
   /** vocabulary id -> entries holding it, shortest first, then declaration order */
-  private readonly single: Int32Array[] = [];
+  private readonly single: Postings[] = [];
   /** pair key (see {@link key}) -> entries holding both words, same order */
-  private readonly pairs = new Map<number, Int32Array>();
+  private readonly pairs = new Map<number, Postings>();
   private readonly simCache = new Map<string, Similar>();
   // scratch, reset after each use (touched lists): no allocation proportional to the table per text
   private readonly best: Float64Array;
@@ -88,8 +91,10 @@ export class SuggestIndex {
       }
     });
     const byLength = (a: number, b: number) => words[a]!.length - words[b]!.length || a - b;
-    for (const list of singles) this.single.push(Int32Array.from(list.sort(byLength)));
-    for (const [pk, list] of pairLists) this.pairs.set(pk, Int32Array.from(list.sort(byLength)));
+    // plain arrays: most pair lists hold one or two entries, and a typed array each (with its own
+    // buffer) would cost ten times their size with thousands of aliases
+    for (const list of singles) this.single.push(list.sort(byLength));
+    for (const [pk, list] of pairLists) this.pairs.set(pk, list.sort(byLength));
     this.best = new Float64Array(v);
     this.mask = new Int32Array(v);
     this.common = new Int32Array(v);
@@ -134,14 +139,14 @@ export class SuggestIndex {
     //    word covers no text word and finds its words below 0.5: it scores below MIN_SCORE.
     const strong = touched.filter((id) => this.mask[id] !== 0);
     const paired = [...strong].sort((a, b) => this.best[b]! - this.best[a]! || a - b).slice(0, PAIR_MATCHES);
-    const pairLists: Int32Array[] = [];
+    const pairLists: Postings[] = [];
     for (let i = 0; i < paired.length; i++) {
       for (let j = i + 1; j < paired.length; j++) {
         const list = this.pairs.get(key(paired[i]!, paired[j]!, this.vocab.size));
         if (list) pairLists.push(list);
       }
     }
-    const rarest = (a: Int32Array, b: Int32Array) => a.length - b.length;
+    const rarest = (a: Postings, b: Postings) => a.length - b.length;
     const lists = [...pairLists.sort(rarest), ...strong.map((id) => this.single[id]!).sort(rarest)];
     // 3. score the entries met, each once, within the budgets; keep the best entry of each display,
     //    best first and declaration order on ties (what sorting every score would give)

@@ -1,4 +1,5 @@
 /** Finds the config files of a config folder (docs/contracts.md section 2). */
+import { readFile } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -56,4 +57,31 @@ export async function listConfigFiles(dir: string): Promise<ConfigFiles> {
     channels: await yamlFiles(dir, 'channels', false),
     rules: await yamlFiles(dir, 'rules', false),
   };
+}
+
+/**
+ * Reads the texts of `files` ahead, `window` files at a time: `text(i)` is file i's text. Loaders
+ * still take the files one by one in order (diagnostics keep their order, and a read error surfaces
+ * at its file, as `readFile` would throw it), but thousands of small reads overlap.
+ *
+ * @example
+ * const text = readAhead(files.aliases);
+ * for (const [i, file] of files.aliases.entries()) parse(file, await text(i));
+ */
+export function readAhead(files: ConfigFile[], window = 32): (i: number) => Promise<string> {
+  const reads: Promise<string>[] = [];
+  return (i) => {
+    for (let j = reads.length; j < Math.min(files.length, i + window); j++) {
+      const read = readText(files[j]!.abs);
+      // a failed read is thrown to whoever awaits it; one never awaited (an earlier file threw) is dropped
+      read.catch(() => {});
+      reads.push(read);
+    }
+    return reads[i] ?? readText(files[i]!.abs);
+  };
+}
+
+/** `fs.readFile` with a callback: about half the cost of `fs/promises` per small file (thousands of them). */
+function readText(abs: string): Promise<string> {
+  return new Promise((resolve, reject) => readFile(abs, 'utf8', (err, text) => (err ? reject(err) : resolve(text))));
 }

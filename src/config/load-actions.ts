@@ -1,6 +1,6 @@
 /** Loads actions/*.yaml and actions/PACK/*.yaml (Switchboard actions and StackStorm action metadata). */
 import { builtinActions } from './builtins.ts';
-import type { ConfigFile } from './files.ts';
+import { readAhead, type ConfigFile } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
 import { actionSchema, runnerKinds, type ActionFile } from './schema.ts';
@@ -69,8 +69,10 @@ export async function loadActions(files: ConfigFile[], ctx: ParseContext): Promi
   const out = new Map<string, LoadedAction>();
   const broken = new Set<string>();
   for (const [ref, action] of builtinActions()) out.set(ref, { action });
-  for (const file of files) {
+  const text = readAhead(files);
+  for (const [i, file] of files.entries()) {
     const { source, value } = await parseFile(file, actionSchema, ctx, {
+      text: text(i),
       // StackStorm metadata loads as written: its `${VAR}`s are the shell's, at run time
       expand: (raw) => !isStackStormMetadata(raw),
       prepare: (raw) => {

@@ -2,7 +2,7 @@
  * Loads aliases/*.yaml and aliases/PACK/*.yaml: StackStorm alias files, unchanged, plus `allow`/`notify`.
  * An unknown key is an error (the schema is strict), StackStorm's own fields being known keys.
  */
-import type { ConfigFile } from './files.ts';
+import { readAhead, type ConfigFile } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
 import { aliasSchema, type AliasFile } from './schema.ts';
@@ -24,8 +24,10 @@ export interface LoadedAlias {
 export async function loadAliases(files: ConfigFile[], ctx: ParseContext): Promise<LoadedAlias[]> {
   const out: LoadedAlias[] = [];
   const seen = new Map<string, LoadedAlias>();
-  for (const file of files) {
+  const text = readAhead(files);
+  for (const [i, file] of files.entries()) {
     const { source, value } = await parseFile(file, aliasSchema, ctx, {
+      text: text(i),
       prepare: (raw) => {
         dropTopLevelNulls(raw);
         renameNotifyKeys(raw.notify);

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { compileAliases, findOverlaps } from '../aliases/index.ts';
+import { findOverlaps, formatProblems, type AliasSpec } from '../aliases/index.ts';
 import { ConfigError } from '../errors.ts';
 import { toAliasSpecs } from './alias-specs.ts';
 import { checkCrossReferences } from './cross-refs.ts';
@@ -85,7 +85,9 @@ export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promis
   const loaded = { main, actions, brokenActions: broken, aliases, channels, rules };
   ctx.diagnostics.push(...checkCrossReferences(loaded), ...checkTemplates(aliases, actions.values()));
   const overlaps = opts.overlaps === false ? () => [] : findOverlaps;
-  ctx.diagnostics.push(...checkFormats({ compileAliases, findOverlaps: overlaps }, aliases, toAliasSpecs(config)));
+  // the problems only: the matcher itself is built by whoever runs it (reusing the compiled formats)
+  const compile = (specs: AliasSpec[]) => ({ problems: formatProblems(specs) });
+  ctx.diagnostics.push(...checkFormats({ compileAliases: compile, findOverlaps: overlaps }, aliases, toAliasSpecs(config)));
   return { config, diagnostics: redact(ctx.diagnostics, ctx.secrets).sort(order) };
 }
 

@@ -4,7 +4,7 @@ import type { Env } from './env.ts';
 import type { ConfigFile } from './files.ts';
 import { collectEnvSecrets, collectSecrets, typeExpandedScalars } from './schema-walk.ts';
 import type { Diagnostic } from './types.ts';
-import { readYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
+import { parseYamlSource, readYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
 import { issuesToDiagnostics } from './zod-issues.ts';
 
 export interface ParsedFile<T> {
@@ -22,6 +22,8 @@ export interface ParseContext {
 export interface ParseOptions extends YamlReadOptions {
   /** adjusts the raw data before validation (spellings, StackStorm's empty values) */
   prepare?: (raw: Record<string, unknown>) => void;
+  /** the file's text when it was read ahead (files.ts `readAhead`); otherwise it is read here */
+  text?: Promise<string>;
 }
 
 /** StackStorm files write `description:` with no value; an empty optional field is an absent one. */
@@ -40,7 +42,9 @@ export async function parseFile<S extends z.ZodType>(
   opts: ParseOptions = {},
 ): Promise<ParsedFile<z.output<S>>> {
   const { prepare } = opts;
-  const { source, diagnostics } = await readYamlSource(file.abs, file.rel, ctx.env, opts);
+  const { source, diagnostics } = opts.text
+    ? parseYamlSource(await opts.text, file.rel, ctx.env, opts)
+    : await readYamlSource(file.abs, file.rel, ctx.env, opts);
   ctx.diagnostics.push(...diagnostics);
   if (diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('yaml: '))) return { source };
   const raw = source.data;

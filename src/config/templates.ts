@@ -45,9 +45,11 @@ function notifyTemplates(notify: unknown): { path: PathSegment[]; text: string }
  * `ack`/`result` come from StackStorm packs, whose Jinja nunjucks does not all parse (`{%+`, `x[:2]`):
  * there a syntax error is a warning; in Switchboard's own fields (notify, action templates) an error.
  */
-function check(items: { path: PathSegment[]; text: string }[], source: YamlSource, out: Diagnostic[]): void {
+function check(items: { path: PathSegment[]; text: string }[], source: YamlSource, out: Diagnostic[], seen: Map<string, string | undefined>): void {
   for (const { path, text } of items) {
-    const error = templateError(text);
+    // the same template in many files (generated aliases, a shared result format) compiles once
+    let error = seen.get(text);
+    if (error === undefined && !seen.has(text)) seen.set(text, (error = templateError(text)));
     if (!error) continue;
     const stackstorm = path[0] === 'ack' || path[0] === 'result';
     out.push({ ...source.at(path), message: `template does not compile: ${error}`, severity: stackstorm ? 'warning' : 'error' });
@@ -57,6 +59,7 @@ function check(items: { path: PathSegment[]; text: string }[], source: YamlSourc
 /** Template syntax errors of every alias and action that came from a file. */
 export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedAction>): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const seen = new Map<string, string | undefined>();
   for (const { alias, source } of aliases) {
     check(
       [
@@ -67,6 +70,7 @@ export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedA
       ],
       source,
       out,
+      seen,
     );
   }
   for (const { action, source } of actions) {
@@ -81,6 +85,7 @@ export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedA
       ],
       source,
       out,
+      seen,
     );
   }
   return out;

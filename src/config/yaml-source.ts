@@ -82,7 +82,9 @@ export function parseYamlSource(text: string, file: string, env: Env, opts: Yaml
   const substituted = new Map<string, string[]>();
   const unresolved = new Set<string>();
   const parsed = doc.errors.length === 0;
-  if (parsed && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true))
+  // a text with no `$` (nor a `\` escape that could make one) has nothing to expand: skip the walk
+  const mayExpand = text.includes('$') || text.includes('\\');
+  if (parsed && mayExpand && (opts.expand?.(doc.toJS({ maxAliasCount: 1000 })) ?? true))
     expandNode(doc.contents as Node | null, [], env, { expandedWhole, unresolved, substituted }, pos, diagnostics);
   const data = parsed ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
   let partial: unknown = data;

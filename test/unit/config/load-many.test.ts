@@ -1,0 +1,87 @@
+/**
+ * What makes loading thousands of aliases cheap must not change what a load reports: files read
+ * ahead keep their order and their errors, a template repeated in many files is reported in each,
+ * `${VAR}` written as a YAML escape is still expanded, and the matcher built after a load (reusing
+ * the load's compiled formats) matches as a fresh one does, regex formats included.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileAliases } from '../../../src/aliases/index.ts';
+import { readAhead } from '../../../src/config/files.ts';
+import { formatDiagnostic, loadConfig, toAliasSpecs } from '../../../src/config/index.ts';
+import { writeConfig } from './temp-config.ts';
+
+const base = {
+  'switchboard.yaml': 'server: { port: 8080 }\n',
+  'channels/log.yaml': 'name: log\nkind: log\n',
+};
+
+function many(n: number): Record<string, string> {
+  const files: Record<string, string> = { ...base };
+  for (let i = 0; i < n; i++) {
+    files[`actions/ops/a${i}.yaml`] = `name: a${i}\nrunner: shell\ncommand: [echo, "{{ host }}"]\nparameters:\n  host: { type: string }\n`;
+    files[`aliases/ops/a${i}.yaml`] = `name: a${i}\naction_ref: ops.a${i}\nformats:\n  - "(show|sh) item${i} on {{host}}"\n  - "check item${i} {{host}}"\n`;
+  }
+  return files;
+}
+
+describe('loading many files', () => {
+  it('loads 300 aliases and actions in file order, and their matcher matches plain and regex formats', async () => {
+    const dir = await writeConfig(many(300));
+    const { config, diagnostics } = await loadConfig(dir, { env: {}, overlaps: false });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    const files = config?.aliases.map((a) => a.file) ?? [];
+    expect(files).toHaveLength(300);
+    expect(files).toEqual([...files].sort());
+    const { matcher } = compileAliases(toAliasSpecs(config!));
+    expect(matcher.match('sh item217 on web-1')).toMatchObject({ kind: 'matched', alias: 'ops.a217', params: { host: 'web-1' } });
+    expect(matcher.match('show item3 on "db 2"')).toMatchObject({ kind: 'matched', alias: 'ops.a3', params: { host: 'db 2' } });
+    expect(matcher.match('check item299 api')).toMatchObject({ kind: 'matched', alias: 'ops.a299', params: { host: 'api' } });
+    // a fresh engine (nothing reused) gives the same answers
+    const fresh = compileAliases(toAliasSpecs(config!)).matcher;
+    expect(fresh.match('sh item217 on web-1')).toEqual(matcher.match('sh item217 on web-1'));
+  });
+
+  it('reports a broken template repeated in several files once in each file', async () => {
+    const files: Record<string, string> = { ...base };
+    for (const i of [1, 2, 3]) {
+      files[`actions/t${i}.yaml`] = `name: t${i}\nrunner: builtin\nbuiltin: noop\nnotify:\n  on_failure: { message: "{{ action failed", channels: [log] }\n`;
+    }
+    const dir = await writeConfig(files);
+    const { diagnostics } = await loadConfig(dir, { env: {} });
+    const templates = diagnostics.filter((d) => d.message.startsWith('template does not compile')).map((d) => `${d.file}:${d.line}:${d.col}`);
+    expect(templates).toEqual(['actions/t1.yaml:5:26', 'actions/t2.yaml:5:26', 'actions/t3.yaml:5:26']);
+  });
+
+  it('expands ${VAR} written with a YAML escape (\\x24), as it expands one written plainly', async () => {
+    const dir = await writeConfig({
+      ...base,
+      'actions/e.yaml': 'name: e\nrunner: shell\ncommand: [echo, "\\x24{WHO}", "${WHO}"]\n',
+    });
+    const { config, diagnostics } = await loadConfig(dir, { env: { WHO: 'ops-team' } });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(config?.actions.get('e')?.command).toEqual(['echo', 'ops-team', 'ops-team']);
+  });
+
+  it('reports a missing variable behind a YAML escape at its position', async () => {
+    const dir = await writeConfig({ ...base, 'actions/e.yaml': 'name: e\nrunner: shell\ncommand: [echo, "\\x24{NOPE}"]\n' });
+    const { diagnostics } = await loadConfig(dir, { env: {} });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      'actions/e.yaml:3:17  command.1: environment variable NOPE is not set (write ${NOPE:-default} for a default)',
+    ]);
+  });
+});
+
+describe('readAhead', () => {
+  it('gives each file its text, and a read error to whoever awaits that file only', async () => {
+    const dir = await writeConfig({ 'a.yaml': 'a: 1\n', 'c.yaml': 'c: 3\n' });
+    const files = ['a.yaml', 'missing.yaml', 'c.yaml'].map((rel) => ({ rel, abs: join(dir, rel) }));
+    const text = readAhead(files, 2);
+    expect(await text(0)).toBe('a: 1\n');
+    await expect(text(1)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await text(2)).toBe('c: 3\n');
+    // a failed read nobody awaits is not an unhandled rejection (vitest would fail the run)
+    readAhead(files, 3)(0);
+    await new Promise((r) => setTimeout(r, 50));
+  });
+});
