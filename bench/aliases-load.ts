@@ -1,8 +1,11 @@
 /**
  * `npm run bench -- aliases-load [N=10000] [ROUNDS=3] [templates]`: loading a config folder of N alias files and
  * their N actions, the way `serve` starts (`loadConfig` without the overlap check, then
- * `compileAliases`), beside the same folder with no aliases or actions (the baseline), each in a
- * fresh process (`node --expose-gc --import tsx bench/_aliases-load-child.ts`), rounds alternated.
+ * `compileAliases`), beside the same folder with no aliases or actions (the baseline), and beside
+ * the same load with every file parsed by `yaml` with positions (`yaml-only`: the loader before the
+ * fast reader of src/config/yaml-fast.ts; `ratio_to_yaml_only`), each in a fresh process
+ * (`node --expose-gc --import tsx bench/_aliases-load-child.ts`), rounds alternated. `read_files`:
+ * the bare cost of reading the 2N files (`fs.readFileSync` one by one; `fs.readFile` 32 at a time).
  *
  * The aliases are the StackStorm corpus's (test/fixtures/corpus/st2-aliases, the files with errors
  * left out) renamed to be unique (`NAME_i` in pack `p<i mod 100>`, a leading word `u<i>` on every
@@ -107,8 +110,8 @@ interface Figures {
   [k: string]: unknown;
 }
 
-function measure(dir: string): Figures {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, '_aliases-load-child.ts'), dir], {
+function measure(dir: string, ...flags: string[]): Figures {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, '_aliases-load-child.ts'), dir, ...flags], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -119,9 +122,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const r1 = (x: number) => Number(x.toFixed(1));
 
 const { full, empty, base } = await build(N);
-const runs: { empty: Figures; full: Figures }[] = [];
+const runs: { empty: Figures; full: Figures; yamlOnly: Figures; read: Figures }[] = [];
 try {
-  for (let r = 0; r < ROUNDS; r++) runs.push({ empty: measure(empty), full: measure(full) });
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.push({ empty: measure(empty), full: measure(full), yamlOnly: measure(full, 'yaml-only'), read: measure(full, 'read') });
+  }
 } finally {
   // ALIASES_LOAD_KEEP=1 keeps the folders (for profiling the child by hand)
   if (process.env.ALIASES_LOAD_KEEP === '1') console.error(`kept: ${full} ${empty}`);
@@ -135,6 +140,8 @@ const baseMs = median(e.map((x) => x.total_ms));
 const rssMore = median(runs.map((r) => r.full.rss_after_mb - r.empty.rss_after_mb));
 const peakMore = median(runs.map((r) => r.full.rss_peak_mb - r.empty.rss_peak_mb));
 const heapMore = median(runs.map((r) => r.full.heap_after_mb - r.empty.heap_after_mb));
+const y = runs.map((r) => r.yamlOnly);
+const yamlMs = median(y.map((x) => x.total_ms));
 console.log(
   JSON.stringify(
     {
@@ -152,14 +159,30 @@ console.log(
         compile_ms: median(f.map((x) => x.compile_ms)),
         total_ms: totalMs,
         total_ms_each: f.map((x) => x.total_ms),
+        cpu_ms: median(f.map((x) => x.cpu_ms as number)),
         rss_after_mb: median(f.map((x) => x.rss_after_mb)),
         rss_peak_mb: median(f.map((x) => x.rss_peak_mb)),
         heap_after_mb: median(f.map((x) => x.heap_after_mb)),
+      },
+      yaml_only: {
+        total_ms: yamlMs,
+        total_ms_each: y.map((x) => x.total_ms),
+        cpu_ms: median(y.map((x) => x.cpu_ms as number)),
+        rss_more_mb: r1(median(runs.map((r) => r.yamlOnly.rss_after_mb - r.empty.rss_after_mb))),
+        rss_peak_more_mb: r1(median(runs.map((r) => r.yamlOnly.rss_peak_mb - r.empty.rss_peak_mb))),
+        heap_more_mb: r1(median(runs.map((r) => r.yamlOnly.heap_after_mb - r.empty.heap_after_mb))),
+      },
+      read_files: {
+        files: runs[0]!.read.files,
+        read_sync_ms: median(runs.map((r) => r.read.read_sync_ms as number)),
+        read_async32_ms: median(runs.map((r) => r.read.read_async32_ms as number)),
       },
       rss_more_mb: r1(rssMore),
       rss_peak_more_mb: r1(peakMore),
       heap_more_mb: r1(heapMore),
       ratio: r1(totalMs / Math.max(1, baseMs)),
+      ratio_to_yaml_only: Number((totalMs / Math.max(1, yamlMs)).toFixed(3)),
+      cpu_ratio_to_yaml_only: Number((median(f.map((x) => x.cpu_ms as number)) / Math.max(1, median(y.map((x) => x.cpu_ms as number)))).toFixed(3)),
       targets: { 'under 1 s': totalMs < 1000, 'under 100 MB more RSS (peak)': peakMore < 100, 'under 100 MB more RSS (after GC)': rssMore < 100 },
     },
     null,

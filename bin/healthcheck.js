@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { register } from 'tsx/esm/api';
+import { importCode } from './code.js';
 
-register();
-const { expandEnv } = await import('../src/config/env.ts');
+// dist/ when built and current, else src/ through tsx (bin/code.js)
+const { expandEnv } = await importCode('config/env');
 
 const value = (v, fallback) => {
   if (v === undefined || v === null) return fallback;

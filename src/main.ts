@@ -15,8 +15,8 @@ import { loadConfigOrThrow } from './config/load.ts';
 import type { Config } from './config/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { ensureRedis } from './redis/local.ts';
-import { redisSettings } from './redis/connection.ts';
+import { ensureRedis, probeRedis } from './redis/local.ts';
+import { RedisConfigError, redisSettings } from './redis/connection.ts';
 import { producerConnection, whenReady } from './executions/redis.ts';
 import { executionKeys, QUEUE_NAME } from './executions/keys.ts';
 import { deliveryKeys, DELIVERY_QUEUE, REPLY_QUEUE } from './deliveries/keys.ts';
@@ -110,9 +110,16 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
           dataDir: join(config.dir, '.switchboard', 'redis'),
           logger: log,
           searchPath: opts.env.PATH,
+          settings,
         })
       : { started: false, pid: () => undefined, stop: async () => {} };
-  if (settings.mode !== 'url') log.info({ redis: settings.label }, `Redis: ${settings.mode}`);
+  if (settings.mode !== 'url') {
+    log.info({ redis: settings.label }, `Redis: ${settings.mode}`);
+    // credentials or a certificate refused (the data nodes' or the sentinels'): say so now rather
+    // than wait for a Redis that will never let this process in
+    const probe = await probeRedis(settings, 3000);
+    if (!probe.ok && probe.reason !== 'down') throw new RedisConfigError(probe.message);
+  }
   const redis = producerConnection(settings);
   redis.on('error', () => {});
   // every generation's queues listen on it and remove theirs on close; the services add none to a
@@ -141,7 +148,13 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   const runsWorkers = opts.role !== 'gateway';
   const readiness = async (): Promise<Readiness> => {
     const pong = await Promise.race([redis.ping(), new Promise<string>((r) => setTimeout(() => r('timeout'), 1000).unref())]).catch(() => 'down');
-    if (pong !== 'PONG') return { ready: false, reason: 'redis is not reachable' };
+    if (pong !== 'PONG') {
+      // a gateway whose spool (src/spool/) has room keeps commands: it stays in the load balancer's rotation
+      if (!spool) return { ready: false, reason: 'redis is not reachable' };
+      const use = await spool.usage();
+      if (use.accepting) return { ready: true, redis: 'down', spool: 'accepting' };
+      return { ready: false, reason: `redis is not reachable and the spool is full (max_mb ${spoolConfig?.max_mb})`, spool: 'full' };
+    }
     const gen = runtime?.current();
     if (runsWorkers && !(gen?.execWorker?.isRunning() && gen.deliveryWorker?.isRunning())) return { ready: false, reason: 'the queue workers are not running' };
     return { ready: true };
@@ -244,7 +257,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
           return current().executions!;
         },
         get deliveries() {
-          return current().deliveries;
+          return current().ingressDeliveries;
         },
         // Slack's buttons over Socket Mode: confirmation prompts and alerts' ACK / Silence 1h
         get confirmations() {

@@ -65,8 +65,7 @@ export function compileFormat(source: string): CompileOutcome {
     //    learn its group numbers); every regex is compiled for matching on first use (one made only
     //    of words, blanks and placeholders is valid by construction)
     const isSimple = simple(parsed.alts);
-    let regex = isSimple ? undefined : RE2JS.compile(src, RE2JS.DOTALL);
-    const named = regex?.namedGroups();
+    const named = isSimple ? undefined : RE2JS.compile(src, RE2JS.DOTALL).namedGroups();
     let next = 1;
     const params: FormatParam[] = gen.params.map((p) => ({
       name: p.name,
@@ -76,33 +75,48 @@ export function compileFormat(source: string): CompileOutcome {
     }));
     // the check is done: the regex itself (tens of KB each) is compiled again on first use, so
     // thousands of formats that may never match cost no memory until they do
-    regex = undefined;
     const lw = literalWords(parsed);
     // the regex-free program too is built on first use (a few KB each: most formats of a large
     // config never match anything in a process's life)
-    const hasPlain = isSimple && !parsed.hasStart && !parsed.hasEnd;
-    let plain: PlainProgram | undefined;
-    // every key always present (undefined when absent): one object shape for the hot paths
-    const format: CompiledFormat = {
-      source,
-      get plain() {
-        return hasPlain ? (plain ??= compilePlain(parseFormat(source).alts[0]!)) : undefined;
-      },
-      // generated again from the source on first use: the text of thousands of regexes is not kept
-      get regex() {
-        return (regex ??= compileOrNever(generate(parseFormat(source)).src));
-      },
-      params,
-      pad: !parsed.hasEnd,
-      indexWords: lw.index,
-      words: lw.all,
-      lead: lw.lead,
-    };
+    const format = new LazyFormat(source, isSimple && !parsed.hasStart && !parsed.hasEnd, params, !parsed.hasEnd, lw.index, lw.all, lw.lead);
     return { ok: true, format };
   } catch (err) {
     if (err instanceof FormatSyntaxError) return { ok: false, message: err.message };
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, message: `invalid regular expression: ${message}` };
+  }
+}
+
+/**
+ * A compiled format: one class (one object shape, no closures per format) whose regex and
+ * regex-free program are built from the source on first use (thousands of formats of a large
+ * config never match anything in a process's life; their regexes would take tens of KB each).
+ */
+class LazyFormat implements CompiledFormat {
+  #regex: RE2JS | undefined;
+  #plain: PlainProgram | undefined;
+  /** whether it gets a regex-free program */
+  readonly #hasPlain: boolean;
+
+  constructor(
+    readonly source: string,
+    hasPlain: boolean,
+    readonly params: FormatParam[],
+    readonly pad: boolean,
+    readonly indexWords: string[],
+    readonly words: Set<string>,
+    readonly lead: string | undefined,
+  ) {
+    this.#hasPlain = hasPlain;
+  }
+
+  get plain(): PlainProgram | undefined {
+    return this.#hasPlain ? (this.#plain ??= compilePlain(parseFormat(this.source).alts[0]!)) : undefined;
+  }
+
+  // generated again from the source on first use: the text of thousands of regexes is not kept
+  get regex(): RE2JS {
+    return (this.#regex ??= compileOrNever(generate(parseFormat(this.source)).src));
   }
 }
 

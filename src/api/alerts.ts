@@ -42,7 +42,8 @@ const silenceSchema = z
   })
   .strict();
 
-const STATUS: Record<NonNullable<AlertActionResult['reason']>, 403 | 404 | 409 | 422 | 502> = {
+/** The HTTP status of a refused or failed alert action, by the service's reason (API and dashboard alike). */
+export const ALERT_ACTION_STATUS: Record<NonNullable<AlertActionResult['reason']>, 403 | 404 | 409 | 422 | 502> = {
   not_found: 404,
   forbidden: 403,
   resolved: 409,
@@ -89,7 +90,7 @@ export function alertRoutes(deps: AppDeps): Hono<ApiEnv> {
     const user = person(c);
     const r = await service().act({ id: c.req.param('id') ?? '', action, user: user.name, source: 'api' });
     if (r.ok) return c.json({ message: r.message, ...(r.alert && { alert: r.alert }) });
-    const status = STATUS[r.reason ?? 'unchanged'];
+    const status = ALERT_ACTION_STATUS[r.reason ?? 'unchanged'];
     return c.json(errorBody(r.reason === 'not_found' ? 'not_found' : `alert_${r.reason ?? 'unchanged'}`, r.message), status);
   };
   app.post('/:id/ack', (c) => act(c, { kind: 'ack' }));

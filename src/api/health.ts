@@ -1,6 +1,7 @@
 /**
  * `GET /healthz` (the process answers: always 200), `GET /readyz` (Redis answers and, in a process
- * that runs workers, the workers take jobs: 200, else 503 with a JSON reason) and `GET /metrics`
+ * that runs workers, the workers take jobs: 200, else 503 with a JSON reason; a gateway whose spool
+ * accepts commands while Redis is away: 200 `{status: 'ready', redis: 'down', spool: 'accepting'}`) and `GET /metrics`
  * (Prometheus text format; 404 when the process keeps no metrics). The probes need no key; /metrics
  * needs `Authorization: Bearer <server.metrics_token>` when that is set (401 otherwise).
  */
@@ -10,8 +11,13 @@ import type { ExecutionService } from '../executions/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { errorBody } from './errors.ts';
 
-/** The answer of a readiness check: ready, or the reason it is not. */
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/**
+ * The answer of a readiness check: ready, or the reason it is not. A gateway with a spool
+ * (src/spool/) stays ready while Redis is away and its spool has room (`redis: 'down', spool:
+ * 'accepting'`): every gateway sees the same Redis, so taking it out of rotation would only turn
+ * the commands it would keep into errors; with the spool full it is not ready (`spool: 'full'`).
+ */
+export type Readiness = { ready: true; redis?: 'down'; spool?: 'accepting' } | { ready: false; reason: string; spool?: 'full' };
 
 export interface HealthDeps {
   /** readiness of the whole process; default: Redis answers `executions.ping()` */
@@ -40,7 +46,9 @@ export function healthRoutes(deps: HealthDeps): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const r = await readiness().catch((err: Error): Readiness => ({ ready: false, reason: err.message }));
-    return r.ready ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable', ...errorBody('unavailable', r.reason) }, 503);
+    // `{status: 'ready'}` as always; while Redis is away and the spool accepts: `redis: 'down', spool: 'accepting'` besides
+    if (r.ready) return c.json({ status: 'ready', ...(r.redis && { redis: r.redis }), ...(r.spool && { spool: r.spool }) });
+    return c.json({ status: 'unavailable', ...errorBody('unavailable', r.reason), ...(r.spool && { redis: 'down', spool: r.spool }) }, 503);
   });
   app.get('/metrics', async (c) => {
     const token = deps.metricsToken?.();

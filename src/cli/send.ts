@@ -12,6 +12,7 @@ import type { Env } from '../config/env.ts';
 import { formatDiagnostic, loadConfig } from '../config/load.ts';
 import { asSinkError } from '../deliveries/process-delivery.ts';
 import { createChannelSinks } from '../deliveries/channel-sinks.ts';
+import { kindsOf, loadProviderRuntimes } from '../providers/runtimes.ts';
 import { Writable } from 'node:stream';
 import { createLogger, redactText } from '../log.ts';
 import { notificationFromApi } from '../notify/index.ts';
@@ -108,6 +109,7 @@ export async function runSend(args: SendArgs, io: SendIo): Promise<number> {
     return 1;
   }
   const notifications = notificationFromApi({ channels: [args.channel], message: args.message }, `cli-${randomUUID()}`);
+  await loadProviderRuntimes(kindsOf(config));
   const sinks = createChannelSinks(config, logger, () => createMemorySinkState(), args.timeoutMs);
   let ok = true;
   let count = 0;

@@ -71,6 +71,7 @@ const examples: Record<string, unknown> = {
   'switchboard:redis.sentinels': [{ host: 'sentinel-1.internal', port: 26379 }],
   'switchboard:redis.sentinels[].host': 'sentinel-1.internal',
   'switchboard:redis.name': 'switchboard',
+  'switchboard:redis.sentinel_username': 'sentinel-client',
   'switchboard:redis.sentinel_password': '${SENTINEL_PASSWORD}',
   'switchboard:redis.cluster': ['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379'],
   'switchboard:redis.username': 'switchboard',

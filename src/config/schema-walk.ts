@@ -42,6 +42,35 @@ function unwrap(s: z.ZodType): { schema: z.ZodType; secret: boolean } {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Whether a secret-marked field is anywhere under `schema` (by schema, once): the walk skips the rest. */
+const holdsSecret = new WeakMap<z.ZodType, boolean>();
+
+function mayHoldSecret(schema: z.ZodType): boolean {
+  const known = holdsSecret.get(schema);
+  if (known !== undefined) return known;
+  // a schema that refers back to itself is not walked twice: false while it is being looked at
+  holdsSecret.set(schema, false);
+  const { schema: inner, secret } = unwrap(schema);
+  const def = defOf(inner);
+  const children: z.ZodType[] =
+    def.type === 'object'
+      ? [...Object.values(def.shape ?? {}), ...(def.catchall ? [def.catchall] : [])]
+      : def.type === 'record'
+        ? def.valueType
+          ? [def.valueType]
+          : []
+        : def.type === 'array'
+          ? def.element
+            ? [def.element]
+            : []
+          : def.type === 'union'
+            ? (def.options ?? [])
+            : [];
+  const answer = secret || children.some(mayHoldSecret);
+  holdsSecret.set(schema, answer);
+  return answer;
+}
+
 /**
  * Every string value found at a secret-marked field of `schema` in `value` (which need not be valid).
  *
@@ -49,6 +78,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * collectSecrets(channelSchema, { kind: 'slack', token: 'xoxb-1' }) // ['xoxb-1']
  */
 export function collectSecrets(schema: z.ZodType, value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value !== 'object' && typeof value !== 'string') return out;
+  if (!mayHoldSecret(schema)) return out;
   const { schema: inner, secret } = unwrap(schema);
   if (secret && typeof value === 'string' && value !== '') out.add(value);
   const def = defOf(inner);

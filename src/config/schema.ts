@@ -160,6 +160,11 @@ export const mainSchema = z
           .describe('Redis Sentinel: the sentinels to ask for the master of the group `name`; every connection follows a failover (docs/DEPLOYMENT.md)'),
         name: z.string().min(1).optional().describe('Redis Sentinel: the master group name the sentinels monitor (`sentinel monitor <name> ...`)'),
         sentinel_password: secret().optional().describe("Redis Sentinel: the sentinels' own password (`requirepass` of the sentinels), when they have one"),
+        sentinel_username: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Redis Sentinel: the sentinels' own ACL user (with sentinel_password), when they have ACL users"),
         cluster: z
           .array(z.string().regex(/^(rediss?:\/\/)?[^\s/:]+:\d+\/?$/, { error: 'expected host:port or redis://host:port' }))
           .min(1)
@@ -183,6 +188,8 @@ export const mainSchema = z
           ctx.addIssue({ code: 'custom', path: ['name'], message: 'name is the Sentinel master group: give sentinels too' });
         if (r.sentinel_password !== undefined && !r.sentinels)
           ctx.addIssue({ code: 'custom', path: ['sentinel_password'], message: 'sentinel_password needs sentinels' });
+        if (r.sentinel_username !== undefined && !r.sentinels)
+          ctx.addIssue({ code: 'custom', path: ['sentinel_username'], message: 'sentinel_username needs sentinels' });
       })
       .default({ url: 'redis://127.0.0.1:6379', prefix: 'sb', start_local: true })
       .describe('the Redis holding queues, records and sessions: the only shared state'),

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { expandEnv, type Env } from './env.ts';
+import { fastYaml } from './yaml-fast.ts';
 import type { Diagnostic, SourcePosition } from './types.ts';
 
 export type PathSegment = string | number;
@@ -62,14 +63,49 @@ export async function readYamlSource(
   return parseYamlSource(text, file, env, opts);
 }
 
-export function parseYamlSource(text: string, file: string, env: Env, opts: YamlReadOptions = {}): { source: YamlSource; diagnostics: Diagnostic[] } {
+/** `yaml`'s document of `text`, with its nodes' positions. */
+function positioned(text: string, file: string): { doc: Document; pos: (offset: number) => SourcePosition } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const diagnostics: Diagnostic[] = [];
   const pos = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
+  return { doc, pos };
+}
+
+/**
+ * Parses one file. Most files are read by the fast reader (yaml-fast.ts: no nodes, no positions),
+ * and `yaml` parses such a file again only when a diagnostic asks where a value is; every other
+ * file (YAML errors, `${VAR}` to expand, anchors, tags...) is parsed by `yaml` with its positions.
+ */
+export function parseYamlSource(text: string, file: string, env: Env, opts: YamlReadOptions = {}): { source: YamlSource; diagnostics: Diagnostic[] } {
+  const data = fastYaml(text, opts.expand);
+  if (data === undefined) return parseWithPositions(text, file, env, opts);
+  let parsed: ReturnType<typeof positioned> | undefined;
+  const locate = (path: readonly PathSegment[], wantKey: boolean): Located => {
+    parsed ??= positioned(text, file);
+    return locateIn(parsed.doc, path, wantKey, parsed.pos, file);
+  };
+  return {
+    source: {
+      file,
+      data,
+      partial: data,
+      expandedWhole: new Set(),
+      substituted: new Map(),
+      unresolved: new Set(),
+      at: (p) => locate(p, false),
+      keyAt: (p) => locate(p, true),
+    },
+    diagnostics: [],
+  };
+}
+
+/** Parses one file with `yaml`: its syntax errors and warnings, `${VAR}` expanded, positions kept. */
+function parseWithPositions(text: string, file: string, env: Env, opts: YamlReadOptions): { source: YamlSource; diagnostics: Diagnostic[] } {
+  const { doc, pos } = positioned(text, file);
+  const diagnostics: Diagnostic[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     diagnostics.push({
       ...pos(e.pos[0]),

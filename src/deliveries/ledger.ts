@@ -23,11 +23,14 @@ export type DeliveryCounter = 'queued' | 'sent' | 'failed' | 'skipped' | 'retrie
 
 /**
  * KEYS[1] record, KEYS[2] stats. ARGV: id, mode (`pending` adds only when absent; `update`
- * replaces, never undoing `sent`), entry JSON, counter field ('' = none).
+ * replaces, never undoing `sent`), entry JSON, counter field ('' = none: `update` counts it
+ * whatever happens, `pending` only when it added the entry, so listing and counting a new delivery
+ * is one call).
  * Returns 1 when the entry changed. A missing record (expired) is left alone.
  */
 const upsertScript = `
-if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[4], 1) end
+local function bump() if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[4], 1) end end
+if ARGV[2] ~= 'pending' then bump() end
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local raw = redis.call('HGET', KEYS[1], 'deliveries')
 local list = {}
@@ -43,12 +46,13 @@ for i, d in ipairs(list) do
 end
 list[#list + 1] = entry
 redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
+if ARGV[2] == 'pending' then bump() end
 return 1
 `;
 
 export interface Ledger {
-  /** lists the delivery as `pending` on its execution (or alert) unless already listed; counts `queued` when it is new */
-  pending(record: LedgerRecord, entry: LedgerEntry): Promise<boolean>;
+  /** lists the delivery as `pending` on its execution (or alert) unless already listed; bumps `counter` (if any) only when it added it */
+  pending(record: LedgerRecord, entry: LedgerEntry, counter?: DeliveryCounter): Promise<boolean>;
   /** records the delivery's latest state on its execution or alert (created when missing) and bumps `counter` */
   update(record: LedgerRecord | undefined, entry: LedgerEntry, counter?: DeliveryCounter): Promise<void>;
   count(counter: DeliveryCounter): Promise<void>;
@@ -66,8 +70,8 @@ export function createLedger(redis: Redis, keys: DeliveryKeys): Ledger {
     upsertDelivery.run(redis, { record, stats }, id, mode, json, counter);
   const keyOf = (r: LedgerRecord) => (typeof r === 'string' ? keys.record(r) : keys.alertRecord(r.alertId));
   return {
-    async pending(record, entry) {
-      return (await upsert(keyOf(record), keys.stats, entry.id, 'pending', JSON.stringify(entry), '')) === 1;
+    async pending(record, entry, counter) {
+      return (await upsert(keyOf(record), keys.stats, entry.id, 'pending', JSON.stringify(entry), counter ?? '')) === 1;
     },
     async update(record, entry, counter) {
       if (record === undefined) {

@@ -116,7 +116,8 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
           };
           // on the connection of the job's queue: a reply's entry never waits behind the bulk's
           const on = !opts.singleQueue && queueOf(j) === REPLY_QUEUE ? ledger : bulkLedger;
-          if (await on.pending(record, entry)) await on.count('queued');
+          // listed and counted `queued` in one script call, counted only when new
+          await on.pending(record, entry, 'queued');
         }),
       );
       const prio = await priorities;

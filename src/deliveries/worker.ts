@@ -17,15 +17,61 @@ import type { Metrics } from '../metrics.ts';
 import { channelState } from '../redis/channel-state.ts';
 import { deliveryBackoff } from './backoff.ts';
 import { createChannelSinks } from './channel-sinks.ts';
+import { kindsOf, loadProviderRuntimes } from '../providers/runtimes.ts';
 import { openGate, type CommandGate } from './command-gate.ts';
 import { startDigestWorker } from './digest.ts';
 import type { DeliveryJobData } from './job.ts';
+import type { NotifyTrigger } from '../notify/types.ts';
 import { deliveryKeys, DELIVERY_QUEUE, REPLY_QUEUE, type DeliveryQueueName } from './keys.ts';
 import { createLedger } from './ledger.ts';
 import { meteredLedger } from './metered-ledger.ts';
 import { processDelivery } from './process-delivery.ts';
 import { startLoopGuard } from './loop-guard.ts';
 import { createRateLimiter } from './rate-limit.ts';
+
+/**
+ * Bulk deliveries that never wait for the command gate: an execution's outcome notifications. At a
+ * steady flow of commands the gate is never idle in a worker process, so each `on_success` waited
+ * its full `command_gate_wait_ms` (bench e2e, issue 16); the gate still holds back API
+ * notifications, alerts and digests.
+ */
+const OUTCOME_TRIGGERS: ReadonlySet<NotifyTrigger> = new Set(['on_success', 'on_failure', 'on_complete']);
+
+/**
+ * A counting limit whose size the loop guard steers (loop-guard.ts `Steerable`): each bulk send
+ * other than an outcome notification holds a slot while it runs. The BullMQ worker keeps its full
+ * concurrency, so outcome notifications are taken even while the guard holds the rest to one.
+ */
+function createSlots(max: number): { concurrency: number; run<T>(work: () => Promise<T>): Promise<T> } {
+  let size = max;
+  let used = 0;
+  const waiting: (() => void)[] = [];
+  const pump = () => {
+    while (used < size && waiting.length > 0) {
+      used += 1;
+      waiting.shift()!();
+    }
+  };
+  return {
+    get concurrency() {
+      return size;
+    },
+    set concurrency(n: number) {
+      size = n;
+      pump();
+    },
+    async run(work) {
+      if (used < size) used += 1;
+      else await new Promise<void>((r) => waiting.push(r));
+      try {
+        return await work();
+      } finally {
+        used -= 1;
+        pump();
+      }
+    },
+  };
+}
 
 export interface DeliveryWorkerOptions {
   config: Config;
@@ -61,6 +107,7 @@ export interface DeliveryWorker {
  */
 export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<DeliveryWorker> {
   const { config } = opts;
+  await loadProviderRuntimes(kindsOf(config));
   const logger = opts.logger.child({ component: 'deliveries' });
   const keys = deliveryKeys(config.main.redis.prefix);
   // the bulk's commands of one loop turn leave in one socket write (a storm's sends would otherwise
@@ -98,6 +145,9 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   // commands first (command-gate.ts): an answer counts as command work; a bulk send starts only when none is in flight here
   const gate = opts.gate ?? openGate;
   const gateWaitMs = opts.gateWaitMs !== undefined ? opts.gateWaitMs : config.main.deliveries.command_gate_wait_ms;
+  const bulkConcurrency = opts.concurrency ?? config.main.deliveries.concurrency;
+  // the bulk sends the loop guard steers (all but outcome notifications)
+  const bulkSlots = createSlots(bulkConcurrency);
   const workerOn = (queue: (typeof queues)[number], connection: typeof conn, concurrency: number) => {
     const deps =
       connection === conn
@@ -106,12 +156,16 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
     const bulk = queue.name === DELIVERY_QUEUE;
     const run: Processor<DeliveryJobData> = !bulk
       ? (job, token) => gate.track(() => processDelivery(job, token, deps))
-      : gateWaitMs === null
-        ? (job, token) => processDelivery(job, token, deps)
-        : async (job, token) => {
-            await gate.idle(gateWaitMs);
+      : async (job, token) => {
+          // a command's own outcome (`on_*`) is the end of that command's path, not bulk from
+          // elsewhere: it waits neither for the gate (the next commands' executions in this
+          // process) nor for a slot the loop guard left
+          if (OUTCOME_TRIGGERS.has(job.data.trigger)) return processDelivery(job, token, deps);
+          return bulkSlots.run(async () => {
+            if (gateWaitMs !== null) await gate.idle(gateWaitMs);
             return processDelivery(job, token, deps);
-          };
+          });
+        };
     const worker = new Worker<DeliveryJobData>(queue.name, run, {
       connection,
       prefix: keys.prefix,
@@ -124,7 +178,7 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
     worker.on('error', (err: Error) => logger.warn({ err: err.message, queue: queue.name }, 'worker error'));
     return worker;
   };
-  const bulkWorker = workerOn(queues[0], conn, opts.concurrency ?? config.main.deliveries.concurrency);
+  const bulkWorker = workerOn(queues[0], conn, bulkConcurrency);
   const workers = [bulkWorker, workerOn(queues[1], replyConn, opts.replyConcurrency ?? config.main.deliveries.reply_concurrency)];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   // a CPU-bound storm gives the event loop back to commands (loop-guard.ts); the replies worker is never steered
@@ -133,8 +187,8 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
     yieldAt === null
       ? undefined
       : startLoopGuard(
-          bulkWorker,
-          { min: 1, max: bulkWorker.concurrency, targetMs: yieldAt },
+          bulkSlots,
+          { min: 1, max: bulkConcurrency, targetMs: yieldAt },
           {
             onChange: (concurrency, delayMs) =>
               logger.debug({ concurrency, loop_delay_ms: Math.round(delayMs) }, 'bulk concurrency steered by event-loop delay'),

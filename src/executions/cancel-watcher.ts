@@ -2,15 +2,21 @@
  * Lets a running execution be stopped from any process: `cancel` sets a flag on the record and
  * publishes the id on `{prefix}:exec-cancel`; every worker listens and aborts the matching run.
  * A slow poll of the flags of running executions covers a message lost during a reconnect.
+ * It also keeps the lease of each run it watches (see the start script): one call renews them all,
+ * every `lease.everyMs`, for `lease.ms`.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from './records.ts';
 
 export interface CancelWatcher {
-  /** watch `id`; its controller is aborted with reason 'canceled' when a cancel arrives */
-  watch(id: string, controller: AbortController): void;
-  unwatch(id: string): void;
+  /**
+   * watch `id`; its controller is aborted with reason 'canceled' when a cancel arrives. With a run
+   * token its lease is renewed while it is watched (a no-op until its start takes the lease).
+   */
+  watch(id: string, controller: AbortController, token?: string): void;
+  /** stop watching that run of `id` (a job handed out twice may have two runs of it watched here) */
+  unwatch(id: string, controller: AbortController): void;
   /** every controller being watched (shutdown aborts them) */
   controllers(): AbortController[];
   close(): Promise<void>;
@@ -22,13 +28,16 @@ export async function startCancelWatcher(opts: {
   store: RecordStore;
   logger: Logger;
   pollMs?: number;
+  /** run leases: renewed every `everyMs` for `ms` (absent: none kept) */
+  lease?: { ms: number; everyMs: number };
 }): Promise<CancelWatcher> {
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, Map<AbortController, string | undefined>>();
   const fire = (id: string) => {
-    const c = running.get(id);
-    if (c && !c.signal.aborted) {
-      opts.logger.info({ execution: id }, 'cancel requested');
-      c.abort('canceled');
+    for (const c of running.get(id)?.keys() ?? []) {
+      if (!c.signal.aborted) {
+        opts.logger.info({ execution: id }, 'cancel requested');
+        c.abort('canceled');
+      }
     }
   };
   // without a listener ioredis prints "Unhandled error event" to stderr on every failed reconnect
@@ -46,12 +55,31 @@ export async function startCancelWatcher(opts: {
       .catch((err: Error) => opts.logger.debug({ err: err.message }, 'cancel poll failed'));
   }, opts.pollMs ?? 2000);
   poll.unref();
+  const lease = opts.lease;
+  const renew =
+    lease &&
+    setInterval(() => {
+      const runs: { id: string; token: string }[] = [];
+      for (const [id, runsOf] of running) for (const token of runsOf.values()) if (token) runs.push({ id, token });
+      if (runs.length === 0) return;
+      opts.store.renewLeases(runs, lease.ms).catch((err: Error) => opts.logger.debug({ err: err.message }, 'run leases not renewed'));
+    }, lease.everyMs);
+  renew?.unref();
   return {
-    watch: (id, controller) => void running.set(id, controller),
-    unwatch: (id) => void running.delete(id),
-    controllers: () => [...running.values()],
+    watch: (id, controller, token) => {
+      let runsOf = running.get(id);
+      if (!runsOf) running.set(id, (runsOf = new Map()));
+      runsOf.set(controller, token);
+    },
+    unwatch: (id, controller) => {
+      const runsOf = running.get(id);
+      runsOf?.delete(controller);
+      if (runsOf?.size === 0) running.delete(id);
+    },
+    controllers: () => [...running.values()].flatMap((m) => [...m.keys()]),
     async close() {
       clearInterval(poll);
+      if (renew) clearInterval(renew);
       await opts.subscriber.quit().catch(() => opts.subscriber.disconnect());
     },
   };

@@ -15,13 +15,14 @@ import {
   completeScript,
   createScript,
   finishScript,
+  leaseScript,
   outputScript,
   pruneScript,
   startScript,
   sweepHooksScript,
 } from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, LiveOutput, NewExecution } from './types.ts';
-import { defineScript } from '../redis/script.ts';
+import { defineScript, defineScriptOverKeys } from '../redis/script.ts';
 
 type Args = (string | number | Buffer)[];
 /** the keys of every script that changes a status (scripts.ts: KEYS[1..11]) */
@@ -41,6 +42,7 @@ const SCRIPTS = {
   sbClaim: defineScript<'record' | 'hookPending', Args, unknown>({ name: 'sbClaim', keys: ['record', 'hookPending'], lua: claimHookScript }),
   sbSweep: defineScript<'hookPending', Args, unknown>({ name: 'sbSweep', keys: ['hookPending'], lua: sweepHooksScript }),
   sbOutput: defineScript<'record' | 'liveOutput', Args, unknown>({ name: 'sbOutput', keys: ['record', 'liveOutput'], lua: outputScript }),
+  sbLease: defineScriptOverKeys<Args, number[]>({ name: 'sbLease', lua: leaseScript }),
 };
 
 const JSON_FIELDS = ['params', 'origin', 'result', 'deliveries'] as const;
@@ -92,22 +94,46 @@ export function decodeLiveOutput(h: Record<string, Buffer>): LiveOutput | undefi
 
 export type StartResult =
   | { kind: 'run'; attempts: number; lost: boolean }
+  /** another run of it goes on (its lease is live): this job was handed out twice; try again in `retryInMs` */
+  | { kind: 'busy'; retryInMs: number }
   | { kind: 'done'; attempts: number }
   | { kind: 'terminal'; status: ExecutionStatus; claimed: boolean; record?: ExecutionRecord }
   | { kind: 'canceled' | 'lost'; record: ExecutionRecord }
   | { kind: 'missing' };
 
+/** the create script's reply: {1, id, prune} created, {0, existing id} idempotent hit, {2, ''} id collision */
+type CreateReply = [number, string, number?];
+export type CreateResult = { created: boolean; id: string } | { collision: true };
+
 export interface RecordStore {
-  create(id: string, input: NewExecution, now: Date): Promise<{ created: boolean; id: string } | { collision: true }>;
+  create(id: string, input: NewExecution, now: Date): Promise<CreateResult>;
+  /**
+   * Queues the create script on `tx` (a MULTI or pipeline made from this store's connection, e.g.
+   * with the job's add after it); returns how to read its reply from `tx.exec()`'s results.
+   */
+  queueCreate(tx: object, id: string, input: NewExecution, now: Date): (reply: unknown) => CreateResult;
   /** the record, with its live `output` while a run has printed something */
   get(id: string): Promise<ExecutionRecord | undefined>;
   /** records without their live output (listings stay small) */
   getMany(ids: string[]): Promise<(ExecutionRecord | undefined)[]>;
-  start(id: string, maxRuns: number): Promise<StartResult>;
+  /**
+   * `createdAt`: the job's snapshot's; a record created at another instant is not this job's (answered `missing`).
+   * `lease`: this run's token and lease; a run started takes it, one found under another's live lease is `busy`.
+   */
+  start(id: string, maxRuns: number, createdAt?: string, lease?: RunLease): Promise<StartResult>;
+  /** renews (or, with `ms` 0, lets go) the leases of these runs in one call; the ids whose run is no longer current */
+  renewLeases(runs: { id: string; token: string }[], ms: number): Promise<string[]>;
   /** final: terminal status, claims the hook; true when this call made it terminal */
   finish(id: string, status: ExecutionStatus, fields: { result?: unknown; error?: string }): Promise<boolean>;
   /** an instant run that already happened: queued -> terminal in one step */
-  complete(id: string, status: ExecutionStatus, fields: { result?: unknown; error?: string }, startedAt: string, finishedAt: string): Promise<StartResult>;
+  complete(
+    id: string,
+    status: ExecutionStatus,
+    fields: { result?: unknown; error?: string },
+    startedAt: string,
+    finishedAt: string,
+    createdAt?: string,
+  ): Promise<StartResult>;
   /** a failed run that will be retried: back to queued, error kept */
   retry(id: string, error: string, result?: unknown): Promise<void>;
   /** appends to the live output of run `attempt`; false once that run is not the current one (ended, or taken over) */
@@ -118,7 +144,7 @@ export interface RecordStore {
   setProcess(id: string, tag: string): Promise<void>;
   /** the process tag of the run before, read and removed */
   takeProcess(id: string): Promise<string | undefined>;
-  /** the terminal hook of `id` ran: drop it from the hook outbox */
+  /** the terminal hook of `id` ran: drop it from the hook outbox (batched: the ids of one event-loop turn in one ZREM) */
   hookDone(id: string): Promise<void>;
   /** ids whose hook has been owed for more than `ageMs` (their worker died), re-stamped for this caller */
   sweepHooks(ageMs: number, limit: number): Promise<string[]>;
@@ -131,9 +157,16 @@ export interface RecordStore {
   dropFromUserIndex(user: string, ids: string[]): Promise<void>;
 }
 
+/** a run's claim on its record while it goes on (start script): a token of its own, renewed for `ms` at a time */
+export interface RunLease {
+  token: string;
+  ms: number;
+}
+
 function startResult(r: (string | number)[]): StartResult {
   const kind = r[0] as string;
   if (kind === 'run') return { kind, attempts: Number(r[1]), lost: r[2] === 1 };
+  if (kind === 'busy') return { kind, retryInMs: Number(r[1]) };
   if (kind === 'done') return { kind, attempts: Number(r[1]) };
   if (kind === 'terminal') {
     return { kind, status: r[1] as ExecutionStatus, claimed: r[2] === 1, record: decodeRecord(r.slice(3) as string[]) };
@@ -154,6 +187,8 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     liveOutput: keys.liveOutput(id),
   });
   const iso = () => new Date().toISOString();
+  let doneIds: string[] = [];
+  let doneFlush: Promise<void> | undefined;
   const pageOf = async (key: string, before: string, limit: number, min = '-inf') => {
     const flat = await redis.zrevrangebyscore(key, before, min, 'WITHSCORES', 'LIMIT', 0, limit);
     const out: { id: string; score: string }[] = [];
@@ -161,51 +196,60 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     return out;
   };
 
+  const createCall = (id: string, input: NewExecution, now: Date) => {
+    const status = input.pending ? 'pending' : 'queued';
+    const fields: string[] = [
+      'id',
+      id,
+      'status',
+      status,
+      'action',
+      input.action,
+      'params',
+      JSON.stringify(input.params ?? {}),
+      'created_at',
+      now.toISOString(),
+      'attempts',
+      '0',
+      'deliveries',
+      '[]',
+    ];
+    if (input.alias) fields.push('alias', input.alias);
+    if (input.user) fields.push('user', input.user);
+    if (input.text) fields.push('text', input.text);
+    if (input.origin) fields.push('origin', JSON.stringify(input.origin));
+    const idem = input.idempotencyKey;
+    const record = keys.record(id);
+    const createKeys = {
+      record,
+      index: keys.index,
+      statusIndex: keys.statusIndex(status),
+      seq: keys.seq,
+      idem: idem ? keys.idem(idem) : record,
+      userIndex: input.user ? keys.userIndex(input.user) : record,
+    };
+    const args: Args = [id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed))];
+    return { keys: createKeys, args };
+  };
+  const createOutcome = (res: CreateReply, now: Date): CreateResult => {
+    if (res[0] === 2) return { collision: true };
+    if (res[2] === 1) {
+      // entries older than the retention: their records have expired (not awaited: housekeeping)
+      const cutoff = ((now.getTime() - Number(ttl) * 1000) * 1000).toFixed(0);
+      s.sbPrune.run(redis, { index: keys.index, ...statusIndexes }, cutoff).catch(() => undefined);
+    }
+    return { created: res[0] === 1, id: res[1] };
+  };
+
   return {
     async create(id, input, now) {
-      const status = input.pending ? 'pending' : 'queued';
-      const fields: string[] = [
-        'id',
-        id,
-        'status',
-        status,
-        'action',
-        input.action,
-        'params',
-        JSON.stringify(input.params ?? {}),
-        'created_at',
-        now.toISOString(),
-        'attempts',
-        '0',
-        'deliveries',
-        '[]',
-      ];
-      if (input.alias) fields.push('alias', input.alias);
-      if (input.user) fields.push('user', input.user);
-      if (input.text) fields.push('text', input.text);
-      if (input.origin) fields.push('origin', JSON.stringify(input.origin));
-      const idem = input.idempotencyKey;
-      const record = keys.record(id);
-      const createKeys = {
-        record,
-        index: keys.index,
-        statusIndex: keys.statusIndex(status),
-        seq: keys.seq,
-        idem: idem ? keys.idem(idem) : record,
-        userIndex: input.user ? keys.userIndex(input.user) : record,
-      };
-      const res = (await s.sbCreate.run(redis, createKeys, id, idem ? '1' : '0', ttl, now.getTime(), JSON.stringify(fields.map(wellFormed)))) as [
-        number,
-        string,
-        number?,
-      ];
-      if (res[0] === 2) return { collision: true };
-      if (res[2] === 1) {
-        // entries older than the retention: their records have expired (not awaited: housekeeping)
-        const cutoff = ((now.getTime() - Number(ttl) * 1000) * 1000).toFixed(0);
-        s.sbPrune.run(redis, { index: keys.index, ...statusIndexes }, cutoff).catch(() => undefined);
-      }
-      return { created: res[0] === 1, id: res[1] };
+      const call = createCall(id, input, now);
+      return createOutcome((await s.sbCreate.run(redis, call.keys, ...call.args)) as CreateReply, now);
+    },
+    queueCreate(tx, id, input, now) {
+      const call = createCall(id, input, now);
+      s.sbCreate.queue(redis, tx, call.keys, ...call.args);
+      return (reply) => createOutcome(reply as CreateReply, now);
     },
     async setProcess(id, tag) {
       await redis.hset(keys.record(id), 'proc', tag);
@@ -246,12 +290,23 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       const out = (await p.exec()) ?? [];
       return out.map(([err, h]) => (err ? undefined : decodeRecord(h as Record<string, string>)));
     },
-    async start(id, maxRuns) {
-      return startResult((await s.sbStart.run(redis, statusKeys(id), iso(), maxRuns, ttl)) as (string | number)[]);
+    async start(id, maxRuns, createdAt, lease) {
+      const r = await s.sbStart.run(redis, statusKeys(id), iso(), maxRuns, ttl, createdAt ?? '', lease?.token ?? '', Math.round(lease?.ms ?? 0));
+      return startResult(r as (string | number)[]);
     },
-    async complete(id, status, fields, startedAt, finishedAt) {
+    async renewLeases(runs, ms) {
+      if (runs.length === 0) return [];
+      const r = await s.sbLease.run(
+        redis,
+        runs.map((x) => keys.record(x.id)),
+        Math.round(ms),
+        ...runs.map((x) => x.token),
+      );
+      return runs.filter((_, i) => r[i] !== 1).map((x) => x.id);
+    },
+    async complete(id, status, fields, startedAt, finishedAt, createdAt) {
       const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
-      const r = await s.sbComplete.run(redis, statusKeys(id), status, startedAt, finishedAt, result, fields.error ?? '', ttl);
+      const r = await s.sbComplete.run(redis, statusKeys(id), status, startedAt, finishedAt, result, fields.error ?? '', ttl, createdAt ?? '');
       return startResult(r as (string | number)[]);
     },
     async finish(id, status, fields) {
@@ -271,8 +326,18 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       const r = (await s.sbClaim.run(redis, { record: keys.record(id), hookPending: keys.hookPending })) as unknown[];
       return r[0] === 1 ? decodeRecord(r.slice(1) as string[]) : undefined;
     },
-    async hookDone(id) {
-      await redis.zrem(keys.hookPending, id);
+    hookDone(id) {
+      // the ids of one event-loop turn leave the outbox in one ZREM (every execution ends with one)
+      doneIds.push(id);
+      doneFlush ??= new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          const ids = doneIds;
+          doneIds = [];
+          doneFlush = undefined;
+          redis.zrem(keys.hookPending, ...ids).then(() => resolve(), reject);
+        }),
+      );
+      return doneFlush;
     },
     async sweepHooks(ageMs, limit) {
       return (await s.sbSweep.run(redis, { hookPending: keys.hookPending }, Math.round(ageMs), limit)) as string[];

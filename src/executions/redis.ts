@@ -58,7 +58,8 @@ export function isConnectionError(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: string };
   const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
   // the last ones: a Sentinel failover (a demoted master, no master yet) or a Cluster moving slots
-  return /MaxRetriesPerRequest|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|READONLY|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN|All sentinels are unreachable|Cluster isn't ready|Failed to refresh slots/i.test(
+  // or failing a master over (its slots answered MOVED to the dead master until the replica takes over)
+  return /MaxRetriesPerRequest|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|READONLY|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN|All sentinels are unreachable|Cluster isn't ready|Failed to refresh slots|Too many Cluster redirections/i.test(
     text,
   );
 }

@@ -1,9 +1,12 @@
 /**
  * One job of the executions queue, start to end: claim the run atomically (which also spots a run
  * lost with a dead worker), run the action under its timeout and the cancel watcher, then record
- * the terminal status, or go back to `queued` and let BullMQ retry with backoff.
+ * the terminal status, or go back to `queued` and let BullMQ retry with backoff. A run holds a
+ * lease on its record (renewed by the cancel watcher): a job handed out twice while its run goes
+ * on (a Redis failover lost the hand-out) finds the record busy and is handed back, delayed.
  */
-import type { Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DelayedError, type Job } from 'bullmq';
 import type { ActionConfig, Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { CancelWatcher } from './cancel-watcher.ts';
@@ -32,7 +35,14 @@ export class RetryRun extends Error {
   override name = 'RetryRun';
 }
 
-export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps): Promise<void> {
+/** a run's lease on its record: 2 x `stalled_interval` (BullMQ's lock), renewed every `stalled_interval` */
+export function leaseOf(config: Config): { ms: number; everyMs: number } {
+  const stalledMs = Math.max(100, Math.round(config.main.executions.stalled_interval * 1000));
+  return { ms: stalledMs * 2, everyMs: stalledMs };
+}
+
+/** `lockToken`: the BullMQ lock token of the job (the processor's second argument), to hand a busy job back */
+export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps, lockToken?: string): Promise<void> {
   const { store, watcher, config } = deps;
   const snapshot = job.data.execution;
   const id = snapshot.id;
@@ -46,10 +56,20 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
   if (action && instantRunner?.instant?.(action)) return runInstant(snapshot, action, instantRunner, deps);
   const maxRuns = (action?.retries ?? 0) + 1;
   const controller = new AbortController();
-  watcher.watch(id, controller);
+  const runToken = randomUUID();
+  watcher.watch(id, controller, runToken);
   try {
-    const start = await store.start(id, maxRuns);
+    const start = await store.start(id, maxRuns, snapshot.created_at, { token: runToken, ms: leaseOf(config).ms });
     if (start.kind === 'missing') return;
+    if (start.kind === 'busy') {
+      // this job was handed out twice (a failover lost its first hand-out) and its first run goes on:
+      // never run it again nor take that run for lost; back to the queue until that run's lease ends
+      // (by then the record is terminal and this job ends, a no-op), without using a retry
+      deps.logger.warn({ execution: id, job: job.id, retry_in_ms: start.retryInMs }, 'job handed out while its run goes on elsewhere; delayed');
+      if (!lockToken) throw new RetryRun('another run of this execution goes on');
+      await job.moveToDelayed(Date.now() + start.retryInMs + 100, lockToken);
+      throw new DelayedError();
+    }
     if (start.kind === 'terminal') {
       if (start.claimed && start.record) await deps.terminal(start.record);
       return;
@@ -112,7 +132,11 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
       progress?.close();
     }
     const reason = stopReasonOf(controller.signal);
-    if (reason === 'shutdown') throw new RetryRun('worker shut down during the run');
+    if (reason === 'shutdown') {
+      // what it ran is stopped: let its lease go, so that another worker takes the run up at once
+      await store.renewLeases([{ id, token: runToken }], 0).catch(() => undefined);
+      throw new RetryRun('worker shut down during the run');
+    }
     if (reason === 'canceled') return await end(execution, 'canceled', { result: outcome.result, error: 'canceled' }, deps);
     if (reason === 'timeout') {
       return await end(execution, 'timeout', { result: outcome.result, error: `timed out after ${action.timeout}s` }, deps);
@@ -126,7 +150,7 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps)
     }
     await end(execution, 'failed', { result: outcome.result, error }, deps);
   } finally {
-    watcher.unwatch(id);
+    watcher.unwatch(id, controller);
   }
 }
 
@@ -143,7 +167,7 @@ async function runInstant(snapshot: ExecutionRecord, action: ActionConfig, runne
     outcome = { status: 'failed', error: (err as Error)?.message ?? String(err) };
   }
   const finishedAt = new Date().toISOString();
-  const r = await deps.store.complete(snapshot.id, outcome.status, outcome, startedAt, finishedAt);
+  const r = await deps.store.complete(snapshot.id, outcome.status, outcome, startedAt, finishedAt, snapshot.created_at);
   if (r.kind === 'done') {
     const rec: ExecutionRecord = { ...execution, status: outcome.status, attempts: r.attempts, finished_at: finishedAt };
     if (outcome.result !== undefined) rec.result = outcome.result;

@@ -93,18 +93,37 @@ for i = 1, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[
 return 1
 `;
 
+/** \`nowMs()\`: Redis's clock in ms (one clock for every worker's lease) */
+const nowMs = `
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
 /**
- * start a run. ARGV: now iso, max runs, ttl.
- * Returns {'run', attempts, lost(0|1)} | {'terminal', status, claimed(0|1), hash...}
+ * start a run. ARGV: now iso, max runs, ttl, the job's `created_at` ('' = not checked: a job made
+ * for another record, as when a MULTI added it under an id the create script found taken, is
+ * answered `missing` and never runs), this run's token and its lease in ms ('' = no lease).
+ * A record `running` under another run's unexpired lease (`run_token`, `lease_until` in Redis ms)
+ * is a live run whose job was handed out twice (a failover lost the hand-out): answered busy.
+ * Returns {'run', attempts, lost(0|1)} | {'busy', ms left on the lease} | {'terminal', status, claimed(0|1), hash...}
  * | {'canceled'|'lost', hash...} (made terminal here, hook claimed) | {'missing'}.
  */
-export const startScript = `${common}
+export const startScript = `${common}${nowMs}
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
+if ARGV[4] and ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'created_at') ~= ARGV[4] then return {'missing'} end
 if terminal[st] then
   local claimed = redis.call('HSETNX', KEYS[1], 'hooked', '1')
   if claimed == 1 then pend() end
   return {'terminal', st, claimed, unpack(redis.call('HGETALL', KEYS[1]))}
+end
+local now = nowMs()
+if st == 'running' then
+  local l = redis.call('HMGET', KEYS[1], 'lease_until', 'run_token')
+  local lu = tonumber(l[1] or '0') or 0
+  if lu > now and l[2] ~= ARGV[5] then return {'busy', lu - now} end
 end
 local score = redis.call('HGET', KEYS[1], 'score')
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
@@ -118,12 +137,33 @@ if st == 'running' and attempts >= tonumber(ARGV[2]) then
 end
 attempts = attempts + 1
 redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', attempts)
+if ARGV[5] and ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'run_token', ARGV[5], 'lease_until', string.format('%.0f', now + tonumber(ARGV[6]))) end
 move(st, 'running', score)
 -- a run starts with no output (a lost run's is not this one's)
 dropLive()
 local lost = 0
 if st == 'running' then lost = 1 end
 return {'run', attempts, lost}
+`;
+
+/**
+ * renew the leases of runs going on (see start). KEYS: their records. ARGV: lease ms (0 = let it go
+ * now), then one run token per key. A record no longer \`running\` under that token is left alone.
+ * Returns one 1 (renewed) | 0 (not that run's any more) per key.
+ */
+export const leaseScript = `${nowMs}
+local lu = string.format('%.0f', nowMs() + tonumber(ARGV[1]))
+local out = {}
+for i = 1, #KEYS do
+  local h = redis.call('HMGET', KEYS[i], 'status', 'run_token')
+  if h[1] == 'running' and h[2] == ARGV[i + 1] then
+    redis.call('HSET', KEYS[i], 'lease_until', lu)
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out
 `;
 
 /**
@@ -179,12 +219,14 @@ return {'running'}
 /**
  * complete an instant run in one step (queued -> terminal; the action already ran, see
  * `Runner.instant`). ARGV: status, started iso, finished iso, result json ('' = none),
- * error ('' = none), ttl. Returns {'done', attempts} or the same non-run answers as start.
+ * error ('' = none), ttl, the job's `created_at` ('' = not checked; see start). Returns
+ * {'done', attempts} or the same non-run answers as start.
  */
 export const completeScript = `${common}
-local h = redis.call('HMGET', KEYS[1], 'status', 'score', 'attempts', 'cancel')
+local h = redis.call('HMGET', KEYS[1], 'status', 'score', 'attempts', 'cancel', 'created_at')
 local st, score = h[1], h[2]
 if not st then return {'missing'} end
+if ARGV[7] and ARGV[7] ~= '' and h[5] ~= ARGV[7] then return {'missing'} end
 if terminal[st] then
   local claimed = redis.call('HSETNX', KEYS[1], 'hooked', '1')
   if claimed == 1 then pend() end

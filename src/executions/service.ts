@@ -1,9 +1,9 @@
 /**
  * The producer side: gateways (HTTP API, ingresses, CLI) create, read, list and cancel executions.
- * Records are written by a Lua script (atomic idempotency and id-collision check), then the job is
- * added to the BullMQ queue under the record's id.
+ * Records are written by a Lua script (atomic idempotency and id-collision check); a queued one's
+ * job is added to the BullMQ queue under the record's id in the same MULTI (one round trip).
  */
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.ts';
 import { NotFoundError, UnavailableError } from '../errors.ts';
@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import { newExecutionId } from './ids.ts';
 import { finalizeJobOptions, retentionSecondsOf, runJobOptions, type ExecutionJobData } from './job-options.ts';
 import { executionKeys, QUEUE_NAME } from './keys.ts';
-import { createRecordStore } from './records.ts';
+import { createRecordStore, type CreateResult } from './records.ts';
 import { guarded, producerConnection } from './redis.ts';
 import { redisSettings } from '../redis/connection.ts';
 import { redactText } from '../log.ts';
@@ -60,36 +60,57 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
   const queue = new Queue<ExecutionJobData>(QUEUE_NAME, { connection: redis, prefix: keys.prefix });
   queue.on('error', (err: Error) => logger.debug({ err: err.message }, 'queue error'));
 
-  const enqueue = (rec: ExecutionRecord) => {
-    const retries = config.actions.get(rec.action)?.retries ?? 0;
-    return queue.add('run', { execution: rec }, runJobOptions(rec.id, retries, retention));
-  };
+  const jobOptionsOf = (rec: ExecutionRecord) => runJobOptions(rec.id, config.actions.get(rec.action)?.retries ?? 0, retention);
+  const enqueue = (rec: ExecutionRecord) => queue.add('run', { execution: rec }, jobOptionsOf(rec));
+
+  /**
+   * The record and its job in one MULTI (one round trip, and no record without its job: both are
+   * written or neither). When the script finds the idempotency key already used, or the id taken,
+   * the job is added anyway: one whose record does not exist, or whose record is another's (its
+   * `created_at` differs from the job's), is never run (the worker's start and complete scripts);
+   * the first is removed below, the second left (its id may be another execution's live job).
+   */
+  async function createQueued(id: string, input: NewExecution, now: Date, execution: ExecutionRecord): Promise<CreateResult> {
+    const tx = (await queue.getBackend().client).multi();
+    const outcome = store.queueCreate(tx, id, input, now);
+    // queued on the MULTI at once (its promise settles with exec; the reply is read below); the job
+    // id is the execution id, given to the constructor as Queue.add does from opts.jobId
+    new Job(queue, 'run', { execution }, jobOptionsOf(execution), id).addJob(tx).catch(() => undefined);
+    const replies = await tx.exec();
+    if (!replies) throw new UnavailableError('the execution was not recorded: its transaction was discarded');
+    const [created, added] = replies;
+    if (created?.[0]) throw created[0];
+    const res = outcome(created?.[1]);
+    if (added?.[0]) throw added[0];
+    if (typeof added?.[1] === 'number' && added[1] < 0) throw new Error(`the execution's job was not added (BullMQ code ${added[1]})`);
+    // an idempotent hit: the job added under the new id has no record; it would be skipped, but is not kept
+    if ('created' in res && !res.created) await queue.remove(id).catch(() => undefined);
+    return res;
+  }
 
   async function submit(input: NewExecution) {
     if (!config.actions.has(input.action)) throw new NotFoundError(`unknown action ${input.action}`);
     return guarded(redis, async () => {
       for (let tries = 0; tries < 5; tries++) {
         const now = new Date();
-        const res = await store.create(newExecutionId(), input, now);
+        const id = newExecutionId();
+        const execution: ExecutionRecord = {
+          id,
+          status: input.pending ? 'pending' : 'queued',
+          action: input.action,
+          params: input.params ?? {},
+          created_at: now.toISOString(),
+          attempts: 0,
+          deliveries: [],
+          ...(input.alias && { alias: input.alias }),
+          ...(input.user && { user: input.user }),
+          ...(input.origin && { origin: input.origin }),
+          ...(input.text && { text: input.text }),
+        };
+        // a pending execution waits for its confirmation (src/confirmations/), which enqueues it
+        const res = input.pending ? await store.create(id, input, now) : await createQueued(id, input, now, execution);
         if ('collision' in res) continue;
-        if (res.created) {
-          const execution: ExecutionRecord = {
-            id: res.id,
-            status: input.pending ? 'pending' : 'queued',
-            action: input.action,
-            params: input.params ?? {},
-            created_at: now.toISOString(),
-            attempts: 0,
-            deliveries: [],
-            ...(input.alias && { alias: input.alias }),
-            ...(input.user && { user: input.user }),
-            ...(input.origin && { origin: input.origin }),
-            ...(input.text && { text: input.text }),
-          };
-          // a pending execution waits for its confirmation (src/confirmations/), which enqueues it
-          if (!input.pending) await enqueue(execution);
-          return { execution, created: true };
-        }
+        if (res.created) return { execution, created: true };
         const existing = await store.get(res.id);
         if (!existing) throw new NotFoundError(`execution ${res.id} of this idempotency key has expired`);
         // heals a crash between writing the record and adding its job (a no-op when the job exists)

@@ -17,7 +17,7 @@ import { createRecordStore } from './records.ts';
 import { workerConnection } from './redis.ts';
 import { redisSettings } from '../redis/connection.ts';
 import type { ProgressUpdate } from './progress.ts';
-import { runExecutionJob } from './run-execution.ts';
+import { leaseOf, runExecutionJob } from './run-execution.ts';
 import { createRunners, type BuiltinDeps } from './runners/index.ts';
 import { createExecutionService } from './service.ts';
 import type { ExecutionRecord, ExecutionService } from './types.ts';
@@ -77,7 +77,7 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
   const conn: Redis = workerConnection(redisSettings(config));
   conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const store = createRecordStore(conn, keys, retentionSecondsOf(ex.retention_days));
-  const watcher = await startCancelWatcher({ subscriber: conn.duplicate(), channel: keys.cancelChannel, store, logger });
+  const watcher = await startCancelWatcher({ subscriber: conn.duplicate(), channel: keys.cancelChannel, store, logger, lease: leaseOf(config) });
 
   let service: ExecutionService | undefined;
   const lazyService = () => (service ??= createExecutionService({ config, logger: opts.logger }));
@@ -93,7 +93,10 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
     for (let attempt = 1; ; attempt++) {
       try {
         if (opts.hooks?.onTerminal) await opts.hooks.onTerminal(rec);
-        return await store.hookDone(rec.id);
+        // not awaited: the job ends without waiting for it; if it is lost (Redis away, a crash) the
+        // sweep below runs the hook again, which queues nothing twice (delivery ids are job ids)
+        store.hookDone(rec.id).catch((err: Error) => logger.debug({ execution: rec.id, err: err.message }, 'hook outbox entry not removed'));
+        return;
       } catch (err) {
         if (attempt >= HOOK_ATTEMPTS) return logger.error({ execution: rec.id, err: (err as Error).message }, 'onTerminal hook failed; left in the outbox');
         logger.warn({ execution: rec.id, attempt, err: (err as Error).message }, 'onTerminal hook failed; retrying');
@@ -110,16 +113,20 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
 
   const stalledMs = Math.max(100, Math.round(ex.stalled_interval * 1000));
   const gate = opts.gate;
-  const worker = new Worker<ExecutionJobData>(QUEUE_NAME, gate ? (job) => gate.track(() => runExecutionJob(job, deps)) : (job) => runExecutionJob(job, deps), {
-    connection: conn,
-    prefix: keys.prefix,
-    concurrency: opts.concurrency ?? ex.concurrency,
-    stalledInterval: stalledMs,
-    lockDuration: stalledMs * 2,
-    // a lost run is judged by the start script against the action's retries, not by BullMQ
-    maxStalledCount: 1000,
-    ...(opts.name && { name: opts.name }),
-  });
+  const worker = new Worker<ExecutionJobData>(
+    QUEUE_NAME,
+    gate ? (job, token) => gate.track(() => runExecutionJob(job, deps, token)) : (job, token) => runExecutionJob(job, deps, token),
+    {
+      connection: conn,
+      prefix: keys.prefix,
+      concurrency: opts.concurrency ?? ex.concurrency,
+      stalledInterval: stalledMs,
+      lockDuration: stalledMs * 2,
+      // a lost run is judged by the start script against the action's retries, not by BullMQ
+      maxStalledCount: 1000,
+      ...(opts.name && { name: opts.name }),
+    },
+  );
   worker.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker error'));
   worker.on('failed', (job: Job<ExecutionJobData> | undefined, err: Error) => {
     if (!job || job.name !== 'run') return;

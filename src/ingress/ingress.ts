@@ -4,6 +4,10 @@
  * ingress (the SMTP server, Slack Socket Mode) is started and stopped with the gateway.
  * Every ingress: verify the request, identify the sender (src/auth/identity.ts), rate-limit per
  * sender (src/auth/rate-limit.ts), run the shared pipeline (`runCommand`), answer in its medium.
+ * The Redis-backed steps around the command (dedup claims, seen ids, rate limits) go through
+ * `redisAway(deps)` (redis-away.ts), so with a spool (src/spool/) every ingress keeps commands while
+ * Redis is away with no spool code of its own; answers sent through `deps.deliveries.replyToOrigin`
+ * then go out directly (src/spool/direct-reply.ts).
  */
 import type { Hono } from 'hono';
 import type { Redis } from 'ioredis';

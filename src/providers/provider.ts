@@ -8,7 +8,8 @@
  *   `channelBase`/`secret` from src/config/channel-base.ts, never src/config/schema.ts (which is
  *   built from the manifests: that would be an import cycle).
  * - `runtime.ts` exports `runtime: ProviderRuntime`: the outbound sink and the inbound HTTP routes
- *   and listeners. The runtime layer loads every provider's runtime once (src/providers/runtimes.ts).
+ *   and listeners. The runtime layer loads the runtimes of the kinds a config uses, each once
+ *   (src/providers/runtimes.ts): an SDK is imported only by a process with a channel that needs it.
  */
 import type { z } from 'zod';
 import type { HttpIngress, ListenerIngress } from '../ingress/ingress.ts';

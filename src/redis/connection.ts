@@ -56,7 +56,7 @@ export type RedisSettings = RedisAuth & {
   label: string;
 } & (
     | { mode: 'url'; url: string }
-    | { mode: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword?: string }
+    | { mode: 'sentinel'; sentinels: HostPort[]; name: string; sentinelUsername?: string; sentinelPassword?: string }
     | { mode: 'cluster'; nodes: HostPort[] }
   );
 
@@ -115,6 +115,7 @@ export function redisSettings(from: Pick<Config, 'main' | 'dir'> | string): Redi
       mode: 'sentinel',
       sentinels,
       name: r.name ?? '',
+      ...(r.sentinel_username !== undefined && { sentinelUsername: r.sentinel_username }),
       ...(r.sentinel_password !== undefined && { sentinelPassword: r.sentinel_password }),
       label: `sentinel ${r.name} via ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`,
     } as RedisSettings;
@@ -176,6 +177,7 @@ export function ownConnection(settings: RedisSettings | string, options: RedisOp
         sentinels: s.sentinels,
         name: s.name,
         role: 'master',
+        ...(s.sentinelUsername !== undefined && { sentinelUsername: s.sentinelUsername }),
         ...(s.sentinelPassword !== undefined && { sentinelPassword: s.sentinelPassword }),
         ...(s.tls !== undefined && { enableTLSForSentinelMode: true, sentinelTLS: s.tls }),
         reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') ? 2 : false),
@@ -189,11 +191,18 @@ export function ownConnection(settings: RedisSettings | string, options: RedisOp
         ...(s.tls !== undefined && { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) }),
         ...(options.enableOfflineQueue !== undefined && { enableOfflineQueue: options.enableOfflineQueue }),
         ...(options.lazyConnect !== undefined && { lazyConnect: options.lazyConnect }),
+        // a connection that waits for Redis (workers) waits through a master's failover too: while
+        // its replica takes over, the slot answers CLUSTERDOWN or MOVED to the dead node, each retried
+        // after ~100 ms and counted as a redirection (default 16: 1.6 s, shorter than a failover)
+        ...(options.maxRetriesPerRequest === null && { maxRedirections: WAITING_REDIRECTIONS }),
       };
       return new Cluster(s.nodes, clusterOptions) as unknown as Redis;
     }
   }
 }
+
+/** redirections a waiting Cluster connection follows: about a minute of 100 ms retries */
+const WAITING_REDIRECTIONS = 600;
 
 /** A Redis Cluster client (ioredis `Cluster`), rather than a single-node one (url or sentinel). */
 export function isCluster(redis: Redis): boolean {

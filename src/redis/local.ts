@@ -7,9 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import { SwitchboardError } from '../errors.ts';
+import { ownConnection, RedisConfigError, redisSettings, type RedisSettings } from './connection.ts';
 
 export class RedisUnavailableError extends SwitchboardError {
   readonly code = 'redis_unavailable';
@@ -25,24 +25,80 @@ export interface LocalRedis {
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-/** Resolves when a PING at `url` is answered within `timeoutMs`, false otherwise. */
-export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
-  const client = new Redis(url, {
+/** What a first connection found: answered, away, or refused for a reason only the config can fix. */
+export type RedisProbe = { ok: true } | { ok: false; reason: 'down' | 'auth' | 'tls'; message: string };
+
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
+
+/**
+ * One connection with every setting of `redis:` (TLS, ACL user and password), one PING. A refusal
+ * the config must fix (credentials, permissions, a certificate not trusted) is told apart from a
+ * Redis that is away; the message names the Redis and the user, never the password.
+ * @example
+ * const probe = await probeRedis(redisSettings(config));
+ * if (!probe.ok && probe.reason !== 'down') throw new RedisConfigError(probe.message);
+ */
+export async function probeRedis(settings: RedisSettings | string, timeoutMs = 1500): Promise<RedisProbe> {
+  const s = typeof settings === 'string' ? redisSettings(settings) : settings;
+  const client = ownConnection(s, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    // Sentinel: one round over the sentinels, not ioredis's endless retries
+    sentinelRetryStrategy: () => null,
   });
-  client.on('error', () => {});
+  let first: (Error & { code?: string }) | undefined;
+  client.on('error', (err: Error) => void (first ??= err));
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
+    const answered = (async () => {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    })();
+    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs * 2)));
+    const failed = answered.catch((err: Error) => {
+      first ??= err;
+      return false;
+    });
+    if (await Promise.race([failed, late])) return { ok: true };
   } finally {
+    clearTimeout(timer);
     client.disconnect();
   }
+  const text = first?.message ?? 'no answer';
+  // a Sentinel's refusal comes wrapped: "All sentinels are unreachable... Last error: WRONGPASS ..."
+  const sentinelRefusal = /Last error: .*(WRONGPASS|NOAUTH|NOPERM)/.exec(text);
+  if (sentinelRefusal)
+    return {
+      ok: false,
+      reason: 'auth',
+      message: `the sentinels of ${s.label} refused ${s.mode === 'sentinel' && s.sentinelUsername !== undefined ? `user "${s.sentinelUsername}"` : 'the default user'} (${sentinelRefusal[1]}); check redis.sentinel_username and redis.sentinel_password`,
+    };
+  const user = s.username === undefined ? 'the default user' : `user "${s.username}"`;
+  if (/^WRONGPASS/.test(text))
+    return { ok: false, reason: 'auth', message: `Redis at ${s.label} refused the credentials of ${user} (${text}); check redis.username and redis.password` };
+  if (/^NOAUTH/.test(text))
+    return { ok: false, reason: 'auth', message: `Redis at ${s.label} needs a password (NOAUTH): set redis.password, and redis.username for an ACL user` };
+  if (/^NOPERM/.test(text))
+    return {
+      ok: false,
+      reason: 'auth',
+      message: `Redis at ${s.label} does not allow ${user} what Switchboard needs (${text}); see docs/DEPLOYMENT.md for the ACL rules`,
+    };
+  if (TLS_CODE.test(first?.code ?? '') || /certificate/i.test(text))
+    return {
+      ok: false,
+      reason: 'tls',
+      message: `TLS to Redis at ${s.label}: the server's certificate is not accepted (${first?.code ? `${first.code}: ` : ''}${text}); set redis.tls.ca to the CA that signed it (redis.tls.servername when it names another host)`,
+    };
+  return { ok: false, reason: 'down', message: text };
+}
+
+/** Resolves when a PING at `url` is answered within `timeoutMs`, false otherwise. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  return (await probeRedis(url, timeoutMs)).ok;
 }
 
 function findBinary(name: string, path: string | undefined): string | undefined {
@@ -82,13 +138,19 @@ export async function ensureRedis(opts: {
   searchPath: string | undefined;
   /** how a started server that exits is restarted */
   restart?: RestartPolicy;
+  /** every setting of `redis:` (TLS, user, password) for the first connection (default: the bare `url`) */
+  settings?: RedisSettings;
 }): Promise<LocalRedis> {
   const none: LocalRedis = { started: false, pid: () => undefined, stop: async () => {} };
-  if (await redisAnswers(opts.url)) return none;
+  const probe = await probeRedis(opts.settings ?? opts.url);
+  if (probe.ok) return none;
+  // it answered and refused: starting another Redis would not help
+  if (probe.reason !== 'down') throw new RedisConfigError(probe.message);
 
   const url = new URL(opts.url);
   const host = url.hostname || '127.0.0.1';
-  if (!opts.startLocal || !localHosts.has(host)) {
+  // a started redis-server is plain, without TLS or ACL users: only for the simple local case
+  if (!opts.startLocal || !localHosts.has(host) || opts.settings?.tls !== undefined || url.protocol === 'rediss:') {
     throw new RedisUnavailableError(`No Redis answers at ${url.host}.\n${howToGetRedis}`);
   }
   const binary = findBinary('redis-server', opts.searchPath);

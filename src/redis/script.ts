@@ -13,6 +13,11 @@ export interface Script<K extends string, A extends readonly Arg[], R> {
   /** the keys the script touches, in KEYS order */
   readonly keys: readonly K[];
   run(redis: Redis, keys: { readonly [P in K]: string }, ...args: A): Promise<R>;
+  /**
+   * Queues the script on `tx`, a pipeline or MULTI made from `redis` (BullMQ's wrapped ones too);
+   * its reply is its entry in `tx.exec()`'s results.
+   */
+  queue(redis: Redis, tx: object, keys: { readonly [P in K]: string }, ...args: A): void;
 }
 
 /** A script whose keys are a list of one kind (one set per day...): KEYS is that list. */
@@ -41,6 +46,11 @@ export function defineScript<const K extends string, A extends readonly Arg[], R
     async run(redis, keys, ...args) {
       const call = register(redis, def.name, def.lua, def.keys.length);
       return (await call(...def.keys.map((k) => keys[k]), ...args)) as R;
+    },
+    queue(redis, tx, keys, ...args) {
+      register(redis, def.name, def.lua, def.keys.length);
+      // the connection's own script function, called on the transaction: ioredis sends it there
+      (redis as unknown as Record<string, (...a: Arg[]) => unknown>)[def.name]!.apply(tx, [...def.keys.map((k) => keys[k]), ...args]);
     },
   };
 }

@@ -26,9 +26,12 @@ import { createExecutionService } from '../executions/service.ts';
 import type { ExecutionRecord, ExecutionService } from '../executions/types.ts';
 import { startExecutionWorker, type ExecutionWorker } from '../executions/worker.ts';
 import { httpIngresses, type IngressDeps } from '../ingress/index.ts';
+import { unmountedIngresses } from '../ingress/lazy.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { kindsOf, loadProviderRuntimes } from '../providers/runtimes.ts';
 import type { CommandSpool } from '../spool/spool.ts';
+import { withDirectReplies } from '../spool/direct-reply.ts';
 import type { RuntimeStatusSource } from './status.ts';
 
 export type Role = 'all' | 'gateway' | 'worker';
@@ -37,6 +40,11 @@ export interface SwitchboardGeneration {
   readonly config: Config;
   readonly matcher: AliasMatcher;
   readonly deliveries: DeliveryService;
+  /**
+   * what the ingresses answer through (HTTP and listeners): `deliveries`, or with a spool, the same
+   * with answers to the origin sent directly while Redis is away (src/spool/direct-reply.ts)
+   */
+  readonly ingressDeliveries: DeliveryService;
   /** gateway roles */
   readonly executions?: ExecutionService;
   readonly app?: Hono;
@@ -78,6 +86,8 @@ const ALERT_INGRESS = /^\/ingress\/(alertmanager|grafana)\//;
 export async function buildGeneration(config: Config, deps: GenerationDeps): Promise<SwitchboardGeneration> {
   const { logger, metrics, redis } = deps;
   const log = logger.child({ component: 'main' });
+  // the runtimes (SDKs) of this config's channel kinds only; the others load on a request for them (src/ingress/lazy.ts)
+  await loadProviderRuntimes(kindsOf(config));
   // every ingress matches through this matcher: `limits.command_length` bounds them all
   const { matcher, problems } = compileAliases(toAliasSpecs(config), { maxLength: config.main.limits.command_length });
   for (const p of problems) log.warn({ alias: p.alias, format: p.format }, p.message);
@@ -120,6 +130,8 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
     });
   }
 
+  // with a spool, an answer queued to the origin while Redis is away is sent directly (src/spool/direct-reply.ts)
+  const ingressDeliveries = deps.spool ? withDirectReplies(deliveries, { config, logger }) : deliveries;
   let executions: ExecutionService | undefined;
   let confirmations: (ConfirmationService & { stopSweeper(): void }) | undefined;
   let app: Hono | undefined;
@@ -151,6 +163,7 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
     });
     const ingressDeps: IngressDeps = {
       ...base,
+      deliveries: ingressDeliveries,
       executions: ex,
       redis,
       runCommand: run,
@@ -165,12 +178,15 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
       if (gateWaitMs !== null) await gate.idle(gateWaitMs);
       return next();
     });
-    for (const ingress of httpIngresses) app.route('/ingress', ingress.routes(ingressDeps));
+    const mounted = [...httpIngresses];
+    for (const ingress of mounted) app.route('/ingress', ingress.routes(ingressDeps));
+    app.all('/ingress/*', unmountedIngresses(mounted, ingressDeps));
   }
   return {
     config,
     matcher,
     deliveries,
+    ingressDeliveries,
     runCommand: run,
     ...(executions && { executions }),
     ...(confirmations && { confirmations }),

@@ -17,7 +17,7 @@ function listeners(config: Config): Map<string, string> {
 }
 
 /** The `redis:` fields the connections are made from (prefix is its own reason, below). */
-const redisFields = ['url', 'sentinels', 'name', 'sentinel_password', 'cluster', 'username', 'password', 'tls'] as const;
+const redisFields = ['url', 'sentinels', 'name', 'sentinel_username', 'sentinel_password', 'cluster', 'username', 'password', 'tls'] as const;
 
 /**
  * @example

@@ -1,8 +1,10 @@
 /**
- * Every sink kind: the `sink` of each provider's runtime (src/providers/index.ts, one line per
- * provider), loaded once by src/providers/runtimes.ts.
+ * The sink kinds: the `sink` of each provider's runtime (src/providers/index.ts, one line per
+ * provider) once src/providers/runtimes.ts has loaded it (`loadProviderRuntimes(kindsOf(config))`
+ * before building sinks; every kind with no argument).
  */
 import type { ChannelConfig } from '../config/schema.ts';
+import { providers } from '../providers/index.ts';
 import { providerSinks } from '../providers/runtimes.ts';
 import type { Sink, SinkDeps } from './sink.ts';
 
@@ -22,6 +24,9 @@ export function createSink(channel: ChannelConfig, deps: SinkDeps): Sink {
   const kind = (channel as { kind?: unknown }).kind;
   const def = sinkDefinitions.find((d) => d.kind === kind);
   if (!def) {
+    if (providers.some((p) => p.kind === kind)) {
+      throw new Error(`the ${String(kind)} provider's runtime is not loaded (channel "${channel.name}"): await loadProviderRuntimes(kindsOf(config)) first`);
+    }
     throw new Error(
       `Unknown channel kind ${JSON.stringify(kind)} for channel "${channel.name}"; known kinds: ${sinkDefinitions.map((d) => d.kind).join(', ')}`,
     );
@@ -30,4 +35,5 @@ export function createSink(channel: ChannelConfig, deps: SinkDeps): Sink {
 }
 
 export { SinkError } from './sink.ts';
+export { kindsOf, loadProviderRuntimes } from '../providers/runtimes.ts';
 export type { OutboundMessage, SendResult, Sink, SinkDeps, SinkState } from './sink.ts';

@@ -50,6 +50,11 @@ export interface CommandSpool {
   segmentDone(base: string): void;
   /** the folder holds no segment any more (all replayed, by whichever gateway): forget everything */
   forgetAll(): void;
+  /**
+   * What the folder holds against its bound (read again at most every second: other gateways append,
+   * replayers delete); `accepting`: open and not full, so an append may be kept (`/readyz`).
+   */
+  usage(): Promise<SpoolUsage>;
   /** seals the segment being written, when it holds anything, so a replayer takes it */
   seal(): Promise<void>;
   /** refreshes the open segment's heartbeat (its mtime): a segment left unrefreshed is a dead writer's */
@@ -57,6 +62,15 @@ export interface CommandSpool {
   /** seals, and takes no more appends */
   close(): Promise<void>;
 }
+
+export interface SpoolUsage {
+  usedBytes: number;
+  maxBytes: number;
+  accepting: boolean;
+}
+
+/** room kept for one more command when the spool is said to be accepting (a frame is rarely over 4 KiB) */
+const ROOM_BYTES = 4096;
 
 interface Waiting {
   frame: Buffer;
@@ -259,6 +273,10 @@ export async function openSpool(opts: SpoolOptions): Promise<CommandSpool> {
       byId.clear();
       byKey.clear();
       bySegment.clear();
+    },
+    async usage() {
+      await rescan().catch((err: Error) => logger.warn({ err: err.message }, 'spool folder not read'));
+      return { usedBytes: used, maxBytes, accepting: !closed && used + ROOM_BYTES <= maxBytes };
     },
     async seal() {
       await flushing;

@@ -8,13 +8,16 @@
  * - `POST api/v1/actionalias/match {command}` -> `{actionalias, display, representation}`
  * - `POST api/v1/aliasexecution {name, format, command, user, source_channel, notification_route}` (hubot-stackstorm)
  * - `POST api/v1/aliasexecution/match_and_execute {command, user, source_channel, notification_route}` (st2 CLI)
- * - `GET  api/v1/executions/:id`
+ * - `GET  api/v1/executions/:id` (also a provisional id `sp-…` of a command kept while Redis was away)
  * - `GET  stream/v1/stream` (also `api/v1/stream`, where st2client looks without a stream URL):
  *   server-sent events, `st2.announcement__chatops` when a command's execution ends
  *
  * Errors are StackStorm's `{faultstring}`. Commands go through the one command pipeline as the
  * credential's user (or, for a key with `act_as_others`, the request's `user`): the same aliases,
- * `allow` roles, confirmation and rate limits as every other source.
+ * `allow` roles, confirmation and rate limits as every other source. Redis away, with a spool
+ * (src/spool/): an `St2-Api-Key` caller's command is kept and answered 201 as a queued one, its
+ * provisional id (`sp-…`) as the execution id, status `requested` (st2/spooled.ts); a token caller
+ * is 503 (tokens live in Redis).
  */
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -48,6 +51,9 @@ import { requireSt2Auth, type St2Caller, type St2Env } from './auth.ts';
 import { aliasApi, aliasHasFormat, entryOf, executionApi, helpStrings, splitRef, st2Time } from './shapes.ts';
 import { announcementHub } from './stream-hub.ts';
 import { createTokenStore, TOKEN_TTL_MAX_SECONDS } from './tokens.ts';
+import { spooledExecutionApi } from './spooled.ts';
+import { resolveSpoolId } from '../spool/replay-entry.ts';
+import { isSpoolId } from '../spool/types.ts';
 
 const ID_MAX = 200;
 /** chat room, chat user and route names kept in the origin */
@@ -163,8 +169,12 @@ export function st2Routes(deps: AppDeps): Hono {
     // a key shares its budget with /api/v1 (the same name there)
     const bucket = caller.credential.startsWith('key:') ? `api:${caller.credential.slice(4)}` : `st2:${caller.credential}`;
     const r = redis();
-    const decision = await guarded(r, () => checkRateLimit(r, prefix, bucket, perMinute));
-    if (!decision.allowed) {
+    const decision = await guarded(r, () => checkRateLimit(r, prefix, bucket, perMinute)).catch((err: unknown) => {
+      // Redis away with a spool (src/spool/): not counted, as on /api/v1; the spool's max_mb bounds what is kept
+      if (deps.commandSpool && err instanceof UnavailableError) return undefined;
+      throw err;
+    });
+    if (decision && !decision.allowed) {
       const message = `too many requests for this credential: at most ${perMinute} a minute; try again in ${decision.retryAfterSeconds}s`;
       return fault(c, 429, message, { 'Retry-After': String(decision.retryAfterSeconds) });
     }
@@ -233,9 +243,16 @@ export function st2Routes(deps: AppDeps): Hono {
       proof: 'verified',
     };
     const outcome = await runCommand(
-      { ...deps, logger, matcher: input.alias ? restrictTo(matcher, input.alias.id) : matcher },
+      {
+        ...deps,
+        logger,
+        matcher: input.alias ? restrictTo(matcher, input.alias.id) : matcher,
+        // Redis away: kept in the spool, its provisional id answered as the execution id (st2/spooled.ts)
+        ...(deps.commandSpool && { spool: deps.commandSpool }),
+      },
       { text: input.command, source: 'api', user: runAs, origin, sendAck: false },
     );
+    if (outcome.kind === 'spooled') return { results: [spooledAnswer(outcome, runAs)], refused: undefined };
     if (outcome.kind === 'queued' || outcome.kind === 'pending') {
       const alias = aliasById.get(outcome.alias);
       const prompt = outcome.kind === 'pending' ? outcome.prompt : undefined;
@@ -256,14 +273,27 @@ export function st2Routes(deps: AppDeps): Hono {
     };
   }
 
-  function refused(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' }>, runAs: string | undefined) {
+  /** A command kept in the spool: `{execution, actionalias, message}` as for a queued one, its provisional id as the execution id. */
+  function spooledAnswer(outcome: Extract<CommandOutcome, { kind: 'spooled' }>, runAs: string | undefined) {
+    const entry = deps.commandSpool?.pending(outcome.id);
+    const alias = aliasById.get(outcome.alias);
+    const execution = spooledExecutionApi({
+      id: outcome.id,
+      at: entry?.at ?? new Date().toISOString(),
+      action: outcome.action,
+      alias: outcome.alias,
+      params: entry?.command.rerun.params ?? {},
+      user: entry?.command.user ?? runAs ?? null,
+    });
+    return { execution, ...(alias && { actionalias: aliasApi(alias) }), message: `${outcome.message} (${outcome.id}).` };
+  }
+
+  function refused(outcome: Exclude<CommandOutcome, { kind: 'queued' | 'pending' | 'spooled' }>, runAs: string | undefined) {
     if (outcome.kind === 'none') return { status: 400 as const, message: `Command '${outcome.text}' matched no patterns` };
     if (outcome.kind === 'ambiguous') return { status: 400 as const, message: `Command '${outcome.text}' matched more than 1 pattern` };
     if (outcome.kind === 'unknown_user') return { status: 403 as const, message: `user "${runAs ?? ''}" is not configured in Switchboard; nothing was run` };
     // an answer to an alert (`ACK 4821`, src/alerts/): st2 has no shape for it, its words are the fault string
     if (outcome.kind === 'alert') return { status: 400 as const, message: outcome.result.message };
-    // never here: the st2 API is given no spool (src/spool/), so Redis away is its 503
-    if (outcome.kind === 'spooled') return { status: 400 as const, message: outcome.message };
     const { status, body } = refusal(outcome);
     return { status: status === 422 ? (400 as const) : status, message: 'error' in body ? body.error.message : '' };
   }
@@ -315,11 +345,44 @@ export function st2Routes(deps: AppDeps): Hono {
   api.get('/executions/:id', async (c) => {
     const id = c.req.param('id');
     const who = actorOf(config, c.get('caller').user);
+    if (isSpoolId(id)) return spooledExecution(c, id, who);
     const rec = id.length <= ID_MAX ? await executions.get(id) : undefined;
     // an execution the caller may not read is as unknown as one that does not exist
     if (!rec || !allows('api', 'execution.read', who, rec)) throw new NotFoundError(`Resource with a reference or id "${id.slice(0, ID_MAX)}" not found`);
     return c.json(executionApi(view(rec, { origin: allows('api', 'execution.origin', who, rec) })));
   });
+
+  /**
+   * A provisional id (src/spool/), as `GET /api/v1/executions/sp-…` answers it: the execution it
+   * became once replayed; 400 with the reason when the replay refused it; the spooled command
+   * (status `requested`) while this gateway holds it; else 404 (503 while Redis is away).
+   */
+  async function spooledExecution(c: Context<St2Env>, id: string, who: ReturnType<typeof actorOf>) {
+    let away: unknown;
+    const resolved = await resolveSpoolId(redis(), config.main.redis.prefix, id).catch((err: unknown) => {
+      if (!(err instanceof UnavailableError)) throw err;
+      away = err;
+      return undefined;
+    });
+    const notFound = () => new NotFoundError(`Resource with a reference or id "${id}" not found`);
+    if (resolved && 'execution' in resolved) {
+      deps.commandSpool?.forget(id);
+      const rec = await executions.get(resolved.execution);
+      if (!rec || !allows('api', 'execution.read', who, rec)) throw notFound();
+      return c.json(executionApi(view(rec, { origin: allows('api', 'execution.origin', who, rec) })));
+    }
+    if (resolved) {
+      if (!allows('api', 'execution.read', who, { user: resolved.user })) throw notFound();
+      return fault(c, 400, `The command kept as ${id} was not run: ${resolved.refused.message}`);
+    }
+    const entry = deps.commandSpool?.pending(id);
+    if (entry && allows('api', 'execution.read', who, { user: entry.command.user })) {
+      const c2 = entry.command;
+      return c.json(spooledExecutionApi({ id, at: entry.at, action: c2.rerun.action, alias: c2.rerun.alias, params: c2.rerun.params, user: c2.user }));
+    }
+    if (away) throw away; // Redis away and not held here: it may be another gateway's
+    throw notFound();
+  }
 
   const stream = async (c: Context<St2Env>) => {
     const caller = c.get('caller');

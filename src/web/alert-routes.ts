@@ -11,8 +11,8 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { DEFAULT_SILENCE_MS } from '../alerts/reply.ts';
-import type { AlertAction, AlertActionResult } from '../alerts/types.ts';
-import { alertListQuerySchema } from '../api/alerts.ts';
+import type { AlertAction } from '../alerts/types.ts';
+import { ALERT_ACTION_STATUS, alertListQuerySchema } from '../api/alerts.ts';
 import { actorOf, allows } from '../auth/permissions.ts';
 import { resolveUser } from '../auth/authorize.ts';
 import { redactText } from '../log.ts';
@@ -26,14 +26,6 @@ import { alertStatusFilters, alertsBody, type AlertListModel } from './pages/ale
 
 const LIST_LIMIT = 50;
 const ID_MAX = 200;
-
-/** The page's status for a refused or failed action, by the service's reason. */
-function statusOf(reason: AlertActionResult['reason']): 403 | 404 | 409 | 502 {
-  if (reason === 'forbidden') return 403;
-  if (reason === 'not_found') return 404;
-  if (reason === 'upstream') return 502;
-  return 409;
-}
 
 /**
  * @example
@@ -54,7 +46,7 @@ export function alertRoutes(ctx: WebContext): Hono<WebEnv> {
     if (!allows('dashboard', 'queues', who)) out.push('queues');
     return out;
   };
-  const render = (c: Context<WebEnv>, title: string, body: Markup, status: 200 | 400 | 403 | 404 | 409 | 502 | 503 = 200) =>
+  const render = (c: Context<WebEnv>, title: string, body: Markup, status: 200 | 400 | 403 | 404 | 409 | 422 | 502 | 503 = 200) =>
     c.html(page({ title, active: 'alerts', session: c.get('session'), reload: ctx.runtime?.status(), secrets, body, hidden: hiddenFor(c) }), status);
   const unavailable = (c: Context<WebEnv>) =>
     render(
@@ -106,7 +98,12 @@ export function alertRoutes(ctx: WebContext): Hono<WebEnv> {
     const notice: AlertNotice = { ok: r.ok, message: r.message };
     const a = r.alert ?? (await alerts.get(id));
     if (!a) return notFound(c, id);
-    return render(c, `Alert ${a.code}`, alertBody(a, now(), notice, { silenceable: silenceable(a.channel) }), r.ok ? 200 : statusOf(r.reason));
+    return render(
+      c,
+      `Alert ${a.code}`,
+      alertBody(a, now(), notice, { silenceable: silenceable(a.channel) }),
+      r.ok ? 200 : ALERT_ACTION_STATUS[r.reason ?? 'unchanged'],
+    );
   };
   app.post('/alerts/:id/ack', act({ kind: 'ack' }));
   // the button's one length (it says 1h); longer ones by reply or the API

@@ -3,15 +3,11 @@
  * `executions`, `deliveries` and `replies` queues. Its UI assets are served from the @bull-board/ui package
  * by @hono/node-server's serveStatic. Job data passes a formatter that hides the action
  * parameters marked `secret` and every config secret. Built on the first request, so a gateway
- * nobody looks at opens no extra connection.
+ * nobody looks at opens no extra connection and never loads Bull Board's modules (about 5 MB).
  *
  * It shows every job of everyone, so it needs the permission `queues` (src/auth/permissions.ts);
  * a signed-in user without it gets 403 and the board is not even built.
  */
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { HonoAdapter } from '@bull-board/hono';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { BULL_BOARD_CSP } from './headers.ts';
 import { Hono, type Handler } from 'hono';
 import { resolveUser } from '../auth/authorize.ts';
@@ -52,8 +48,14 @@ export async function redactedJson(res: Response, secrets: readonly string[]): P
 
 /** A handler serving Bull Board under {@link BULL_BOARD_PATH}; `queues()` is called on the first request. */
 export function bullBoardHandler(config: Config, queues: () => QueueHandles): Handler {
-  let board: Hono | undefined;
-  const build = () => {
+  let board: Promise<Hono> | undefined;
+  const build = async () => {
+    const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }, { serveStatic }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/hono'),
+      import('@hono/node-server/serve-static'),
+    ]);
     const { executions, deliveries, replies } = queues();
     const format = jobDataFormatter(config);
     const adapters = [executions, deliveries, replies].map((q) => {
@@ -73,7 +75,11 @@ export function bullBoardHandler(config: Config, queues: () => QueueHandles): Ha
     if (!allows('dashboard', 'queues', actorOf(config, resolveUser(config, session?.user)))) {
       return c.json({ error: { code: 'forbidden', message: 'Bull Board needs the permission queues (switchboard.yaml roles)' } }, 403);
     }
-    const res = await (board ??= build()).fetch(c.req.raw, c.env);
+    if (!board) {
+      board = build();
+      board.catch(() => (board = undefined));
+    }
+    const res = await (await board).fetch(c.req.raw, c.env);
     // its API answers carry job fields no formatter reaches (failedReason, stacktrace, opts, logs):
     // every JSON answer passes the redaction the log lines pass
     if ((res.headers.get('content-type') ?? '').includes('json')) return redactedJson(res, config.secrets);

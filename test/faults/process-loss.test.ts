@@ -7,19 +7,22 @@
  *
  * - every acknowledged command has exactly one execution, the one it was answered with, and every
  *   execution ends `succeeded` (the action has `retries: 1`: a run whose worker died runs again);
- * - each command completes at most once per worker (the action appends `n pid time` at its END), and
- *   on both workers only when the killed one held its run at the kill. Its shell children are not
- *   killed with it (the runner starts them detached, in their own process group; docs/RELIABILITY.md
- *   crash window 6): a run still going when its worker died goes on, and with a 1 s action it ends
- *   before another worker finds the run lost (lock 4 s) and runs it again. So a run in flight at the
- *   kill completes twice; the test counts those (this is why `retries` is only for idempotent actions);
+ * - a run the killed worker held does not complete there after the kill: the worker's watchdog
+ *   (src/executions/runners/group-watchdog.ts) kills its process group when the worker dies,
+ *   SIGKILL included (docs/RELIABILITY.md crash window 6), then exits; no completion on the killed
+ *   worker comes after that, and no process the killed worker started stays alive. The run
+ *   completes once, on the surviving worker (`retries: 1`). A command completes at most once per
+ *   worker, and on both only when its run ended in the instant of the kill (before the kill, or
+ *   while the dying worker was torn down and its watchdog woke), its end not recorded by the dead
+ *   worker: the re-run is the allowance of `retries`, which are for idempotent actions. The action
+ *   appends `n pid time` at its END;
  * - the times to recover are printed as JSON: kill -> first completion on the surviving worker of a
  *   run the killed one held; kill -> first command answered by the surviving gateway after a request
  *   to the killed one failed (the client's failover).
  * Nothing about time is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +137,36 @@ async function stop(p: Proc, signal: NodeJS.Signals): Promise<void> {
   await exited;
 }
 
+/** the live children of `pid` (zombies left out), each with its start time so a reused pid is not mistaken for it */
+function childrenOf(pid: number): { pid: number; start: string; watchdog: boolean }[] {
+  const out: { pid: number; start: string; watchdog: boolean }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(Number(name));
+    if (!f || Number(f[1]) !== pid || f[0] === 'Z') continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    out.push({ pid: Number(name), start: f[19] ?? '', watchdog: cmdline.includes('while read -r op pg') });
+  }
+  return out;
+}
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+const alive = (p: { pid: number; start: string }) => {
+  const f = statFields(p.pid);
+  return f !== undefined && f[0] !== 'Z' && f[19] === p.start;
+};
+
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -234,8 +267,21 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
       return lines(started).filter((l) => l.split(' ')[1] === victimPid && !done.has(l.split(' ')[0])).length;
     };
     await eventually(() => acked.size >= 60 && running() >= 2, 'commands accepted and runs in progress on the victim worker', 30_000);
+    const victimChildren = childrenOf(Number(victimPid));
     const killedAt = Date.now();
     await Promise.all([stop(gateways[0]!, 'SIGKILL'), stop(victimWorker, 'SIGKILL')]);
+    const diedAt = Date.now();
+    // the victim's watchdog (src/executions/runners/group-watchdog.ts) read end-of-file, SIGKILLed the
+    // groups of its runs, then exited: once it is gone, anything a run of the victim does is an orphan's
+    const watchdog = victimChildren.filter((p) => p.watchdog);
+    expect(watchdog).toHaveLength(1);
+    expect(victimChildren.length).toBeGreaterThanOrEqual(2); // its watchdog and at least one run
+    // polled finely: the later this is seen, the wider the instant of the kill counted below
+    for (const end = Date.now() + 10_000; alive(watchdog[0]!); await sleep(5)) {
+      if (Date.now() > end) throw new Error('the killed worker’s watchdog did not exit');
+    }
+    const groupsKilledAt = Date.now();
+    await eventually(() => victimChildren.every((p) => !alive(p)), 'every process the killed worker started to be gone', 10_000);
     // the runs the victim held: started by it, not finished before the kill
     const finishedBeforeKill = new Set(
       lines(finished)
@@ -289,9 +335,9 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
     }
     expect(executions.filter((x) => x.status !== 'succeeded')).toEqual([]);
 
-    // completions: at most one per command per worker; a command done by both workers only when the
-    // victim held its run at the kill (an orphan finishing after the kill, or a run that ended in the
-    // last instant before it, its end not yet recorded: the re-run's allowance)
+    // completions: at most one per command per worker; none on the victim after it died; a command
+    // done by both workers only when the victim's run ended in the last instant before the kill, its
+    // end not yet recorded (the re-run's allowance)
     const done = lines(finished).map((l) => {
       const [n = '', pid = '', ms = '0'] = l.split(' ');
       return { n, pid, at: Number(ms) };
@@ -302,14 +348,19 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
     const [victimDone, survivorDone] = [byWorker(victimPid), byWorker(survivorPid)];
     expect([...victimDone, ...survivorDone].filter(([, ats]) => ats.length !== 1)).toEqual([]);
     expect(new Set([...victimDone.keys(), ...survivorDone.keys()])).toEqual(new Set([...acked.keys()].map(String)));
+    const orphans = [...victimDone].filter(([, [at]]) => at! > groupsKilledAt).map(([n]) => n);
+    expect(orphans).toEqual([]);
+    // ended between the SIGKILL sent to the worker and its watchdog's kill of the groups (the
+    // worker's teardown, the watchdog's wake-up): the instant of the kill
+    const lastInstant = [...victimDone].filter(([, [at]]) => at! >= killedAt && at! <= groupsKilledAt).map(([n]) => n);
     const twice = [...victimDone.keys()].filter((n) => survivorDone.has(n));
-    const orphans = [...victimDone].filter(([, [at]]) => at! >= killedAt).map(([n]) => n);
-    expect(orphans.filter((n) => !held.has(n))).toEqual([]);
-    expect(twice.filter((n) => !held.has(n) && victimDone.get(n)![0]! < killedAt - 1000)).toEqual([]);
+    expect(twice.filter((n) => victimDone.get(n)![0]! < killedAt - 1000)).toEqual([]);
 
-    // the held runs ran again on the survivor: time to recover
+    // the held runs that did not end on the victim ran again, once, on the survivor: time to recover
     expect(held.size).toBeGreaterThan(0);
-    const rerun = [...held].map((n) => survivorDone.get(n)?.[0]);
+    const cut = [...held].filter((n) => !victimDone.has(n));
+    expect(cut.length).toBeGreaterThan(0);
+    const rerun = cut.map((n) => survivorDone.get(n)?.[0]);
     expect(rerun.filter((at) => at === undefined)).toEqual([]);
     const workerRecoveryMs = Math.min(...(rerun as number[])) - killedAt;
     // requests to the killed gateway that failed (cut mid-request or refused), then answered by the other
@@ -327,6 +378,9 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
           attempts_failed_after_kill: attempts.filter((a) => a.at >= killedAt && a.status !== 202 && a.status !== 201).length,
           runs_held_by_killed_worker: held.size,
           orphan_completions_after_kill: orphans.length,
+          completions_in_kill_instant: lastInstant.length,
+          kill_to_death_seen_ms: diedAt - killedAt,
+          kill_to_groups_killed_ms: groupsKilledAt - killedAt,
           commands_completed_twice: twice.length,
           worker_recovery_ms: workerRecoveryMs,
           gateway_first_accept_after_kill_ms: firstAcceptMs,

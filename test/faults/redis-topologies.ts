@@ -3,7 +3,8 @@
  * started and stopped by the test:
  * - {@link startSentinelSet}: a master, one replica and three `redis-server --sentinel` processes
  *   (quorum 2, `down-after-milliseconds 1000`, `failover-timeout 5000`) watching the group `sbmaster`;
- * - {@link startRedisCluster}: three masters (`--cluster-enabled yes`), no replicas, every slot assigned.
+ * - {@link startRedisCluster}: three masters (`--cluster-enabled yes`), every slot assigned, with or
+ *   without a replica each;
  * And {@link startRedisWorld}: a whole Switchboard (startTestSwitchboard) over any `redis:` block, with
  * an alias `mark {{n}}` whose shell action appends n to a file (one line per run) and notifies a webhook.
  */
@@ -27,8 +28,21 @@ async function freePort(): Promise<number> {
 }
 
 /** One command to one node, or undefined when it does not answer. */
-async function ask(port: number, ...args: string[]): Promise<unknown> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+function ask(port: number, ...args: string[]): Promise<unknown> {
+  return askAs(undefined, port, ...args);
+}
+
+/** {@link ask} as an ACL user */
+async function askAs(auth: SentinelAuth | undefined, port: number, ...args: string[]): Promise<unknown> {
+  const r = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    ...(auth && { username: auth.username, password: auth.password }),
+  });
   r.on('error', () => {});
   try {
     await r.connect();
@@ -81,7 +95,14 @@ export interface SentinelSet {
   stop(): Promise<void>;
 }
 
-export async function startSentinelSet(): Promise<SentinelSet> {
+/** an ACL user of the sentinels themselves (the default user is then off on them) */
+export interface SentinelAuth {
+  username: string;
+  password: string;
+}
+
+export async function startSentinelSet(opts: { sentinelAuth?: SentinelAuth } = {}): Promise<SentinelSet> {
+  const auth = opts.sentinelAuth;
   const dir = mkdtempSync(join(tmpdir(), 'sb-sentinel-'));
   const [mPort, rPort] = [await freePort(), await freePort()];
   const data: Proc[] = [];
@@ -108,6 +129,15 @@ export async function startSentinelSet(): Promise<SentinelSet> {
         `sentinel down-after-milliseconds ${GROUP} 1000`,
         `sentinel failover-timeout ${GROUP} 5000`,
         `sentinel parallel-syncs ${GROUP} 1`,
+        // the sentinels' own ACL user; they use it to talk to each other too
+        ...(auth
+          ? [
+              'user default off',
+              `user ${auth.username} on >${auth.password} allkeys allchannels +@all`,
+              `sentinel sentinel-user ${auth.username}`,
+              `sentinel sentinel-pass ${auth.password}`,
+            ]
+          : []),
         '',
       ].join('\n'),
     );
@@ -116,14 +146,14 @@ export async function startSentinelSet(): Promise<SentinelSet> {
   // every sentinel knows the replica and the two other sentinels: a failover can be agreed on
   for (const s of sentinels) {
     await until(async () => {
-      const replicas = (await ask(s.port, 'SENTINEL', 'REPLICAS', GROUP)) as unknown[] | undefined;
-      const others = (await ask(s.port, 'SENTINEL', 'SENTINELS', GROUP)) as unknown[] | undefined;
+      const replicas = (await askAs(auth, s.port, 'SENTINEL', 'REPLICAS', GROUP)) as unknown[] | undefined;
+      const others = (await askAs(auth, s.port, 'SENTINEL', 'SENTINELS', GROUP)) as unknown[] | undefined;
       return (replicas?.length ?? 0) >= 1 && (others?.length ?? 0) >= 2;
     }, `sentinel ${s.port} to see the replica and the other sentinels`);
   }
   const masterPort = async () => {
     for (const s of sentinels) {
-      const addr = (await ask(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', GROUP)) as string[] | undefined;
+      const addr = (await askAs(auth, s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', GROUP)) as string[] | undefined;
       if (addr) return Number(addr[1]);
     }
     return undefined;
@@ -150,33 +180,62 @@ export async function startSentinelSet(): Promise<SentinelSet> {
 export interface OwnCluster {
   /** `redis://127.0.0.1:port` of every master */
   nodes: string[];
+  /** the port of the master serving `key`'s slot now, as the nodes still alive say */
+  masterOf(key: string): Promise<number | undefined>;
+  /** SIGKILL the node on `port` */
+  kill(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startRedisCluster(masters = 3): Promise<OwnCluster> {
+/**
+ * `masters` masters, each with `replicas` replicas (`redis-cli --cluster create --cluster-replicas`),
+ * every slot assigned; `nodeTimeoutMs` is `cluster-node-timeout` (how long before a silent master
+ * is failed over by its replica).
+ */
+export async function startRedisCluster(masters = 3, opts: { replicas?: number; nodeTimeoutMs?: number } = {}): Promise<OwnCluster> {
+  const { replicas = 0, nodeTimeoutMs = 2000 } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'sb-cluster-'));
   const procs: Proc[] = [];
-  for (let i = 0; i < masters; i++) {
+  const total = masters * (1 + replicas);
+  for (let i = 0; i < total; i++) {
     const port = await freePort();
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `n-${port}.log`)];
-    args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000');
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', String(nodeTimeoutMs));
     procs.push({ port, child: spawnRedis(args) });
   }
   for (const p of procs) await until(async () => (await ask(p.port, 'PING')) === 'PONG', `cluster node ${p.port}`);
-  const create = spawnSync('redis-cli', ['--cluster', 'create', ...procs.map((p) => `127.0.0.1:${p.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const create = spawnSync(
+    'redis-cli',
+    ['--cluster', 'create', ...procs.map((p) => `127.0.0.1:${p.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
   if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-  // settled: every node says ok, knows every other, and they agree on the slot map
+  // settled: every node says ok, knows every other, and they agree on the slot map; replicas in sync
   await until(async () => {
     const infos = await Promise.all(procs.map((p) => ask(p.port, 'CLUSTER', 'INFO')));
-    if (!infos.every((i) => /cluster_state:ok/.test(String(i)) && new RegExp(`cluster_known_nodes:${masters}\\b`).test(String(i)))) return false;
+    if (!infos.every((i) => /cluster_state:ok/.test(String(i)) && new RegExp(`cluster_known_nodes:${total}\\b`).test(String(i)))) return false;
     const maps = await Promise.all(procs.map(async (p) => JSON.stringify(await ask(p.port, 'CLUSTER', 'SLOTS'))));
-    return maps.every((m) => m === maps[0]);
+    if (!maps.every((m) => m === maps[0])) return false;
+    const roles = await Promise.all(procs.map(async (p) => String(await ask(p.port, 'INFO', 'replication'))));
+    return roles.filter((r) => /role:slave/.test(r) && /master_link_status:up/.test(r)).length === masters * replicas;
   }, 'the cluster to settle');
+  const alive = () => procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
   return {
     nodes: procs.map((p) => `redis://127.0.0.1:${p.port}`),
+    async masterOf(key) {
+      for (const p of alive()) {
+        const slot = (await ask(p.port, 'CLUSTER', 'KEYSLOT', key)) as number | undefined;
+        const slots = (await ask(p.port, 'CLUSTER', 'SLOTS')) as [number, number, [string, number]][] | undefined;
+        const range = slot === undefined ? undefined : slots?.find(([from, to]) => slot >= from && slot <= to);
+        if (range) return Number(range[2][1]);
+      }
+      return undefined;
+    },
+    async kill(port) {
+      const proc = procs.find((p) => p.port === port);
+      if (!proc) throw new Error(`no cluster node on ${port}`);
+      await stopAll([proc]);
+    },
     async stop() {
       await stopAll(procs);
       rmSync(dir, { recursive: true, force: true });

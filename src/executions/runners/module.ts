@@ -8,7 +8,7 @@
  * edited to show it (throttled, src/executions/progress.ts); other media get only the result.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importUserModule } from './import-user-module.ts';
 import { defineRunner, type RunnerDeps, type RunOutcome } from './runner.ts';
 
 type ActionFn = (params: Record<string, unknown>, ctx: unknown) => unknown;
@@ -21,7 +21,7 @@ export const moduleRunner = defineRunner({
     const load = (path: string) => {
       let mod = loaded.get(path);
       if (!mod) {
-        mod = import(pathToFileURL(path).href) as Promise<Record<string, unknown>>;
+        mod = importUserModule(path);
         mod.catch(() => loaded.delete(path));
         loaded.set(path, mod);
       }

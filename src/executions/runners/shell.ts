@@ -2,9 +2,11 @@
  * `shell` runner: argv rendered element by element (each once; a value stays one argument, never
  * parsed by a shell), spawned with `shell: false` in its own process group. Stopping (timeout,
  * cancel, shutdown) sends SIGTERM to the whole group, then SIGKILL after a grace; when the main
- * process exits, anything it left in its group is killed too, so no child outlives its run. The
- * group's leader is reported (`onSpawn`) so that, should this worker die mid-run, the worker that
- * finds the run lost can kill the group (src/executions/process-tag.ts). stdout and stderr are
+ * process exits, anything it left in its group is killed too, so no child outlives its run. While
+ * it runs, the group is listed with this process's watchdog (group-watchdog.ts), which kills it
+ * should this worker die, SIGKILL included. The group's leader is also reported (`onSpawn`) so the
+ * worker that finds the run lost can kill the group when the watchdog could not (another host, no
+ * /bin/sh; src/executions/process-tag.ts). stdout and stderr are
  * passed on as they come (`ctx.output`), so the record shows them while the action runs.
  */
 import { spawn } from 'node:child_process';
@@ -13,6 +15,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { NO_DASH } from '../../aliases/cast-params.ts';
 import type { ParameterSpec } from '../../config/schema.ts';
 import { buildContext, renderTemplate } from '../../templates/render.ts';
+import { guardGroup, releaseGroup, startGroupWatchdog } from './group-watchdog.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { defineRunner, type RunnerDeps, type RunOutcome } from './runner.ts';
 
@@ -30,6 +33,9 @@ export const shellRunner = defineRunner({
   kind: 'shell',
   create(deps: RunnerDeps) {
     const limit = deps.config.main.executions.output_limit;
+    // up before the first run: started lazily, it was spawned after that run's process, and a
+    // worker killed between the two spawns (a loaded host: many ms) left the run behind
+    startGroupWatchdog();
     return {
       async run(action, params, ctx) {
         if (!action.command?.length) return { status: 'failed', error: `action ${action.ref} has no command` };
@@ -101,7 +107,10 @@ function runProcess(file: string, args: string[], o: ProcessOptions): Promise<Ru
   return new Promise((done) => {
     if (o.signal.aborted) return done({ status: 'failed', error: 'stopped before start' });
     const child = spawn(file, args, { shell: false, detached: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid) o.onSpawn?.(child.pid);
+    if (child.pid) {
+      guardGroup(child.pid);
+      o.onSpawn?.(child.pid);
+    }
     const stdout = new OutputBuffer(o.limit);
     const stderr = new OutputBuffer(o.limit);
     const live = o.onOutput;
@@ -123,7 +132,10 @@ function runProcess(file: string, args: string[], o: ProcessOptions): Promise<Ru
     o.signal.addEventListener('abort', stop, { once: true });
     child.on('exit', () => {
       // whatever the action left behind in its group goes with it
-      if (child.pid) killGroup(child.pid, 'SIGKILL');
+      if (child.pid) {
+        killGroup(child.pid, 'SIGKILL');
+        releaseGroup(child.pid);
+      }
     });
     child.on('error', (err) => {
       o.signal.removeEventListener('abort', stop);

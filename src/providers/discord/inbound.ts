@@ -32,6 +32,7 @@ import { UnavailableError } from '../../errors.ts';
 import { hashTagPrefix } from '../../executions/keys.ts';
 import { guarded } from '../../executions/redis.ts';
 import type { Origin } from '../../executions/types.ts';
+import { redisAway, UNCOUNTED } from '../../ingress/redis-away.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
 import { verifiedOrRefused, type SignatureRefusal } from '../../ingress/signed.ts';
 import type { Logger } from '../../log.ts';
@@ -175,15 +176,18 @@ async function handleCommand(ctx: DiscordContext, channel: DiscordChannel, i: In
   if (!userId || !i.token || !i.id) return ephemeral('This interaction has no user; nothing was run.');
 
   // 1. an interaction id is used once: a replay (even after its execution record expired) runs nothing
-  if (!(await guarded(deps.redis, () => ctx.seen.claim(`interaction:${i.id}`, deps.now())))) {
+  //    (Redis away with a spool: not claimed; the interaction id keys the spooled command, src/ingress/redis-away.ts)
+  const away = redisAway(deps);
+  if (!(await away.before(() => ctx.seen.claim(`interaction:${i.id}`, deps.now()), true))) {
     log.warn({ discord_user: userId }, 'discord interaction refused: id already handled (replay)');
     return ephemeral('This command was already handled; nothing was run again.');
   }
   // 2. the person: their Discord user id maps to a configured user (or nobody)
   const user = identifySender(config, 'discord', userId);
   // 3. per-sender rate limit, known or not
-  const rate = await guarded(deps.redis, () =>
-    checkRateLimit(deps.redis, ctx.keyPrefix, `discord:${userId}`, config.main.limits.per_sender_per_minute, deps.now()),
+  const rate = await away.before(
+    () => checkRateLimit(deps.redis, ctx.keyPrefix, `discord:${userId}`, config.main.limits.per_sender_per_minute, deps.now()),
+    UNCOUNTED,
   );
   if (!rate.allowed) {
     deps.metrics?.commandReceived('discord', 'rate_limited');

@@ -2,13 +2,15 @@
  * One inbound email, whatever brought it (SMTP listener or provider webhook), its sender's proof
  * already judged: identify the sender by the header From, rate-limit (per normalised address),
  * run the command through the shared pipeline with the Message-ID as idempotency key and the
- * proof on its origin, and answer a refusal by email in the command's thread.
+ * proof on its origin, and answer a refusal by email in the command's thread. Redis away, with a
+ * spool (src/spool/): not rate-limited; a command is kept under its Message-ID and answered by a
+ * mail saying so with its provisional id, sent directly by SMTP (src/spool/direct-reply.ts).
  */
 import { createHash } from 'node:crypto';
 import { identifySender, normalizeEmail } from '../../auth/identity.ts';
 import { checkRateLimit } from '../../auth/rate-limit.ts';
 import type { CommandOutcome } from '../../commands/run-command.ts';
-import { guarded } from '../../executions/redis.ts';
+import { redisAway, UNCOUNTED } from '../../ingress/redis-away.ts';
 import type { Origin, SenderProof } from '../../executions/types.ts';
 import type { EmailCommand } from './command.ts';
 import { ownerOrigin } from '../../confirmations/service.ts';
@@ -61,8 +63,10 @@ export async function handleInboundEmail(
   const subject = cmd.subject || cmd.text;
   // 2. per-sender rate limit, one budget per address however it is written (`mailto:`, case, display name)
   const limit = deps.config.main.limits.per_sender_per_minute;
-  const rate = await guarded(deps.redis, () =>
-    checkRateLimit(deps.redis, `{${deps.config.main.redis.prefix}}`, `email:${normalizeEmail(cmd.sender)}`, limit, deps.now()),
+  //    (Redis away with a spool: not counted, src/ingress/redis-away.ts)
+  const rate = await redisAway(deps).before(
+    () => checkRateLimit(deps.redis, `{${deps.config.main.redis.prefix}}`, `email:${normalizeEmail(cmd.sender)}`, limit, deps.now()),
+    UNCOUNTED,
   );
   if (!rate.allowed) {
     log.info({ user }, 'email command over the rate limit: nothing run');

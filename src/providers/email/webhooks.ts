@@ -3,7 +3,9 @@
  * only for the email channels whose `webhook` names that provider.
  *
  * - mailgun: the signature (HMAC-SHA256 of timestamp + token with `signing_key`), a 5-minute window
- *   and single-use tokens (Redis `SET NX`); otherwise 403 and nothing runs.
+ *   and single-use tokens (Redis `SET NX`); otherwise 403 and nothing runs. The signature does not
+ *   cover the body, so the single-use check is what stops a captured request being replayed with
+ *   another body: while Redis is away Mailgun is answered 503 (it retries for hours), never spooled.
  * - postmark, sendgrid: these providers sign nothing, so the webhook URL must carry HTTP basic-auth
  *   credentials (`https://user:pass@sb.example.com/ingress/email/postmark`) equal to the channel's
  *   `signing_key` written `user:pass`; without it every request is refused (403).
@@ -116,7 +118,8 @@ export const emailWebhookIngress: HttpIngress = {
       const checks = channels.map((ch) => ({ ch, check: verifyMailgunSignature(fields, ch.signing_key ?? '', deps.now()) }));
       const signed = checks.find((x) => x.check.ok);
       if (!signed) return forbidden(c, deps, 'mailgun', checks.map((x) => (x.check.ok ? 'ok' : x.check.reason)).join(','));
-      // 4. each token once
+      // 4. each token once; Redis away: 503 even with a spool (a token claimed only in this process
+      // would let a captured request be replayed with another body to another gateway)
       const tokenKey = `{${deps.config.main.redis.prefix}}:email:mailgun-token:${fields.token}`;
       const fresh = await guarded(deps.redis, () => deps.redis.set(tokenKey, '1', 'EX', MAILGUN_WINDOW_SECONDS * 2, 'NX'));
       if (fresh !== 'OK') return forbidden(c, deps, 'mailgun', 'token reused');

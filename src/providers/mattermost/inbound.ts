@@ -32,8 +32,8 @@ import type { CommandOutcome } from '../../commands/run-command.ts';
 import type { ChannelConfig } from '../../config/types.ts';
 import { UnavailableError } from '../../errors.ts';
 import { hashTagPrefix } from '../../executions/keys.ts';
-import { guarded } from '../../executions/redis.ts';
 import type { Origin } from '../../executions/types.ts';
+import { redisAway, UNCOUNTED } from '../../ingress/redis-away.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
 import { verifiedOrRefused, type SignatureRefusal } from '../../ingress/signed.ts';
 import type { Logger } from '../../log.ts';
@@ -219,7 +219,8 @@ async function unavailableAsText(log: Logger, fn: () => Promise<Answer>): Promis
 async function handleRequest(ctx: Ctx, channel: MattermostChannel, req: MattermostRequest, via: 'command' | 'outgoing'): Promise<Answer> {
   const { deps, log } = ctx;
   const { config } = deps;
-  const withRedis = <T>(fn: () => Promise<T>) => guarded(deps.redis, fn);
+  // Redis away with a spool: nothing claimed nor counted; the id keys the spooled command (src/ingress/redis-away.ts)
+  const away = redisAway(deps);
 
   // never our own posts (an outgoing webhook fires on any post starting with its trigger word)
   if (via === 'outgoing' && req.user_id === (await ctx.botUserId(channel))) return undefined;
@@ -228,7 +229,7 @@ async function handleRequest(ctx: Ctx, channel: MattermostChannel, req: Mattermo
   const id = via === 'command' ? req.trigger_id : req.post_id;
   if (id !== undefined) {
     const seenId = `${via}:${req.team_id ?? '-'}:${id}`;
-    if (!(await withRedis(() => ctx.seen.claim(seenId, deps.now())))) {
+    if (!(await away.before(() => ctx.seen.claim(seenId, deps.now()), true))) {
       log.warn(
         { mattermost_user: req.user_id, via },
         `mattermost ${via === 'command' ? 'slash command' : 'outgoing webhook'} refused: ${via === 'command' ? 'trigger_id' : 'post_id'} already handled (replay)`,
@@ -239,8 +240,9 @@ async function handleRequest(ctx: Ctx, channel: MattermostChannel, req: Mattermo
 
   // 3. the person, then the rate limit (known or not)
   const user = identifySender(config, 'mattermost', req.user_id);
-  const rate: RateDecision = await withRedis(() =>
-    checkRateLimit(deps.redis, ctx.keyPrefix, `mattermost:${req.user_id}`, config.main.limits.per_sender_per_minute, deps.now()),
+  const rate: RateDecision = await away.before(
+    () => checkRateLimit(deps.redis, ctx.keyPrefix, `mattermost:${req.user_id}`, config.main.limits.per_sender_per_minute, deps.now()),
+    UNCOUNTED,
   );
   if (!rate.allowed) {
     deps.metrics?.commandReceived('mattermost', 'rate_limited');

@@ -1,8 +1,10 @@
 /**
  * Alert messages on Slack (pure): the short code and the ACK / Silence 1h buttons under a firing
  * alert, none under a resolved one, and the edits that close a message (drop its buttons, say
- * `Resolved` or `Acknowledged by alice`). The buttons' value is the alert's code, so a click is the
- * same `ACK 4821` a person could type; src/providers/slack/interactions.ts handles the clicks.
+ * `Resolved` or `Acknowledged by alice`). The buttons' value is `<code>:<alert id>`: a click acts on
+ * that very alert, even after its short code was reused by a newer one (messages posted before ids
+ * were carried hold the code alone, acted on like a typed `ACK 4821`); src/providers/slack/interactions.ts
+ * handles the clicks.
  */
 import type { AlertRef } from '../../notify/types.ts';
 import type { SlackPost } from './format.ts';
@@ -20,20 +22,35 @@ const context = (text: string): Block => ({ type: 'context', elements: [{ type: 
 export const alertAnswerText = (code: string) => `Reply \`ACK ${code}\` or \`SILENCE ${code} 2h\``;
 
 /**
- * The alert's buttons: ACK (primary) and Silence 1h, both carrying the code.
+ * The alert's buttons: ACK (primary) and Silence 1h, both carrying `<code>:<id>`.
  *
  * @example
- * alertButtons('4821') // { type: 'actions', block_id: 'sb_alert_4821', elements: [{ action_id: 'alert_ack', value: '4821', ... }, ...] }
+ * alertButtons({ code: '4821', id: 'al-x' }) // { type: 'actions', block_id: 'sb_alert_4821', elements: [{ action_id: 'alert_ack', value: '4821:al-x', ... }, ...] }
  */
-export function alertButtons(code: string): Block {
+export function alertButtons(alert: Pick<AlertRef, 'code' | 'id'>): Block {
+  const value = `${alert.code}:${alert.id}`;
   return {
     type: 'actions',
-    block_id: `${ALERT_ACTIONS_BLOCK}${code}`,
+    block_id: `${ALERT_ACTIONS_BLOCK}${alert.code}`,
     elements: [
-      { type: 'button', action_id: ALERT_ACK_ACTION, style: 'primary', text: { type: 'plain_text', text: 'ACK' }, value: code },
-      { type: 'button', action_id: ALERT_SILENCE_ACTION, text: { type: 'plain_text', text: 'Silence 1h' }, value: code },
+      { type: 'button', action_id: ALERT_ACK_ACTION, style: 'primary', text: { type: 'plain_text', text: 'ACK' }, value },
+      { type: 'button', action_id: ALERT_SILENCE_ACTION, text: { type: 'plain_text', text: 'Silence 1h' }, value },
     ],
   };
+}
+
+/**
+ * What a clicked alert button names: the alert id (buttons posted now) or only the code (older ones).
+ *
+ * @example
+ * alertButtonTarget('4821:al-x') // { id: 'al-x' }
+ * alertButtonTarget('4821')      // { code: '4821' }
+ * alertButtonTarget('<!here>')   // undefined
+ */
+export function alertButtonTarget(value: string | undefined): { id: string } | { code: string } | undefined {
+  const m = /^(\d{1,12})(?::(al-[0-9a-z]{1,40}))?$/.exec(value ?? '');
+  if (!m) return undefined;
+  return m[2] ? { id: m[2] } : { code: m[1]! };
 }
 
 /**
@@ -49,7 +66,7 @@ export function withAlertBlocks(post: SlackPost, alert: AlertRef): SlackPost {
   if (alert.status === 'resolved') {
     blocks.push(context(`Alert *${alert.code}* · Resolved`));
   } else {
-    blocks.push(context(`Alert *${alert.code}* · ${alertAnswerText(alert.code)}`), alertButtons(alert.code));
+    blocks.push(context(`Alert *${alert.code}* · ${alertAnswerText(alert.code)}`), alertButtons(alert));
   }
   return { ...post, blocks };
 }

@@ -7,7 +7,6 @@
  * the command is kept in the spool, the ephemeral answer saying so.
  */
 import { slowDownText } from '../../auth/rate-limit.ts';
-import { UnavailableError } from '../../errors.ts';
 import { identifySender } from '../../auth/identity.ts';
 import { helpText } from '../../commands/help.ts';
 import type { Origin } from '../../executions/types.ts';
@@ -60,21 +59,11 @@ const isHelp = (text: string) => /^\s*(help)?\s*$/i.test(text);
 export async function handleSlashCommand(ctx: SlackContext, channel: SlackChannel, cmd: SlashCommand): Promise<SlashReply | undefined> {
   const { deps, log } = ctx;
   const { config } = deps;
-  // Redis away with a spool: what only Redis can tell is taken as `fallback`
-  const orOffline = <T>(p: Promise<T>, fallback: T): Promise<T> =>
-    p.catch((err: unknown) => {
-      if (err instanceof UnavailableError && config.main.spool) return fallback;
-      throw err;
-    });
   // 0. a trigger_id is used once: a replay (even after its execution record expired) runs nothing
+  //    (Redis away with a spool: not claimed, src/ingress/redis-away.ts)
   if (cmd.trigger_id !== undefined) {
     const id = `command:${cmd.team_id ?? '-'}:${cmd.trigger_id}`;
-    if (
-      !(await orOffline(
-        ctx.withRedis(() => ctx.seen.claim(id, deps.now())),
-        true,
-      ))
-    ) {
+    if (!(await ctx.away.before(() => ctx.seen.claim(id, deps.now()), true))) {
       log.warn({ slack_user: cmd.user_id }, 'slack slash command refused: trigger_id already handled (replay)');
       return undefined;
     }
@@ -85,7 +74,7 @@ export async function handleSlashCommand(ctx: SlackContext, channel: SlackChanne
   const user = identifySender(config, 'slack', cmd.user_id);
 
   // 2. per-sender rate limit, known or not
-  const rate = await orOffline(ctx.rateLimit(cmd.user_id), { allowed: true, count: 0, retryAfterSeconds: 0 });
+  const rate = await ctx.rateLimit(cmd.user_id);
   if (!rate.allowed) return ephemeral(slowDownText(rate));
 
   const text = slackTextToPlain(cmd.text);

@@ -6,7 +6,9 @@
  * Slack re-sends an event it thinks was lost (X-Slack-Retry-Num); `event_id` is claimed once in
  * Redis (SET NX, one hour) and is the execution's idempotency key too. The work is awaited before
  * the caller acks (it only enqueues); when it fails the claim is released and the error rethrown,
- * so the caller answers non-2xx and Slack's retry does the work.
+ * so the caller answers non-2xx and Slack's retry does the work. Redis away, with a spool
+ * (src/spool/): nothing is claimed nor counted, the command is kept under the event id and the
+ * answer saying so is posted in the thread directly (src/spool/direct-reply.ts).
  */
 import { slowDownText } from '../../auth/rate-limit.ts';
 import { identifySender } from '../../auth/identity.ts';
@@ -89,9 +91,10 @@ export async function handleSlackEvent(
   const botUserId = await ctx.bots.botUserId(channel, envelope.authorizations);
   if (botUserId && event.user === botUserId) return { kind: 'ignored', reason: 'written by our bot' };
 
-  // 3. once per event_id, across Slack's retries and every gateway
+  // 3. once per event_id, across Slack's retries and every gateway (Redis away with a spool: not
+  //    claimed; the event id as idempotency key keeps a retry one command, src/ingress/redis-away.ts)
   const claim = `${ctx.keyPrefix}:slack-event:${envelope.team_id ?? '-'}:${eventId}`;
-  const fresh = await ctx.withRedis((redis) => redis.set(claim, String(deps.now()), 'EX', DEDUP_TTL_SECONDS, 'NX'));
+  const fresh = await ctx.away.before(() => deps.redis.set(claim, String(deps.now()), 'EX', DEDUP_TTL_SECONDS, 'NX'), 'OK');
   if (fresh === null) {
     log.info({ event_id: eventId, retry_num: retry.num, retry_reason: retry.reason }, 'slack event already handled (retry)');
     return { kind: 'duplicate' };
@@ -99,14 +102,14 @@ export async function handleSlackEvent(
 
   // ... and for `ingress.seen_ids_days`, whatever the execution retention: a replay runs nothing
   const seenId = `event:${envelope.team_id ?? '-'}:${eventId}`;
-  if (await ctx.withRedis(() => ctx.seen.seen(seenId, deps.now()))) {
+  if (await ctx.away.before(() => ctx.seen.seen(seenId, deps.now()), false)) {
     log.warn({ event_id: eventId }, 'slack event refused: event_id already handled (replay)');
     return { kind: 'duplicate' };
   }
 
   try {
     const done = await runEvent(ctx, channel, event, eventId, mentionToStrip(event, botUserId));
-    await ctx.withRedis(() => ctx.seen.remember(seenId, deps.now()));
+    await ctx.away.after(() => ctx.seen.remember(seenId, deps.now()));
     return done;
   } catch (err) {
     // 4. nothing accepted is lost: release the claim so Slack's retry does the work

@@ -29,7 +29,7 @@ import { readVerifiedSlackRequest } from './http.ts';
 import { signedSlackChannels, type SlackChannel } from './inbound.ts';
 import type { AlertAction } from '../../alerts/types.ts';
 import { channelState } from '../../redis/channel-state.ts';
-import { ALERT_ACK_ACTION, ALERT_SILENCE_ACTION, closeAlertBlocks } from './alert-blocks.ts';
+import { ALERT_ACK_ACTION, ALERT_SILENCE_ACTION, alertButtonTarget, closeAlertBlocks } from './alert-blocks.ts';
 import { rememberEdit } from './threads.ts';
 import { escapeSlackText } from './text.ts';
 import { replyAddress } from '../reply.ts';
@@ -170,8 +170,8 @@ async function handleAlertClick(
   log: Logger,
 ): Promise<string> {
   const alerts = deps.alerts;
-  const code = click.value ?? '';
-  if (!alerts || !/^\d{1,12}$/.test(code) || !p.user?.id) return 'ignored: not an alert button';
+  const target = alertButtonTarget(click.value);
+  if (!alerts || !target || !p.user?.id) return 'ignored: not an alert button';
   const user = identifySender(deps.config, 'slack', p.user.id);
   if (!user) {
     await respond(p.response_url, channel, 'Your Slack account is not linked to a Switchboard user, so you may not act on alerts.', log, false);
@@ -179,7 +179,7 @@ async function handleAlertClick(
   }
   const ack = click.action_id === ALERT_ACK_ACTION;
   const action: AlertAction = ack ? { kind: 'ack' } : { kind: 'silence', durationMs: 3_600_000 };
-  const r = await alerts.act({ code, action, user, source: 'slack' });
+  const r = await alerts.act({ ...target, action, user, source: 'slack' });
   await respond(p.response_url, channel, r.message, log, false);
   if (!r.ok) return 'refused';
   const note = ack ? `Acknowledged by ${user}` : `Silenced for 1h by ${user}`;

@@ -26,6 +26,7 @@ import type { ChannelConfig } from '../../config/types.ts';
 import { hashTagPrefix } from '../../executions/keys.ts';
 import { guarded } from '../../executions/redis.ts';
 import type { Origin } from '../../executions/types.ts';
+import { redisAway, UNCOUNTED } from '../../ingress/redis-away.ts';
 import type { HttpIngress } from '../../ingress/ingress.ts';
 import { commandText, parseActivity } from './inbound.ts';
 import { escapeTeamsMarkdown, outcomeText, teamsReply, type TeamsReply } from './render.ts';
@@ -60,12 +61,17 @@ export const teamsIngress: HttpIngress = {
     const prefix = hashTagPrefix(config.main.redis.prefix);
     const seen = seenIds(redis, prefix, 'teams', config.main.ingress.seen_ids_days);
     const withRedis = <T>(fn: () => Promise<T>) => guarded(redis, fn);
+    // Redis away with a spool: nothing claimed nor counted; the activity id keys the spooled command (src/ingress/redis-away.ts)
+    const away = redisAway(deps);
 
     /** The answer to one verified, new activity. */
     async function answer(channel: TeamsChannel, activity: Exclude<ReturnType<typeof parseActivity>, { error: string }>): Promise<string> {
       const text = commandText(activity.text);
       // 4. rate limit per sender, known or not; then the person
-      const rate = await withRedis(() => checkRateLimit(redis, prefix, `teams:${activity.sender}`, config.main.limits.per_sender_per_minute, deps.now()));
+      const rate = await away.before(
+        () => checkRateLimit(redis, prefix, `teams:${activity.sender}`, config.main.limits.per_sender_per_minute, deps.now()),
+        UNCOUNTED,
+      );
       if (!rate.allowed) {
         deps.metrics?.commandReceived('teams', 'rate_limited');
         log.info({ channel: channel.name, count: rate.count }, 'teams sender rate limited');
@@ -121,7 +127,7 @@ export const teamsIngress: HttpIngress = {
       // 3. once per activity id; a repeat gets the first answer and runs nothing
       const id = `${channel.name}:${activity.id}`;
       const answerKey = `${prefix}:ingress-teams:${id}`;
-      if (!(await withRedis(() => seen.claim(id, now)))) {
+      if (!(await away.before(() => seen.claim(id, now), true))) {
         log.warn({ channel: channel.name }, 'teams activity already handled: answered again, nothing run');
         const kept = await withRedis(() => redis.get(answerKey));
         return c.json(teamsReply(kept ?? 'Already handled.'));

@@ -26,8 +26,8 @@ import { checkRateLimit, slowDownText } from '../../auth/rate-limit.ts';
 import { seenIds } from '../../auth/seen-ids.ts';
 import type { ChannelConfig } from '../../config/types.ts';
 import { hashTagPrefix } from '../../executions/keys.ts';
-import { guarded } from '../../executions/redis.ts';
 import type { Origin } from '../../executions/types.ts';
+import { redisAway, UNCOUNTED, type RedisAway } from '../../ingress/redis-away.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
 import type { Logger } from '../../log.ts';
 import { callBotApi, DEFAULT_API_URL } from './api.ts';
@@ -50,7 +50,8 @@ interface Ctx {
   deps: IngressDeps;
   log: Logger;
   keyPrefix: string;
-  withRedis<T>(fn: () => Promise<T>): Promise<T>;
+  /** Redis-backed steps around a command while Redis is away (src/ingress/redis-away.ts) */
+  away: RedisAway;
 }
 
 /** The channels that take commands: a telegram channel with a `secret_token`. */
@@ -111,8 +112,9 @@ async function runCommand(ctx: Ctx, channel: Inbound, r: Extract<TelegramRequest
   const origin = originOf(channel, r, botId);
   const reply = (text: string) => deps.deliveries.replyToOrigin(origin, text, { id: `telegram-reply:${botId}:${r.updateId}` });
   // 1. per sender, before anything is matched
-  const rate = await ctx.withRedis(() =>
-    checkRateLimit(deps.redis, ctx.keyPrefix, `telegram:${r.sender}`, deps.config.main.limits.per_sender_per_minute, deps.now()),
+  const rate = await ctx.away.before(
+    () => checkRateLimit(deps.redis, ctx.keyPrefix, `telegram:${r.sender}`, deps.config.main.limits.per_sender_per_minute, deps.now()),
+    UNCOUNTED,
   );
   const user = identifySender(deps.config, 'telegram', r.sender);
   if (!rate.allowed) {
@@ -172,7 +174,7 @@ export const telegramIngress: HttpIngress = {
   routes(deps) {
     const log = deps.logger.child({ component: 'ingress', ingress: 'telegram' });
     const keyPrefix = hashTagPrefix(deps.config.main.redis.prefix);
-    const ctx: Ctx = { deps, log, keyPrefix, withRedis: (fn) => guarded(deps.redis, fn) };
+    const ctx: Ctx = { deps, log, keyPrefix, away: redisAway(deps) };
     const channels = inboundChannels(deps);
     const seen = seenIds(deps.redis, keyPrefix, 'telegram', deps.config.main.ingress.seen_ids_days);
     const botNames = deps.config.main.ingress.bot_names;
@@ -212,14 +214,15 @@ export const telegramIngress: HttpIngress = {
       // 3. once per update id, across re-sends, gateways and replays
       const claimKey = `${keyPrefix}:telegram-update:${botId}:${r.updateId}`;
       const seenId = `${botId}:${r.updateId}`;
-      const fresh = await ctx.withRedis(() => deps.redis.set(claimKey, String(deps.now()), 'EX', CLAIM_TTL_SECONDS, 'NX'));
-      if (fresh === null || (await ctx.withRedis(() => seen.seen(seenId, deps.now())))) {
+      //    (Redis away with a spool: not claimed; the update id keys the spooled command)
+      const fresh = await ctx.away.before(() => deps.redis.set(claimKey, String(deps.now()), 'EX', CLAIM_TTL_SECONDS, 'NX'), 'OK');
+      if (fresh === null || (await ctx.away.before(() => seen.seen(seenId, deps.now()), false))) {
         log.info({ channel: channel.name, update_id: r.updateId }, 'telegram update already handled (re-sent or replayed)');
         return c.json({ ok: true });
       }
       try {
         const result = r.kind === 'command' ? await runCommand(ctx, channel, r, botId) : await pressButton(ctx, channel, r);
-        await ctx.withRedis(() => seen.remember(seenId, deps.now()));
+        await ctx.away.after(() => seen.remember(seenId, deps.now()));
         log.debug({ channel: channel.name, update_id: r.updateId, kind: r.kind, result }, 'telegram update handled');
         return c.json({ ok: true });
       } catch (err) {

@@ -125,7 +125,7 @@ describe('alert buttons over Slack Socket Mode', () => {
     await waitFor(() => acks.find((a) => a.envelope_id === 'env-ack-1'), 'the envelope acked');
     const answer = await waitFor(() => responses[0], 'the answer to alice');
     expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(String(answer.text)).toMatch(new RegExp(`^Acknowledged HighLatency \\(${ack.value}\\)`));
+    expect(String(answer.text)).toMatch(new RegExp(`^Acknowledged HighLatency \\(${ack.value?.split(':')[0]}\\)`));
     const edit = await waitFor(() => slack.updates.find((u) => u.ts === posted.ts), 'the edited message');
     expect(JSON.stringify(edit.blocks)).toContain('Acknowledged by alice');
   });

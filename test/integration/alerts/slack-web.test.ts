@@ -153,7 +153,7 @@ describe('alerts on Slack', () => {
   it('posts the alert with its code and buttons; a refused click records nothing, an allowed one acknowledges and edits the message', async () => {
     await fire('firing', 'aaaa000000000001', 'web-1');
     const alert = await alertOf('aaaa000000000001');
-    const posted = await waitFor(() => slack.messages.find((m) => buttonsOf(m).some((b) => b.value === alert.code)), 'the alert message');
+    const posted = await waitFor(() => slack.messages.find((m) => buttonsOf(m).some((b) => b.value === `${alert.code}:${alert.id}`)), 'the alert message');
     expect(buttonsOf(posted).map((b) => b.action_id)).toEqual(['alert_ack', 'alert_silence_1h']);
     const ack = buttonsOf(posted).find((b) => b.action_id === 'alert_ack')!;
 
@@ -180,12 +180,17 @@ describe('alerts on Slack', () => {
     const resolved = await waitFor(() => slack.updates.filter((u) => u.ts === posted.ts)[1], 'the resolved edit');
     expect(JSON.stringify(resolved.blocks)).toContain('Acknowledged by alice');
     expect(JSON.stringify(resolved.blocks)).toContain('Resolved');
+
+    // the button names this alert by id: a late click on the old message acts on nothing else
+    expect((await click(posted, ack, ALICE, 'alice-late')).status).toBe(200);
+    const late = await waitFor(() => slack.responses.find((r) => r.token === 'alice-late'), 'the late answer');
+    expect(String(late.body.text)).toContain('already resolved');
   });
 
   it('follows up the resolve in the alert’s thread, shown in the channel, and edits the first message', async () => {
     await fire('firing', 'bbbb000000000002', 'web-2');
     const alert = await alertOf('bbbb000000000002');
-    const first = await waitFor(() => slack.messages.find((m) => buttonsOf(m).some((b) => b.value === alert.code)), 'the alert message');
+    const first = await waitFor(() => slack.messages.find((m) => buttonsOf(m).some((b) => b.value === `${alert.code}:${alert.id}`)), 'the alert message');
     await fire('resolved', 'bbbb000000000002', 'web-2');
     const reply = await waitFor(() => slack.messages.find((m) => m.thread_ts === first.ts), 'the follow-up in the thread');
     expect(reply.reply_broadcast).toBe('true');

@@ -17,7 +17,8 @@ function sb(args: string[], stdin = ''): Promise<{ code: number | null; out: str
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin/switchboard.js'), ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      // SWITCHBOARD_CODE=src|dist picks the code bin/switchboard.js runs (else: dist/ when current)
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SWITCHBOARD_CODE: process.env.SWITCHBOARD_CODE ?? '' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

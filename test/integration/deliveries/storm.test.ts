@@ -94,6 +94,38 @@ describe('storms never starve commands', () => {
     }
   });
 
+  it("sends an execution's outcome notifications while command work holds the gate, the other bulk still waiting", async () => {
+    await flood(w.deliveries, 20, 'storm');
+    const gate = createCommandGate();
+    // the next commands' executions in flight in this (worker) process
+    const exit = gate.enter();
+    const worker = await startDeliveryWorker({ config: w.config, logger: w.logger, gate, gateWaitMs: 60_000, sendTimeoutMs: 5000, shutdownGraceSeconds: 1 });
+    try {
+      const now = new Date().toISOString();
+      await w.deliveries.notifyExecution({
+        id: 'gateout1',
+        status: 'failed',
+        action: 'ops.run',
+        params: { code: 1 },
+        created_at: now,
+        started_at: now,
+        finished_at: now,
+        attempts: 1,
+        deliveries: [],
+        error: 'exit 1',
+      });
+      // on_failure: Slack and the bug tracker, both bulk deliveries, neither held by the gate
+      await waitFor(() => w.slack.messages.length === 1, 'the on_failure message on Slack', 20_000);
+      expect(w.slack.messages[0]!.text ?? JSON.stringify(w.slack.messages[0]!.blocks)).toContain('ops.run failed');
+      expect(w.hook.delivered()).toBe(0);
+      exit();
+      await waitFor(() => w.hook.delivered() >= 20, 'the bulk once the command ended', 30_000);
+    } finally {
+      exit();
+      await worker.close();
+    }
+  });
+
   it('serves the bulk queue fairly per source: a quiet source waits behind one job of a flood, not all of it', async () => {
     await flood(w.deliveries, 200, 'loud');
     await flood(w.deliveries, 5, 'quiet');

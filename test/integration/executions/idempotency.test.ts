@@ -1,4 +1,9 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runJobOptions } from '../../../src/executions/job-options.ts';
+import { executionKeys, QUEUE_NAME } from '../../../src/executions/keys.ts';
+import { createRecordStore } from '../../../src/executions/records.ts';
 import { harness, type Harness } from './setup.ts';
 import { waitForStatus } from './helpers.ts';
 
@@ -38,6 +43,59 @@ describe('ExecutionService.submit idempotency', () => {
     const c = await h.service.submit({ action: 'core.noop', params: {} });
     const d = await h.service.submit({ action: 'core.noop', params: {} });
     expect(new Set([a, b, c, d].map((r) => r.execution.id)).size).toBe(4);
+  });
+
+  it('leaves no job behind for a repeat: the record and its job are written in one MULTI', async () => {
+    h = harness([]);
+    const keys = executionKeys(h.prefix);
+    const queue = new Queue(QUEUE_NAME, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: keys.prefix });
+    try {
+      const first = await h.service.submit({ action: 'core.noop', params: {}, idempotencyKey: 'multi-1' });
+      const second = await h.service.submit({ action: 'core.noop', params: {}, idempotencyKey: 'multi-1' });
+      expect(second).toMatchObject({ created: false, execution: { id: first.execution.id } });
+      // one job, the first execution's (the repeat's stray job under its new id was removed)
+      expect((await queue.getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => j.id)).toEqual([first.execution.id]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("never runs a job against another execution's record (an id found taken inside the MULTI)", async () => {
+    h = harness([]);
+    const keys = executionKeys(h.prefix);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const queue = new Queue(QUEUE_NAME, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: keys.prefix });
+    try {
+      // a queued record (no job of its own, as an orphan), then a job for its id made for another command
+      const store = createRecordStore(redis, keys, 3600);
+      const mine = new Date(Date.now() - 1000);
+      expect(await store.create('taken234', { action: 'core.noop', params: { mine: 1 } }, mine)).toMatchObject({ created: true });
+      const other = {
+        id: 'taken234',
+        status: 'queued' as const,
+        action: 'core.echo',
+        params: { other: 1 },
+        created_at: new Date().toISOString(),
+        attempts: 0,
+        deliveries: [],
+      };
+      await queue.add('run', { execution: other }, runJobOptions('taken234', 0, 3600));
+      await h.startWorker();
+      await expect
+        .poll(
+          async () => {
+            const c = await queue.getJobCounts('waiting', 'active');
+            return (c.waiting ?? 0) + (c.active ?? 0);
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(0);
+      // the record was not run by the other command's job
+      expect(await h.service.get('taken234')).toMatchObject({ status: 'queued', attempts: 0, params: { mine: 1 } });
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 
   it('gives ids of 8 unambiguous characters', async () => {

@@ -46,12 +46,11 @@ describe('a worker killed with SIGKILL mid-run', () => {
     pids.push(orphan);
     await waitForStatus(service!, execution.id, ['running']);
     await stopProcess(a, 'SIGKILL');
-    expect(pidAlive(orphan)).toBe(true); // the dead worker's action outlives it...
+    // the dead worker's watchdog stops its run's process group (src/executions/runners/group-watchdog.ts)
+    await waitFor(() => !pidAlive(orphan), "the lost run's process to be stopped", 5000);
     children.push(await spawnWorker(config, { hookFile }));
     const done = await waitForStatus(service!, execution.id, ['failed', 'succeeded', 'canceled', 'timeout'], 30_000);
     expect(done).toMatchObject({ status: 'failed', error: 'worker lost' });
-    // ...until the worker that finds the run lost stops its process group
-    await waitFor(() => !pidAlive(orphan), "the lost run's process to be stopped");
     await waitFor(() => lines(hookFile).length === 1, 'the terminal hook');
     expect(JSON.parse(lines(hookFile)[0]!)).toMatchObject({ id: execution.id, status: 'failed' });
   });

@@ -47,7 +47,13 @@ function serve(configDir: string, options: { uid?: number } = {}): Run {
   let err = '';
   const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--config', configDir], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SB_TEST_PREFIX: 'sbt-life', SWITCHBOARD_WATCH: 'false' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SB_TEST_PREFIX: 'sbt-life',
+      SWITCHBOARD_WATCH: 'false',
+      SWITCHBOARD_CODE: process.env.SWITCHBOARD_CODE ?? '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.uid !== undefined && { uid: options.uid, gid: options.uid }),
   });

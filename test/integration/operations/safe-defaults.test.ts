@@ -30,7 +30,14 @@ function serve(args: string[], env: Record<string, string>) {
   let out = '';
   const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SB_TEST_PREFIX: prefix, SWITCHBOARD_WATCH: 'false', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SB_TEST_PREFIX: prefix,
+      SWITCHBOARD_WATCH: 'false',
+      SWITCHBOARD_CODE: process.env.SWITCHBOARD_CODE ?? '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -54,7 +61,11 @@ logging: { level: info }
 /** bin/healthcheck.js (the Dockerfile's HEALTHCHECK) against a config folder: its exit code */
 const healthcheck = (dir: string) =>
   new Promise<number | null>((resolve) => {
-    const c = spawn(process.execPath, ['bin/healthcheck.js'], { cwd: root, env: { PATH: process.env.PATH, SWITCHBOARD_CONFIG: dir }, stdio: 'ignore' });
+    const c = spawn(process.execPath, ['bin/healthcheck.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, SWITCHBOARD_CONFIG: dir, SWITCHBOARD_CODE: process.env.SWITCHBOARD_CODE ?? '' },
+      stdio: 'ignore',
+    });
     c.once('exit', (code) => resolve(code));
   });
 

@@ -27,7 +27,13 @@ async function serveChild(role: 'all' | 'worker'): Promise<{ child: ChildProcess
   let out = '';
   const child = spawn(process.execPath, ['bin/switchboard.js', 'serve', '--config', dir, '--role', role], {
     cwd: join(import.meta.dirname, '../../..'),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SB_TEST_PREFIX: prefix, SWITCHBOARD_WATCH: 'false' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SB_TEST_PREFIX: prefix,
+      SWITCHBOARD_WATCH: 'false',
+      SWITCHBOARD_CODE: process.env.SWITCHBOARD_CODE ?? '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -32,14 +32,14 @@ describe('slackSink threads and alerts', () => {
   });
   afterEach(() => slack.close());
 
-  it('posts a firing alert with its code and the ACK and Silence 1h buttons carrying the code', async () => {
+  it('posts a firing alert with its code and the ACK and Silence 1h buttons carrying the code and the id', async () => {
     await sink.send(sampleMessage({ subject: 'HighLatency firing', text: 'HighLatency on web-1', alert: alert('firing'), thread: 'alert:al1' }), signal());
     const posted = slack.messages[0];
     expect(posted?.thread_ts).toBeUndefined();
     expect(JSON.stringify(posted?.blocks)).toContain('ACK 4821');
     expect(elementsOf(posted?.blocks).map((e) => [e.action_id, e.value])).toEqual([
-      ['alert_ack', '4821'],
-      ['alert_silence_1h', '4821'],
+      ['alert_ack', '4821:al1'],
+      ['alert_silence_1h', '4821:al1'],
     ]);
   });
 

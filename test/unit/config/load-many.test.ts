@@ -84,4 +84,23 @@ describe('readAhead', () => {
     readAhead(files, 3)(0);
     await new Promise((r) => setTimeout(r, 50));
   });
+
+  it('lets the event loop run between batches (a reload of a large folder does not hold it)', async () => {
+    const dir = await writeConfig(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.yaml`, `n: ${i}\n`])));
+    const files = Array.from({ length: 6 }, (_, i) => ({ rel: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
+    const text = readAhead(files, 2);
+    const ticks: number[] = [];
+    let reads = 0;
+    const tick = () => {
+      ticks.push(reads);
+      if (ticks.length < 10) setImmediate(tick);
+    };
+    setImmediate(tick);
+    for (let i = 0; i < files.length; i++) {
+      expect(await text(i)).toBe(`n: ${i}\n`);
+      reads++;
+    }
+    // other callbacks ran while the six files were read in three batches, not only after the last
+    expect(ticks.some((r) => r > 0 && r < files.length)).toBe(true);
+  });
 });

@@ -26,6 +26,16 @@ describe('nextConcurrency', () => {
     expect(nextConcurrency(20, 0, policy)).toBe(20);
   });
 
+  it("gives way only when its own loop is busy: a delay while the loop is mostly idle is the host's load, and grows back", () => {
+    expect(nextConcurrency(8, 40, policy, 0.9)).toBe(4);
+    expect(nextConcurrency(8, 40, policy, 0.5)).toBe(4);
+    expect(nextConcurrency(8, 40, policy, 0.2)).toBe(9);
+    expect(nextConcurrency(20, 40, policy, 0.2)).toBe(20);
+    expect(nextConcurrency(8, 40, { ...policy, busyAt: 0.1 }, 0.2)).toBe(4);
+    // no sample in the whole interval: one turn held the loop, this process's own doing
+    expect(nextConcurrency(8, Number.POSITIVE_INFINITY, policy, 0.2)).toBe(4);
+  });
+
   it('keeps the concurrency between half the target and the target', () => {
     expect(nextConcurrency(7, 5, policy)).toBe(7);
     expect(nextConcurrency(7, 10, policy)).toBe(7);

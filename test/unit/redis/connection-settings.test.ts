@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mainSchema } from '../../../src/config/schema.ts';
 import type { Config } from '../../../src/config/types.ts';
-import { RedisConfigError, redactUrl, redisSettings } from '../../../src/redis/connection.ts';
+import { ownConnection, RedisConfigError, redactUrl, redisSettings } from '../../../src/redis/connection.ts';
 
 const parse = (redis: Record<string, unknown>) => mainSchema.safeParse({ redis });
 const messages = (redis: Record<string, unknown>) => {
@@ -43,6 +43,7 @@ describe('redis: config', () => {
         {
           sentinels: [{ host: 's1' }, { host: 's2', port: 26380 }],
           name: 'main',
+          sentinel_username: 'sentinel-user',
           sentinel_password: 'sentinel-pw',
           username: 'sb',
           password: 'pw',
@@ -58,6 +59,7 @@ describe('redis: config', () => {
         { host: 's1', port: 26379 },
         { host: 's2', port: 26380 },
       ],
+      sentinelUsername: 'sentinel-user',
       sentinelPassword: 'sentinel-pw',
       username: 'sb',
       password: 'pw',
@@ -65,6 +67,17 @@ describe('redis: config', () => {
     });
     expect(String(s.tls?.ca)).toBe('CA-PEM');
     expect(s.label).toBe('sentinel main via s1:26379,s2:26380');
+  });
+
+  it('hands the sentinels their own ACL user and password (ioredis sentinelUsername / sentinelPassword)', () => {
+    const s = redisSettings(configOf({ sentinels: [{ host: 's1' }], name: 'main', sentinel_username: 'sentinel-user', sentinel_password: 'sentinel-pw' }));
+    const redis = ownConnection(s, { lazyConnect: true });
+    try {
+      expect(redis.options).toMatchObject({ sentinelUsername: 'sentinel-user', sentinelPassword: 'sentinel-pw', name: 'main' });
+    } finally {
+      redis.disconnect();
+    }
+    expect(messages({ sentinel_username: 'u' })).toEqual(['redis.sentinel_username: sentinel_username needs sentinels']);
   });
 
   it('builds cluster settings; a rediss:// node turns TLS on', () => {

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { channelKinds } from '../../../src/config/schema.ts';
 import { silentLogger } from '../../../src/log.ts';
-import { createSink, sinkDefinitions } from '../../../src/sinks/index.ts';
+import { createSink, loadProviderRuntimes, sinkDefinitions } from '../../../src/sinks/index.ts';
 import { createMemorySinkState } from '../../../src/sinks/memory-state.ts';
 import { channelSecrets, channelSettings } from '../../../src/sinks/settings.ts';
 import type { ChannelConfig } from '../../../src/config/schema.ts';
 
 const deps = { logger: silentLogger, state: createMemorySinkState(), configDir: '/tmp' };
+
+// every provider's runtime (a process loads only its config's kinds: test/unit/providers/runtimes.test.ts)
+beforeAll(() => loadProviderRuntimes());
 
 describe('sinkDefinitions', () => {
   it('has exactly one definition per channel kind that sends (alertmanager and grafana only receive)', () => {

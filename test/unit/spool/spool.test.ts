@@ -55,6 +55,19 @@ describe('openSpool', () => {
     expect((refused as Error).message).toMatch(/^spool full \(max_mb 0\.002\)/);
   });
 
+  it('reports whether it accepts another command (/readyz): not within 4 KiB of max_mb, nor once closed', async () => {
+    const spool = await open(0.01); // 10 KiB
+    expect(await spool.usage()).toEqual({ usedBytes: 0, maxBytes: 10485, accepting: true });
+    for (let n = 0; (await spool.usage()).accepting; n++) await spool.append(command(n));
+    const full = await spool.usage();
+    expect(full.usedBytes).toBeGreaterThan(10485 - 4096);
+    expect(full.usedBytes).toBeLessThanOrEqual(10485);
+    const other = await open(1);
+    expect((await other.usage()).accepting).toBe(true);
+    await other.close();
+    expect((await other.usage()).accepting).toBe(false);
+  });
+
   it('groups concurrent appends and keeps their order', async () => {
     const spool = await open();
     const entries = await Promise.all(Array.from({ length: 50 }, (_, n) => spool.append(command(n))));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRef } from '../../../../src/notify/types.ts';
-import { closeAlertBlocks, withAlertBlocks } from '../../../../src/providers/slack/alert-blocks.ts';
+import { alertButtonTarget, closeAlertBlocks, withAlertBlocks } from '../../../../src/providers/slack/alert-blocks.ts';
 import { formatSlackMessage } from '../../../../src/providers/slack/format.ts';
 
 const alert = (status: AlertRef['status']): AlertRef => ({ id: 'al-1', code: '4821', fingerprint: 'f', status, channel: 'am' });
@@ -13,8 +13,8 @@ describe('withAlertBlocks', () => {
     expect(blocks.map((b) => b.type)).toEqual(['section', 'context', 'actions']);
     expect(JSON.stringify(blocks[1])).toContain('ACK 4821');
     expect(blocks[2]?.elements?.map((e) => [e.action_id, e.value])).toEqual([
-      ['alert_ack', '4821'],
-      ['alert_silence_1h', '4821'],
+      ['alert_ack', '4821:al-1'],
+      ['alert_silence_1h', '4821:al-1'],
     ]);
   });
 
@@ -44,5 +44,16 @@ describe('closeAlertBlocks', () => {
   it('keeps the buttons when asked, and survives blocks that are not a list', () => {
     expect(closeAlertBlocks(withAlertBlocks(post(), alert('firing')).blocks, 'Silenced', { keepButtons: true }).map((b) => b.type)).toContain('actions');
     expect(closeAlertBlocks('nonsense', 'Resolved')).toHaveLength(1);
+  });
+});
+
+describe('alertButtonTarget', () => {
+  it('acts on the alert id a button carries, on the code alone for buttons posted before ids were carried', () => {
+    expect(alertButtonTarget('4821:al-23456789')).toEqual({ id: 'al-23456789' });
+    expect(alertButtonTarget('4821')).toEqual({ code: '4821' });
+  });
+
+  it('ignores anything else', () => {
+    for (const v of [undefined, '', '<!here>', '4821:', '4821:x-1', 'al-1', '4821:al-1:2', '1234567890123']) expect(alertButtonTarget(v)).toBeUndefined();
   });
 });

@@ -1,0 +1,248 @@
+/**
+ * The fast way to read a config file: `js-yaml` (several times faster than `yaml`, and it keeps no
+ * nodes or positions), under a schema that reads scalars exactly as `yaml`'s YAML 1.2 core schema
+ * does. It answers only for the plain files that make up nearly every config (a mapping; no tags,
+ * anchors, merge keys, directives, tabs, complex or null keys; no `$` to expand); for anything
+ * else, and for any file it cannot read, it answers `undefined` and the caller parses with `yaml`,
+ * whose errors and positions are the ones users see (yaml-source.ts). `yaml` still gives the
+ * positions of a file that gets a diagnostic, parsed again on demand.
+ *
+ * test/unit/config/yaml-fast.test.ts compares both parsers on every fixture file and on tricky texts.
+ */
+import jsYaml from 'js-yaml';
+
+const { FAILSAFE_SCHEMA, Type, load } = jsYaml;
+
+let enabled = true;
+
+/** Turns the fast reader off (every file parsed by `yaml`, as before it existed): for the aliases-load bench's baseline. */
+export function setFastYaml(on: boolean): void {
+  enabled = on;
+}
+
+// `yaml`'s core schema (node_modules/yaml/dist/schema/core): the same tests, the same values.
+const nullTest = /^(?:~|[Nn]ull|NULL)?$/;
+const boolTest = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const intOct = /^0o[0-7]+$/;
+const intDec = /^[-+]?[0-9]+$/;
+const intHex = /^0x[0-9a-fA-F]+$/;
+const floatNaN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const floatExp = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const floatDot = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+const nullType = new Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (s: string) => nullTest.test(s), construct: () => null });
+
+const boolType = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (s: string) => boolTest.test(s),
+  construct: (s: string) => s[0] === 't' || s[0] === 'T',
+});
+
+const intType = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (s: string) => intOct.test(s) || intDec.test(s) || intHex.test(s),
+  construct: (s: string) => (intOct.test(s) ? parseInt(s.slice(2), 8) : intHex.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+});
+
+const floatType = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (s: string) => floatNaN.test(s) || floatExp.test(s) || floatDot.test(s),
+  construct: (s: string) =>
+    floatNaN.test(s) ? (s.slice(-3).toLowerCase() === 'nan' ? Number.NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : parseFloat(s),
+});
+
+const schema = FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
+
+/**
+ * What only `yaml` reads the way users were told: a merge key, a directive, a tab, an explicit
+ * (`? `) key. Seen anywhere in the text, even inside a string: such a file just takes the slower path.
+ */
+const onlyYaml = /<<|^%|\t|(?:^|\s)\?(?:\s|$)/m;
+
+/**
+ * Whether the file holds no tag or anchor where a node starts, and its flow content is what both
+ * parsers read alike: a quoted scalar may
+ * go on over lines indented deeper than its key or `-` (js-yaml takes any indentation, `yaml`
+ * refuses some), a flow collection must end on its line, hold no other collection and not be a
+ * key (js-yaml writes a collection key, `{{x}}` read as a mapping, its own way). Lines of block scalars (`|`,
+ * `>`) are skipped. Conservative: a false answer only means the file is read by `yaml`.
+ */
+function flowsFit(text: string): boolean {
+  /** block scalar lines are indented deeper than this (-1: not in one) */
+  let block = -1;
+  /** the quote of a quoted scalar still open at the end of the last line, and the indentation its lines must pass */
+  let quote = '';
+  let need = 0;
+  /** the last line ended with `:`, `-` or `?`: this one may start a node */
+  let opens = true;
+  // one line at a time, by index (no line strings: this runs over every file)
+  for (let from = 0; from <= text.length; ) {
+    const nl = text.indexOf('\n', from);
+    const next = nl < 0 ? text.length + 1 : nl + 1;
+    let end = nl < 0 ? text.length : nl;
+    if (end > from && text[end - 1] === '\r') end--;
+    let i = from;
+    while (i < end && (text[i] === ' ' || text[i] === '\ufeff')) i++;
+    const indent = i - from;
+    if (i === end || (block >= 0 && indent > block)) {
+      from = next;
+      continue;
+    }
+    block = -1;
+    let start = opens;
+    let owner = indent;
+    let depth = 0;
+    if (quote) {
+      if (indent <= need) return false;
+      const close = closeQuote(text, quote, i, end);
+      if (close < 0) {
+        from = next;
+        continue;
+      }
+      quote = '';
+      i = close + 1;
+      start = false;
+    }
+    for (; i < end; i++) {
+      const ch = text[i];
+      if (ch === ' ') continue;
+      if (ch === '#' && (i === from || text[i - 1] === ' ')) break;
+      // `- ` and `? ` only where a node starts (inside a plain scalar they are text), `: ` anywhere
+      const indicator = (ch === ':' || (start && (ch === '-' || ch === '?'))) && (i + 1 === end || text[i + 1] === ' ');
+      if (indicator) {
+        start = true;
+        if (ch !== ':') owner = i - from;
+        continue;
+      }
+      if (start && (ch === '"' || ch === "'")) {
+        const close = closeQuote(text, ch, i + 1, end);
+        if (close < 0) {
+          if (depth > 0) return false;
+          quote = ch;
+          need = owner;
+          break;
+        }
+        i = close;
+        start = false;
+        continue;
+      }
+      if (start && depth === 0 && (ch === '|' || ch === '>')) {
+        block = owner;
+        break;
+      }
+      if (ch === '[' || ch === '{') {
+        if (start && depth > 0) return false;
+        if (!start && depth === 0) continue;
+        depth++;
+        continue;
+      }
+      if (ch === ']' || ch === '}') {
+        // a collection as a key (`[a]: b`, `{{x}}: y`; in a flow, `{a}:b` too)
+        let j = i + 1;
+        while (j < end && text[j] === ' ') j++;
+        if (text[j] === ':' && j < end && (depth > 0 || j + 1 === end || text[j + 1] === ' ')) return false;
+        if (depth > 0) {
+          depth--;
+          start = false;
+          continue;
+        }
+      }
+      // a tag or an anchor (anchors make aliases and merges)
+      if ((start || i - from === indent) && (ch === '!' || (ch === '&' && i + 1 < end && text[i + 1] !== ' '))) return false;
+      if (ch === ',' && depth > 0) {
+        start = true;
+        continue;
+      }
+      if (start && depth === 0) owner = i - from;
+      start = false;
+    }
+    if (depth > 0) return false;
+    let last = end;
+    while (last > from && text[last - 1] === ' ') last--;
+    const tail = text[last - 1];
+    opens = !quote && (tail === ':' || ((tail === '-' || tail === '?') && (last - 1 === from || text[last - 2] === ' ')));
+    from = next;
+  }
+  return quote === '';
+}
+
+/** The index of the `q` closing a quoted scalar, looking from `from` up to `end`, or -1 when the line ends first. */
+function closeQuote(text: string, q: string, from: number, end: number): number {
+  for (let j = from; j < end; j++) {
+    if (q === '"' && text[j] === '\\') j++;
+    else if (text[j] === q) {
+      if (q === "'" && text[j + 1] === "'" && j + 1 < end) j++;
+      else return j;
+    }
+  }
+  return -1;
+}
+
+/** What `${VAR}` expansion (env.ts) can change: `$$` or `${`; a lone `$` (a regex's end) stays as written. */
+const expandable = /\$[{$]/;
+
+/** Keys `yaml` turns into `""` (a null key) where js-yaml writes `"null"`; `__proto__` is left to `yaml` too. */
+const nullKeys = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+/**
+ * The string as V8's own (deduplicated, flat) copy: a value js-yaml cut out of the file's text is a
+ * slice that keeps the whole text alive (the texts of 20,000 files, 12 MB, kept for as long as
+ * the config is), and the same description or template in many files is one string after this.
+ */
+function own(s: string): string {
+  if (s.length < 13) return s; // V8 copies short slices anyway
+  const holder: Record<string, 0> = { [s]: 0 };
+  for (const key in holder) return key;
+  return s;
+}
+
+/**
+ * Walks the data: false when a key is a null key; notes in `dollar` a string value that `${VAR}`
+ * expansion would change (that walks `yaml`'s nodes, to record the paths it expands). Every string
+ * value is replaced by its own copy ({@link own}).
+ */
+function plain(value: Record<string, unknown> | unknown[], dollar: { seen: boolean }): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v === 'string') {
+        if (!dollar.seen && expandable.test(v)) dollar.seen = true;
+        value[i] = own(v);
+      } else if (typeof v === 'object' && v !== null && !plain(v as Record<string, unknown>, dollar)) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    if (nullKeys.has(key) || key === '__proto__') return false;
+    const v = value[key];
+    if (typeof v === 'string') {
+      if (!dollar.seen && expandable.test(v)) dollar.seen = true;
+      value[key] = own(v);
+    } else if (typeof v === 'object' && v !== null && !plain(v as Record<string, unknown>, dollar)) return false;
+  }
+  return true;
+}
+
+/**
+ * The file's data when the fast reader may answer for it, else `undefined` (parse it with `yaml`).
+ * `expand` decides from the data whether `${VAR}` would be expanded (then a `$` means `yaml`).
+ *
+ * @example
+ * fastYaml('name: restart\nformats: [restart {{x}}]\n') // { name: 'restart', formats: ['restart {{x}}'] }
+ * fastYaml('base: &b {a: 1}\n') // undefined: anchors are read by `yaml`
+ */
+export function fastYaml(text: string, expand: (data: unknown) => boolean = () => true): Record<string, unknown> | undefined {
+  if (!enabled) return undefined;
+  if (onlyYaml.test(text) || !flowsFit(text)) return undefined;
+  let data: unknown;
+  try {
+    data = load(text, { schema });
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const dollar = { seen: false };
+  if (!plain(data as Record<string, unknown>, dollar)) return undefined;
+  if (dollar.seen && expand(data)) return undefined;
+  return data as Record<string, unknown>;
+}

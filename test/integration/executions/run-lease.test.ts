@@ -1,0 +1,138 @@
+/**
+ * The run lease (src/executions/README.md, "Crash safety"): a job handed out a second time while its
+ * first run goes on (what a Redis failover does when the dying master acknowledged the hand-out but
+ * never replicated it) must neither run the action again nor take the live run for lost. Reproduced
+ * without a failover: a second BullMQ job with the same data, added while the first one runs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExecutionJobData } from '../../../src/executions/job-options.ts';
+import { runJobOptions } from '../../../src/executions/job-options.ts';
+import { executionKeys, QUEUE_NAME } from '../../../src/executions/keys.ts';
+import { createRecordStore } from '../../../src/executions/records.ts';
+import { harness, type Harness } from './setup.ts';
+import { action, REDIS_URL, tempDir, waitFor, waitForStatus } from './helpers.ts';
+
+let h: Harness | undefined;
+let queue: Queue<ExecutionJobData> | undefined;
+let redis: Redis | undefined;
+afterEach(async () => {
+  await queue?.close();
+  redis?.disconnect();
+  await h?.close();
+  queue = redis = h = undefined;
+});
+
+/** a 2 s shell action that appends one line per run to `file` */
+const slow = (file: string) => action('t.slow', { runner: 'shell', command: ['sh', '-c', 'echo ran >> "$1"; sleep 2', 'sh', file] });
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+async function handOutTwice(concurrency: number) {
+  const file = join(tempDir(), 'runs.log');
+  h = harness([slow(file)]);
+  const first = await h.startWorker({ concurrency });
+  const second = concurrency === 1 ? await h.startWorker({ concurrency: 1 }) : first;
+  expect(second).toBeDefined();
+  queue = new Queue<ExecutionJobData>(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: executionKeys(h.prefix).prefix });
+  const { execution } = await h.service.submit({ action: 't.slow', params: {} });
+  const id = execution.id;
+  await waitForStatus(h.service, id, ['running']);
+  await waitFor(() => lines(file).length === 1 || undefined, 'the first run to start');
+  // the same job again, as a failover re-delivers it (its own id: the queue keeps one job per id)
+  const original = await queue.getJob(id);
+  expect(original?.data.execution.id).toBe(id);
+  const dupId = `${id}-again`;
+  await queue.add('run', original!.data, runJobOptions(dupId, 0, 3600));
+
+  // the duplicate is handed back (delayed) while the first run goes on, with no retry used
+  const delayed = await waitFor(async () => {
+    const j = await queue!.getJob(dupId);
+    return j && (await j.getState()) === 'delayed' ? j : undefined;
+  }, 'the duplicate job to be delayed');
+  expect(delayed.attemptsMade).toBe(0);
+  expect((await h.service.get(id))?.status).toBe('running');
+
+  const done = await waitForStatus(h.service, id, ['succeeded', 'failed', 'timeout', 'canceled'], 20_000);
+  expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+  // tried again after the run ended: the record is terminal, it ends without running (removed on completion)
+  await waitFor(async () => !(await queue!.getJob(dupId)) || undefined, 'the duplicate job to end', 20_000);
+  expect(lines(file)).toEqual(['ran']);
+  expect(h.terminal.filter((r) => r.id === id).map((r) => r.status)).toEqual(['succeeded']);
+}
+
+describe('run lease: a job handed out twice while its run goes on', () => {
+  it('runs the action once when the duplicate goes to another worker', async () => {
+    await handOutTwice(1);
+  }, 40_000);
+
+  it('runs the action once when the duplicate goes to the same worker', async () => {
+    await handOutTwice(4);
+  }, 40_000);
+});
+
+describe('run lease: the same job handed out again after its lock was lost', () => {
+  it('keeps the live run, which records its end although BullMQ lost its lock; the job then ends without running', async () => {
+    const file = join(tempDir(), 'runs.log');
+    h = harness([slow(file)]);
+    await h.startWorker({ concurrency: 4 });
+    await h.startWorker({ concurrency: 4 });
+    redis = new Redis(REDIS_URL);
+    queue = new Queue<ExecutionJobData>(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: executionKeys(h.prefix).prefix });
+    const { execution } = await h.service.submit({ action: 't.slow', params: {} });
+    const id = execution.id;
+    await waitFor(() => lines(file).length === 1 || undefined, 'the first run to start');
+    // what a failover that lost the hand-out leaves: the job active without its lock; the stalled
+    // check (every stalled_interval, 1 s here) puts it back and a worker takes it again
+    expect(await redis.del(`${executionKeys(h.prefix).prefix}:${QUEUE_NAME}:${id}:lock`)).toBe(1);
+    await waitFor(async () => (await queue!.getJob(id))?.getState().then((s) => s === 'delayed') || undefined, 'the job handed out again to be delayed');
+    const done = await waitForStatus(h.service, id, ['succeeded', 'failed', 'timeout', 'canceled'], 20_000);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+    await waitFor(async () => !(await queue!.getJob(id)) || undefined, 'the job to end', 20_000);
+    expect(lines(file)).toEqual(['ran']);
+    expect(h.terminal.filter((r) => r.id === id).map((r) => r.status)).toEqual(['succeeded']);
+  }, 40_000);
+});
+
+describe('run lease in the start script', () => {
+  it('answers busy under a live lease; once it expires (its worker gone) the run is lost, as before', async () => {
+    h = harness([]);
+    redis = new Redis(REDIS_URL);
+    const store = createRecordStore(redis, executionKeys(h.prefix), 3600);
+    const created = new Date();
+    expect(await store.create('lease234', { action: 'core.noop', params: {} }, created)).toMatchObject({ created: true });
+    const at = created.toISOString();
+    expect(await store.start('lease234', 2, at, { token: 'a', ms: 60_000 })).toMatchObject({ kind: 'run', attempts: 1, lost: false });
+
+    const busy = await store.start('lease234', 2, at, { token: 'b', ms: 60_000 });
+    expect(busy.kind).toBe('busy');
+    expect(busy.kind === 'busy' && busy.retryInMs > 0 && busy.retryInMs <= 60_000).toBe(true);
+    // nothing changed: still the first run
+    expect(await store.get('lease234')).toMatchObject({ status: 'running', attempts: 1 });
+
+    // renewed only by its own run; let go (as at shutdown) or expired, the next start takes it for lost
+    expect(await store.renewLeases([{ id: 'lease234', token: 'a' }], 60_000)).toEqual([]);
+    expect(await store.renewLeases([{ id: 'lease234', token: 'b' }], 60_000)).toEqual(['lease234']);
+    expect((await store.start('lease234', 2, at, { token: 'b', ms: 60_000 })).kind).toBe('busy');
+    expect(await store.renewLeases([{ id: 'lease234', token: 'a' }], 0)).toEqual([]);
+    expect(await store.start('lease234', 2, at, { token: 'b', ms: 60_000 })).toMatchObject({ kind: 'run', attempts: 2, lost: true });
+
+    // the second run's lease lapses without renewal (a SIGKILLed worker): out of runs, `worker lost`
+    expect(await store.renewLeases([{ id: 'lease234', token: 'b' }], 1)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 20));
+    const lost = await store.start('lease234', 2, at, { token: 'c', ms: 60_000 });
+    expect(lost).toMatchObject({ kind: 'lost', record: { status: 'failed', error: 'worker lost' } });
+  });
+
+  it('leaves a record running without a lease (written before leases) to the lost-run rule', async () => {
+    h = harness([]);
+    redis = new Redis(REDIS_URL);
+    const store = createRecordStore(redis, executionKeys(h.prefix), 3600);
+    const created = new Date();
+    await store.create('nolease2', { action: 'core.noop', params: {} }, created);
+    expect((await store.start('nolease2', 2, created.toISOString())).kind).toBe('run');
+    expect(await store.start('nolease2', 2, created.toISOString(), { token: 'b', ms: 60_000 })).toMatchObject({ kind: 'run', lost: true });
+  });
+});
