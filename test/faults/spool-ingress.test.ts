@@ -169,11 +169,23 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.SB_TEST_DUMP_LOGS) writeFileSync(process.env.SB_TEST_DUMP_LOGS, (t?.logs ?? []).join('\n'));
   if (!up) await redis?.start(); // a failed test may leave it stopped: the gateway stops cleanly with it
-  await t?.stop().catch(() => undefined);
+  // the gateway's stop hung past a minute in 2 of about 14 runs on a loaded host (once in CI), after
+  // every assertion had passed; not yet understood: bounded here, with its last log lines printed
+  let bounded: ReturnType<typeof setTimeout> | undefined;
+  const stopped = await Promise.race([
+    t?.sb.stop().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((r) => (bounded = setTimeout(() => r(false), 30_000))),
+  ]);
+  clearTimeout(bounded);
+  if (!stopped) console.warn(`spool-ingress: the gateway did not stop within 30 s; its last log lines:\n${(t?.logs ?? []).slice(-40).join('\n')}`);
+  else await t?.stop().catch(() => undefined);
   await Promise.all([smtp, dns, slack, discord, mm, tg, teams].map((f) => f?.close().catch(() => undefined)));
   await redis?.destroy();
   rmSync(spoolDir, { recursive: true, force: true });
-}, 60_000);
+}, 90_000);
 
 /** the private Redis runs */
 let up = true;
