@@ -4,7 +4,7 @@
  * never replicated it) must neither run the action again nor take the live run for lost. Reproduced
  * without a failover: a second BullMQ job with the same data, added while the first one runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -26,8 +26,17 @@ afterEach(async () => {
   queue = redis = h = undefined;
 });
 
-/** a 2 s shell action that appends one line per run to `file` */
-const slow = (file: string) => action('t.slow', { runner: 'shell', command: ['sh', '-c', 'echo ran >> "$1"; sleep 2', 'sh', file] });
+/**
+ * A shell action that appends one line per run to `file`, then runs until `${file}.release` exists
+ * (at most 30 s): each test ends the first run only after it has seen the job handed out again, so
+ * a loaded host (a late stalled check) cannot let the run end first.
+ */
+const slow = (file: string) =>
+  action('t.slow', {
+    runner: 'shell',
+    command: ['sh', '-c', 'echo ran >> "$1"; i=0; while [ ! -e "$1.release" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done', 'sh', file],
+  });
+const release = (file: string) => writeFileSync(`${file}.release`, '');
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
 async function handOutTwice(concurrency: number) {
@@ -54,6 +63,7 @@ async function handOutTwice(concurrency: number) {
   }, 'the duplicate job to be delayed');
   expect(delayed.attemptsMade).toBe(0);
   expect((await h.service.get(id))?.status).toBe('running');
+  release(file);
 
   const done = await waitForStatus(h.service, id, ['succeeded', 'failed', 'timeout', 'canceled'], 20_000);
   expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
@@ -88,6 +98,8 @@ describe('run lease: the same job handed out again after its lock was lost', () 
     // check (every stalled_interval, 1 s here) puts it back and a worker takes it again
     expect(await redis.del(`${executionKeys(h.prefix).prefix}:${QUEUE_NAME}:${id}:lock`)).toBe(1);
     await waitFor(async () => (await queue!.getJob(id))?.getState().then((s) => s === 'delayed') || undefined, 'the job handed out again to be delayed');
+    expect((await h.service.get(id))?.status).toBe('running');
+    release(file);
     const done = await waitForStatus(h.service, id, ['succeeded', 'failed', 'timeout', 'canceled'], 20_000);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
     await waitFor(async () => !(await queue!.getJob(id)) || undefined, 'the job to end', 20_000);
