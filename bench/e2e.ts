@@ -23,11 +23,11 @@
  *
  * `npm run bench -- e2e [N=3000] [LANES=32] [ROUNDS=5] [WARMUP=1000]`
  * Env: BENCH_ONLY=switchboard|bare (one side only, no ratio), BENCH_CPU_PROF=DIR (`--cpu-prof` of the
- * Switchboard children into DIR, written when they stop), BENCH_COUNT_COMMANDS=K (after the rounds,
+ * children, both sides, into DIR, written when they stop), BENCH_COUNT_COMMANDS=K (after the rounds,
  * K more commands one at a time on each side under Redis MONITOR: Redis commands per command, by name).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -76,6 +76,11 @@ interface Run {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * `--cpu-prof` of a child into BENCH_CPU_PROF/<role>/, written when it stops: one file per thread
+ * (tsx's loader runs in a thread of its own), so the names are Node's own; the main thread's is the largest
+ */
+const prof = (role: string) => (CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, role)}`] : []);
 const uptime = () => loadavg().map((x) => Number(x.toFixed(2)));
 
 async function freePort(): Promise<number> {
@@ -93,10 +98,54 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / TICKS;
 }
 
+/**
+ * The children's process groups still running: each child leads its own (`detached`), so a signal to
+ * the group reaches whatever it started too, and the terminal's Ctrl-C reaches only this process,
+ * which stops them (below: on exit, SIGINT and SIGTERM).
+ */
+const groups = new Set<number>();
+
+/** Sends `signal` to the process group led by `pid`; false when it is gone. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM to every group left, then SIGKILL to those still there after `graceMs`. */
+async function killGroups(graceMs: number): Promise<void> {
+  for (const pid of groups) signalGroup(pid, 'SIGTERM');
+  const end = Date.now() + graceMs;
+  while (Date.now() < end && [...groups].some((pid) => signalGroup(pid, 0))) await sleep(100);
+  for (const pid of groups) signalGroup(pid, 'SIGKILL');
+  groups.clear();
+}
+
+// the last resort (an exit through an uncaught error, process.exit): only synchronous work runs here
+process.once('exit', () => {
+  for (const pid of groups) signalGroup(pid, 'SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    console.error(`e2e bench: ${sig}; stopping the children's process groups`);
+    void killGroups(5000).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  });
+}
+
 function start(name: string, args: string[], env: Record<string, string>, dir: string): Child {
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  const pid = child.pid!;
+  groups.add(pid);
+  // the leader gone: anything it left in its group goes too
+  child.once('exit', () => {
+    if (groups.delete(pid)) signalGroup(pid, 'SIGKILL');
+  });
   return { name, child, log };
 }
 
@@ -112,11 +161,16 @@ async function waitFor(c: Child, ok: () => Promise<boolean>, what: string): Prom
   throw new Error(`${c.name} not ${what} after 60 s: ${tail(c)}`);
 }
 
+/** SIGTERM to the child's process group, SIGKILL to it after 20 s (and once the child has exited). */
 async function stopChild(c: Child): Promise<void> {
-  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
+  const pid = c.child.pid!;
+  if (c.child.exitCode !== null || c.child.signalCode !== null) {
+    if (groups.delete(pid)) signalGroup(pid, 'SIGKILL');
+    return;
+  }
   const exited = new Promise((r) => c.child.once('exit', r));
-  c.child.kill('SIGTERM');
-  const timer = setTimeout(() => c.child.kill('SIGKILL'), 20_000);
+  signalGroup(pid, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
 }
@@ -168,7 +222,6 @@ async function startSwitchboardSide(receiver: Receiver, dir: string): Promise<Si
     mkdirSync(dirname(join(config, rel)), { recursive: true });
     writeFileSync(join(config, rel), text);
   }
-  const prof = (role: string) => (CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`] : []);
   const children: Child[] = [];
   let gatewayPort = 0;
   for (const role of ['gateway', 'worker'] as const) {
@@ -176,7 +229,7 @@ async function startSwitchboardSide(receiver: Receiver, dir: string): Promise<Si
     if (role === 'gateway') gatewayPort = port;
     const c = start(
       `sb-${role}`,
-      [...prof(role), BIN, 'serve', '--config', config, '--role', role],
+      [...prof(`sb-${role}`), BIN, 'serve', '--config', config, '--role', role],
       { PORT: String(port), SWITCHBOARD_WATCH: 'false', SWITCHBOARD_CODE: CODE },
       dir,
     );
@@ -217,7 +270,7 @@ async function startBareSide(receiver: Receiver, dir: string): Promise<Side> {
   };
   const children: Child[] = [];
   for (const role of ['gateway', 'worker'] as const) {
-    const c = start(`bare-${role}`, ['--import', 'tsx', BARE], { ...env, BENCH_ROLE: role, PORT: String(port) }, dir);
+    const c = start(`bare-${role}`, [...prof(`bare-${role}`), '--import', 'tsx', BARE], { ...env, BENCH_ROLE: role, PORT: String(port) }, dir);
     children.push(c);
     await waitFor(c, async () => readFileSync(c.log, 'utf8').includes('ready'), 'ready');
   }
@@ -243,7 +296,8 @@ async function startBareSide(receiver: Receiver, dir: string): Promise<Side> {
 async function countCommands(side: Side, receiver: Receiver, k: number, first: number): Promise<{ total: number; by_command: Record<string, number> }> {
   const counts = new Map<string, number>();
   let total = 0;
-  const monitor = spawn('redis-cli', ['-u', REDIS_URL, 'monitor'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const monitor = spawn('redis-cli', ['-u', REDIS_URL, 'monitor'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  groups.add(monitor.pid!);
   let rest = '';
   monitor.stdout!.on('data', (chunk: Buffer) => {
     const lines = (rest + chunk.toString()).split('\n');
@@ -262,15 +316,19 @@ async function countCommands(side: Side, receiver: Receiver, k: number, first: n
       total += 1;
     }
   });
-  await sleep(500);
-  for (let i = 0; i < k; i++) {
-    const key = await side.send(first + i);
-    await receiver.waitFor(key, 1);
-    receiver.forget(key);
+  try {
+    await sleep(500);
+    for (let i = 0; i < k; i++) {
+      const key = await side.send(first + i);
+      await receiver.waitFor(key, 1);
+      receiver.forget(key);
+    }
+    // what follows the delivery (the job's completion) lands a moment later
+    await sleep(1000);
+  } finally {
+    groups.delete(monitor.pid!);
+    signalGroup(monitor.pid!, 'SIGKILL');
   }
-  // what follows the delivery (the job's completion) lands a moment later
-  await sleep(1000);
-  monitor.kill();
   const by_command = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([n, c]) => [n, Number((c / k).toFixed(2))]));
   return { total: Number((total / k).toFixed(2)), by_command };
 }

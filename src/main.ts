@@ -68,6 +68,57 @@ export interface StartOptions {
   watch?: boolean;
 }
 
+/** One step of a stop, named in its log lines. */
+interface StopStep {
+  name: string;
+  run(): Promise<void>;
+  /** how long it may take (default {@link INTAKE_STOP_MS}) */
+  deadlineMs?: number;
+  /** what ends it when it is late (else the stop goes on without it) */
+  force?(): void;
+}
+
+/** an intake step's (listeners, the HTTP server, the spool, the queues) time to finish before it is forced */
+const INTAKE_STOP_MS = 3000;
+/** after `shutdown_grace`, a running shell action's SIGTERM-to-SIGKILL grace (5 s) and a second */
+const WORKER_STOP_MARGIN_MS = 6000;
+/** a local redis-server writing its data on SIGTERM: waited for this long, then left to finish alone */
+const LOCAL_REDIS_STOP_MS = 10_000;
+
+/**
+ * Runs the steps in order, each for at most its deadline: a step that outlives it (waiting on a Redis
+ * that does not answer, a peer that keeps its connection) is forced, or left, with a warning naming
+ * it, and the stop goes on. Every step is logged at debug level.
+ */
+async function runStopSteps(steps: StopStep[], log: Logger): Promise<void> {
+  for (const step of steps) {
+    const started = Date.now();
+    const deadlineMs = step.deadlineMs ?? INTAKE_STOP_MS;
+    log.debug({ step: step.name }, 'stopping');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+      timer.unref();
+    });
+    try {
+      const outcome = await Promise.race([step.run().then(() => 'done' as const), late]);
+      if (outcome === 'late') {
+        log.warn(
+          { step: step.name, seconds: deadlineMs / 1000 },
+          `stopping the ${step.name} took longer than ${deadlineMs / 1000} s; ${step.force ? 'forced' : 'left'}`,
+        );
+        step.force?.();
+        continue;
+      }
+      log.debug({ step: step.name, ms: Date.now() - started }, 'stopped');
+    } catch (e) {
+      log.error({ err: (e as Error).message, step: step.name }, 'error while stopping');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 /** Ingress paths refusing a request with 401/403 = a forged (unverifiable) command, by source. */
 const forgedSource = (path: string) =>
   path.startsWith('/ingress/twilio')
@@ -195,25 +246,26 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   };
 
   // stopped in this order: intake first, then the generations (workers, then queues), then connections
-  const intake: (() => Promise<void>)[] = [];
+  const intake: StopStep[] = [];
   const retiring = new Set<Promise<void>>();
   const stopAll = async (gen: SwitchboardGeneration | undefined) => {
-    const steps = [
-      ...intake,
-      async () => void (gen && (await retireGeneration(gen, 0))),
-      async () => void (await Promise.all(retiring)),
-      async () => void (await Promise.all(queues.map((q) => q.close()))),
-      async () => void redis.disconnect(),
-      async () => void bulkRedis.disconnect(),
-      () => localRedis.stop(),
-    ];
-    for (const stop of steps) {
-      try {
-        await stop();
-      } catch (e) {
-        log.error({ err: (e as Error).message }, 'error while stopping');
-      }
-    }
+    const graceSeconds = (gen?.config ?? config).main.executions.shutdown_grace;
+    await runStopSteps(
+      [
+        ...intake,
+        {
+          name: 'workers and queues of the running config',
+          run: async () => void (gen && (await retireGeneration(gen, 0))),
+          deadlineMs: graceSeconds * 1000 + WORKER_STOP_MARGIN_MS,
+        },
+        { name: 'configs being retired', run: async () => void (await Promise.all(retiring)), deadlineMs: 2000 + graceSeconds * 1000 + WORKER_STOP_MARGIN_MS },
+        { name: 'queues', run: async () => void (await Promise.all(queues.map((q) => q.close()))) },
+        { name: 'redis connection', run: async () => void redis.disconnect() },
+        { name: 'bulk redis connection', run: async () => void bulkRedis.disconnect() },
+      ],
+      log,
+    );
+    await runStopSteps([{ name: 'local redis-server', run: () => localRedis.stop(), deadlineMs: LOCAL_REDIS_STOP_MS }], log);
   };
   const listenPort = opts.port ?? config.main.server.port;
   const host = config.main.server.host;
@@ -276,7 +328,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
         const running = await ingress.start(live).catch((e: unknown) => {
           throw listenError(e, `the ${ingress.name} listener`, "the channel's listen.port");
         });
-        if (running) intake.push(() => running.stop());
+        if (running) intake.push({ name: `${ingress.name} listener`, run: () => running.stop() });
       }
       fetch = async (req, env) => {
         const res = await current().app!.fetch(req, env);
@@ -315,16 +367,19 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
           entry,
         ).then(() => undefined),
     });
-    intake.push(async () => {
-      await loop.stop();
-      await spool.close();
-    });
+    intake.push({ name: 'spool replay', run: () => loop.stop() });
+    intake.push({ name: 'spool', run: () => spool.close() });
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : undefined;
-  intake.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  intake.unshift({
+    name: 'HTTP server',
+    run: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // requests still open (a client that keeps its connection): cut
+    force: () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+  });
   // open StackStorm event streams would hold server.close: they end first
-  intake.unshift(async () => endStreams(redis));
+  intake.unshift({ name: 'StackStorm event streams', run: async () => endStreams(redis) });
   if (opts.role !== 'worker') log.info({ port, host, role: opts.role }, `switchboard listening on http://${host}:${port}`);
   else log.info({ port, host, role: opts.role }, `switchboard worker running; probes on http://${host}:${port}/readyz`);
 

@@ -42,13 +42,14 @@ const RESERVED = /^_p\d+[qsjb]$/;
 const META = /[\\.+*?()|[\]{}^$]/;
 
 /**
- * Compiles a format; a format that cannot compile is reported, never thrown.
+ * Compiles a format; a format that cannot compile is reported, never thrown. `alwaysRe2` checks it
+ * with RE2 even when its syntax is sure to be taken (tests compare both ways).
  *
  * @example
  * const c = compileFormat('restart {{service}} on {{host}}');
  * c.ok && c.format.indexWords // ['restart', 'on']
  */
-export function compileFormat(source: string): CompileOutcome {
+export function compileFormat(source: string, opts: { alwaysRe2?: boolean } = {}): CompileOutcome {
   try {
     // 1. parse, and refuse duplicate names (RE2 and Python `re` both refuse them)
     const parsed = parseFormat(source);
@@ -59,20 +60,24 @@ export function compileFormat(source: string): CompileOutcome {
       if (RESERVED.test(n)) return { ok: false, message: `group name "${n}" is reserved` };
       seen.add(n);
     }
-    // 2. generate the regex: placeholders become one group per alternative of value syntax
-    const { src, gen } = generate(parsed);
-    // 3. compile with RE2 now when the format holds regex syntax of its own (to report errors and
-    //    learn its group numbers); every regex is compiled for matching on first use (one made only
-    //    of words, blanks and placeholders is valid by construction)
+    // 2. a format made only of words, blanks, placeholders and the regex syntax `valid` knows RE2
+    //    takes is valid by construction, and its groups are numbered as RE2 numbers them (in the
+    //    order they open): no regex generated nor compiled. Any other is generated (placeholders
+    //    become one group per alternative of value syntax) and compiled with RE2 now, to report its
+    //    error and learn its group numbers. Every regex is compiled for matching on first use.
     const isSimple = simple(parsed.alts);
-    const named = isSimple ? undefined : RE2JS.compile(src, RE2JS.DOTALL).namedGroups();
-    let next = 1;
-    const params: FormatParam[] = gen.params.map((p) => ({
-      name: p.name,
-      ...(p.def !== undefined ? { def: p.def } : {}),
-      raw: p.raw,
-      groups: p.keys.map((k) => (named ? (named[k] ?? -1) : next++)),
-    }));
+    let params: FormatParam[];
+    if (!opts.alwaysRe2 && (isSimple || valid(parsed.alts, source))) params = numberedParams(parsed.alts);
+    else {
+      const { src, gen } = generate(parsed);
+      const named = RE2JS.compile(src, RE2JS.DOTALL).namedGroups();
+      params = gen.params.map((p) => ({
+        name: p.name,
+        ...(p.def !== undefined ? { def: p.def } : {}),
+        raw: p.raw,
+        groups: p.keys.map((k) => named[k] ?? -1),
+      }));
+    }
     // the check is done: the regex itself (tens of KB each) is compiled again on first use, so
     // thousands of formats that may never match cost no memory until they do
     const lw = literalWords(parsed);
@@ -129,6 +134,29 @@ function generate(parsed: ReturnType<typeof parseFormat>): { src: string; gen: G
   return { src: `${parsed.hasStart ? '' : '^\\s*'}(?:${body})${parsed.hasEnd ? '' : '\\s*$'}`, gen };
 }
 
+/**
+ * The parameters of a format, in `generate`'s order, with the group numbers RE2 gives the regex
+ * `generate` makes of it: capturing groups are numbered in the order they open, a placeholder's
+ * value being four (double-quoted, single-quoted, json, bare), a `(?P<name>...)` one, and a plain
+ * `(...)` one too (no parameter). Only for formats `valid` (or `simple`) is sure of.
+ */
+function numberedParams(alts: FormatNode[][], out: FormatParam[] = [], at = { group: 0 }): FormatParam[] {
+  for (const seq of alts) {
+    for (const n of seq) {
+      if (n.t === 'group') {
+        if (n.name !== undefined || n.open === '(') at.group++;
+        if (n.name !== undefined) out.push({ name: n.name, raw: true, groups: [at.group] });
+        numberedParams(n.alts, out, at);
+      } else if (n.t === 'param') {
+        const g = at.group;
+        at.group += 4;
+        out.push({ name: n.name, ...(n.def !== undefined ? { def: n.def } : {}), raw: false, groups: [g + 1, g + 2, g + 3, g + 4] });
+      }
+    }
+  }
+  return out;
+}
+
 /** Valid by construction; should RE2 still refuse it, the format matches nothing rather than throw mid-match. */
 function compileOrNever(src: string): RE2JS {
   try {
@@ -141,6 +169,59 @@ function compileOrNever(src: string): RE2JS {
 /** Only literal characters, blanks and placeholders, none repeated: no capturing group but ours. */
 function simple(alts: FormatNode[][]): boolean {
   return alts.length === 1 && alts[0]!.every((n) => !n.q && (n.t === 'lit' || n.t === 'blank' || n.t === 'param'));
+}
+
+/** Quantifiers RE2 takes after any node the format parser lets them follow (`{n,m}` counts have limits: RE2 checks those). */
+const SURE_QUANTIFIERS = new Set(['?', '*', '+', '??', '*?', '+?']);
+/** Assertions and classes as `parseFormat` keeps them (`raw` nodes), each one RE2 takes. */
+const SURE_RAW = new Set(['^', '$', '\\b', '\\B', '\\A', '\\z', '.', '\\d', '\\D', '\\w', '\\W', '\\s', '\\S', '\\n', '\\t', '\\r', '\\f', '\\v']);
+/** `(?:`, `(?i)`, `(?is:` ...: flags RE2 knows, none negated nor repeated */
+const SURE_FLAGS = /^\(\?(?:(?!.*(.).*\1)[imsU]+[:)]|:)$/;
+/** `[...]` of plain characters and ascending ranges: no escapes, no nested `[`, no `-` but in a range */
+const SURE_CLASS = /^\[\^?(?:[^\\[\]-](?:-[^\\[\]-])?)+\]$/;
+/** longer formats (RE2 has size limits) and deeper groups (a height limit) are left to RE2 */
+const SURE_LENGTH = 1000;
+const SURE_DEPTH = 16;
+
+/**
+ * Whether RE2 is sure to take the format's regex (so it need not be compiled to be checked):
+ * only syntax listed above, no surrogates (RE2 reads code points), short and shallow. A false answer
+ * only means RE2 is asked. test/unit/aliases/compile-format-sure.test.ts holds this to RE2's own answers.
+ */
+function valid(alts: FormatNode[][], source: string, depth = 0): boolean {
+  if (depth === 0 && (source.length > SURE_LENGTH || /[\uD800-\uDFFF]/.test(source))) return false;
+  if (depth > SURE_DEPTH) return false;
+  for (const seq of alts) {
+    for (const n of seq) {
+      if (n.q !== undefined && !SURE_QUANTIFIERS.has(n.q)) return false;
+      if (n.t === 'raw') {
+        if (n.kind === 'class' ? !sureClass(n.src) : !SURE_RAW.has(n.src) && !SURE_FLAGS.test(n.src)) return false;
+      } else if (n.t === 'group') {
+        if (n.name === undefined && n.open !== '(' && !SURE_FLAGS.test(n.open)) return false;
+        if (!valid(n.alts, source, depth + 1)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether `compileFormat` checks the format without RE2 (its syntax is all RE2 is sure to take), for
+ * tests; undefined when the format does not parse.
+ */
+export function sureOfRe2(source: string): boolean | undefined {
+  try {
+    return valid(parseFormat(source).alts, source);
+  } catch {
+    return undefined;
+  }
+}
+
+function sureClass(src: string): boolean {
+  if (!SURE_CLASS.test(src)) return false;
+  // every range ascending
+  for (let i = src.indexOf('-'); i > 0; i = src.indexOf('-', i + 1)) if (src.charCodeAt(i - 1) > src.charCodeAt(i + 1)) return false;
+  return true;
 }
 
 type Edges = { start: boolean; end: boolean } | undefined;

@@ -44,9 +44,24 @@ export interface FormatTable {
  */
 let lastCompiled = new Map<string, CompileOutcome>();
 
-export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
+export function buildFormatTable(specs: readonly AliasSpec[], opts: { problemsOnly?: boolean } = {}): FormatTable {
   const table: FormatTable = { aliases: [], slots: [], problems: [], index: new Map(), always: [], suggestions: [] };
   const compiled = new Map<string, CompileOutcome>();
+  // problems only (a config check): every format compiled, nothing else built
+  if (opts.problemsOnly) {
+    for (const spec of specs) {
+      spec.formats.forEach((entry, formatIndex) => {
+        const isObject = typeof entry === 'object';
+        formatInfo(entry).representations.forEach((rep, representationIndex) => {
+          let c = compiled.get(rep);
+          if (!c) compiled.set(rep, (c = lastCompiled.get(rep) ?? compileFormat(rep)));
+          if (!c.ok) table.problems.push(problem(spec, formatIndex, isObject, representationIndex, rep, c.message));
+        });
+      });
+    }
+    lastCompiled = compiled;
+    return table;
+  }
   // 1. compile every representation; a broken one is a problem for that format only
   for (const spec of specs) {
     const infos = spec.formats.map(formatInfo);
@@ -66,14 +81,7 @@ export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
         let c = compiled.get(rep);
         if (!c) compiled.set(rep, (c = lastCompiled.get(rep) ?? compileFormat(rep)));
         if (!c.ok) {
-          table.problems.push({
-            alias: spec.id,
-            formatIndex,
-            ...(isObject ? { representationIndex } : {}),
-            format: rep,
-            message: c.message,
-            severity: 'error',
-          });
+          table.problems.push(problem(spec, formatIndex, isObject, representationIndex, rep, c.message));
           return;
         }
         if (!spec.enabled) return;
@@ -114,7 +122,13 @@ export function buildFormatTable(specs: readonly AliasSpec[]): FormatTable {
  * // [{ alias: 'a', formatIndex: 0, message: 'parameter "x" appears more than once in the format', … }]
  */
 export function formatProblems(specs: readonly AliasSpec[]): FormatProblem[] {
-  return buildFormatTable(specs).problems;
+  // the formats compiled here are reused by the matcher built next (`lastCompiled`); the rest of
+  // the table (slots, index, suggestions) would be garbage at once
+  return buildFormatTable(specs, { problemsOnly: true }).problems;
+}
+
+function problem(spec: AliasSpec, formatIndex: number, isObject: boolean, representationIndex: number, format: string, message: string): FormatProblem {
+  return { alias: spec.id, formatIndex, ...(isObject ? { representationIndex } : {}), format, message, severity: 'error' };
 }
 
 function formatInfo(entry: FormatEntry): AliasFormatInfo {

@@ -48,8 +48,11 @@ export class SuggestIndex {
   private readonly start: Int32Array;
   /** vocabulary id -> entries holding it, shortest first, then declaration order */
   private readonly single: Postings[] = [];
-  /** pair key (see {@link key}) -> entries holding both words, same order */
-  private readonly pairs = new Map<number, Postings>();
+  /**
+   * pair key (see {@link key}) -> entries holding both words, same order; a pair most entries hold
+   * alone is that entry's number (no array each: with thousands of aliases most pairs are one entry's)
+   */
+  private readonly pairs = new Map<number, Postings | number>();
   private readonly simCache = new Map<string, Similar>();
   // scratch, reset after each use (touched lists): no allocation proportional to the table per text
   private readonly best: Float64Array;
@@ -65,7 +68,7 @@ export class SuggestIndex {
     this.budget = opts.budget ?? SCORE_BUDGET;
     // 1. vocabulary, its bigrams, and each entry as vocabulary ids
     const singles: number[][] = [];
-    const pairLists = new Map<number, number[]>();
+    const pairLists = new Map<number, number[] | number>();
     const words: number[][] = [];
     for (const e of entries) {
       if (e.words.length === 0) continue;
@@ -85,8 +88,9 @@ export class SuggestIndex {
         for (let j = i + 1; j < k; j++) {
           const pk = key(ids[i]!, ids[j]!, v);
           const list = pairLists.get(pk);
-          if (list) list.push(n);
-          else pairLists.set(pk, [n]);
+          if (list === undefined) pairLists.set(pk, n);
+          else if (typeof list === 'number') pairLists.set(pk, [list, n]);
+          else list.push(n);
         }
       }
     });
@@ -94,7 +98,7 @@ export class SuggestIndex {
     // plain arrays: most pair lists hold one or two entries, and a typed array each (with its own
     // buffer) would cost ten times their size with thousands of aliases
     for (const list of singles) this.single.push(list.sort(byLength));
-    for (const [pk, list] of pairLists) this.pairs.set(pk, list.sort(byLength));
+    for (const [pk, list] of pairLists) this.pairs.set(pk, typeof list === 'number' ? list : list.sort(byLength));
     this.best = new Float64Array(v);
     this.mask = new Int32Array(v);
     this.common = new Int32Array(v);
@@ -143,7 +147,7 @@ export class SuggestIndex {
     for (let i = 0; i < paired.length; i++) {
       for (let j = i + 1; j < paired.length; j++) {
         const list = this.pairs.get(key(paired[i]!, paired[j]!, this.vocab.size));
-        if (list) pairLists.push(list);
+        if (list !== undefined) pairLists.push(typeof list === 'number' ? [list] : list);
       }
     }
     const rarest = (a: Postings, b: Postings) => a.length - b.length;

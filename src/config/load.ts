@@ -51,7 +51,7 @@ const order = (a: Diagnostic, b: Diagnostic) => (a.file < b.file ? -1 : a.file >
  */
 export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
   const root = resolve(dir);
-  const ctx: ParseContext = { env: opts.env ?? process.env, diagnostics: [], secrets: new Set() };
+  const ctx: ParseContext = { env: opts.env ?? process.env, diagnostics: [], secrets: new Set(), strings: new Map() };
   const isDir = await stat(root).then(
     (s) => s.isDirectory(),
     () => false,

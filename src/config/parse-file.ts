@@ -17,6 +17,12 @@ export interface ParseContext {
   env: Env;
   diagnostics: Diagnostic[];
   secrets: Set<string>;
+  /**
+   * the string values of the files validated so far, one copy each: a validated value's strings are
+   * replaced by an equal one seen before (the same description, template or parameter text in many
+   * files is kept once). For one load only.
+   */
+  strings?: Map<string, string>;
 }
 
 export interface ParseOptions extends YamlReadOptions {
@@ -62,5 +68,43 @@ export async function parseFile<S extends z.ZodType>(
     ctx.diagnostics.push(...issuesToDiagnostics(result.error.issues, source, schema, raw));
     return { source };
   }
+  // the raw data is not needed any more (the validated value is kept): a load holds every file's
+  // source until it ends, for positions
+  source.data = undefined;
+  source.partial = undefined;
+  if (ctx.strings) intern(result.data, ctx.strings);
   return { source, value: result.data };
+}
+
+/**
+ * Strings this short are one copy each already: V8 internalizes the short string values JSON.parse
+ * makes (yaml-fast.ts reads through JSON), and a short string costs little anyway.
+ */
+const shortString = 10;
+
+/** Replaces, in place, every string inside `value` (a validated file: plain objects and arrays) by the copy in `strings`, or makes it that copy. */
+function intern(value: unknown, strings: Map<string, string>): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') {
+        if (v.length <= shortString) continue;
+        const kept = strings.get(v);
+        if (kept === undefined) strings.set(v, v);
+        else value[i] = kept;
+      } else if (typeof v === 'object' && v !== null) intern(v, strings);
+    }
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const o = value as Record<string, unknown>;
+  for (const key in o) {
+    const v = o[key];
+    if (typeof v === 'string') {
+      if (v.length <= shortString) continue;
+      const kept = strings.get(v);
+      if (kept === undefined) strings.set(v, v);
+      else o[key] = kept;
+    } else if (typeof v === 'object' && v !== null) intern(v, strings);
+  }
 }

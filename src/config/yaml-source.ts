@@ -18,16 +18,19 @@ export interface Located extends SourcePosition {
 export interface YamlSource {
   /** relative to the config folder, `/`-separated */
   file: string;
-  /** plain JS data, env-expanded; undefined when the file could not be parsed */
+  /**
+   * plain JS data, env-expanded; undefined when the file could not be parsed (and once parse-file.ts
+   * has validated it: the validated value is what is kept)
+   */
   data: unknown;
   /** what could be read of a file with YAML errors (may be incomplete), else `data` */
   partial: unknown;
   /** dotted paths of scalars written as one `${...}` and nothing else (candidates for number/boolean) */
-  expandedWhole: Set<string>;
+  readonly expandedWhole: ReadonlySet<string>;
   /** path (joined by `.`) -> the environment values `${VAR}` put into that string */
-  substituted: Map<string, string[]>;
+  readonly substituted: ReadonlyMap<string, string[]>;
   /** dotted paths of scalars naming a missing variable: already reported, so not validated further */
-  unresolved: Set<string>;
+  readonly unresolved: ReadonlySet<string>;
   /** position of the value at `path` (or of the closest existing parent) */
   at(path: readonly PathSegment[]): Located;
   /** position of the key at `path` (for unknown-key reports) */
@@ -82,24 +85,44 @@ function positioned(text: string, file: string): { doc: Document; pos: (offset: 
 export function parseYamlSource(text: string, file: string, env: Env, opts: YamlReadOptions = {}): { source: YamlSource; diagnostics: Diagnostic[] } {
   const data = fastYaml(text, opts.expand);
   if (data === undefined) return parseWithPositions(text, file, env, opts);
-  let parsed: ReturnType<typeof positioned> | undefined;
-  const locate = (path: readonly PathSegment[], wantKey: boolean): Located => {
-    parsed ??= positioned(text, file);
-    return locateIn(parsed.doc, path, wantKey, parsed.pos, file);
-  };
-  return {
-    source: {
-      file,
-      data,
-      partial: data,
-      expandedWhole: new Set(),
-      substituted: new Map(),
-      unresolved: new Set(),
-      at: (p) => locate(p, false),
-      keyAt: (p) => locate(p, true),
-    },
-    diagnostics: [],
-  };
+  return { source: new FastSource(file, text, data), diagnostics: [] };
+}
+
+const noPaths: ReadonlySet<string> = new Set();
+const noValues: ReadonlyMap<string, string[]> = new Map();
+
+/**
+ * A file the fast reader read: nothing expanded (so no paths to note: one shared empty set for
+ * all), and its text kept to be parsed by `yaml` with positions when a diagnostic asks where a
+ * value is. One class, no closures per file: a load holds one per file until it ends.
+ */
+class FastSource implements YamlSource {
+  readonly expandedWhole = noPaths;
+  readonly substituted = noValues;
+  readonly unresolved = noPaths;
+  partial: unknown;
+  #parsed: ReturnType<typeof positioned> | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+    public data: unknown,
+  ) {
+    this.partial = data;
+  }
+
+  at(path: readonly PathSegment[]): Located {
+    return this.#locate(path, false);
+  }
+
+  keyAt(path: readonly PathSegment[]): Located {
+    return this.#locate(path, true);
+  }
+
+  #locate(path: readonly PathSegment[], wantKey: boolean): Located {
+    this.#parsed ??= positioned(this.text, this.file);
+    return locateIn(this.#parsed.doc, path, wantKey, this.#parsed.pos, this.file);
+  }
 }
 
 /** Parses one file with `yaml`: its syntax errors and warnings, `${VAR}` expanded, positions kept. */

@@ -16,7 +16,8 @@
  * a tag range.
  */
 import type { Redis } from 'ioredis';
-import { defineScript } from '../redis/script.ts';
+import { defineScript, defineScriptOverKeys } from '../redis/script.ts';
+import { LEDGER_UPSERT_LUA, type LedgerEntry } from './ledger.ts';
 import type { DeliveryJobData } from './job.ts';
 
 /** BullMQ's highest priority value (2^21 - 1). */
@@ -39,33 +40,82 @@ export function sourceOf(j: Pick<DeliveryJobData, 'trigger' | 'message'>, apiSou
   return `action:${j.message.execution?.action ?? ''}`;
 }
 
-const tagScript = `
-local top = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local last = tonumber(redis.call('HGET', KEYS[1], ':top') or '1')
-local head
-if top[2] then
-  head = math.floor(tonumber(top[2]) / 4294967296)
-else
-  if last > ${WRAP_AT} then
-    redis.call('DEL', KEYS[1])
-    last = 1
+/**
+ * `takeTags(tagsKey, prioritizedKey, args, from, n)`: the first tag of each of `n` (source, count)
+ * pairs read from `args[from..]`, in order. A Lua function, shared by the two scripts below.
+ */
+const TAKE_TAGS_LUA = `
+local function takeTags(tagsKey, prioritizedKey, args, from, n)
+  local top = redis.call('ZRANGE', prioritizedKey, 0, 0, 'WITHSCORES')
+  local last = tonumber(redis.call('HGET', tagsKey, ':top') or '1')
+  local head
+  if top[2] then
+    head = math.floor(tonumber(top[2]) / 4294967296)
+  else
+    if last > ${WRAP_AT} then
+      redis.call('DEL', tagsKey)
+      last = 1
+    end
+    head = last
   end
-  head = last
+  local out = {}
+  for i = from, from + 2 * n - 1, 2 do
+    local c = tonumber(args[i + 1])
+    local start = math.max(tonumber(redis.call('HGET', tagsKey, args[i]) or '1'), head)
+    redis.call('HSET', tagsKey, args[i], start + c)
+    if start + c > last then last = start + c end
+    out[#out + 1] = start
+  end
+  redis.call('HSET', tagsKey, ':top', last)
+  redis.call('PEXPIRE', tagsKey, 172800000)
+  return out
 end
-local out = {}
-for i = 1, #ARGV, 2 do
-  local n = tonumber(ARGV[i + 1])
-  local start = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '1'), head)
-  redis.call('HSET', KEYS[1], ARGV[i], start + n)
-  if start + n > last then last = start + n end
-  out[#out + 1] = start
-end
-redis.call('HSET', KEYS[1], ':top', last)
-redis.call('PEXPIRE', KEYS[1], 172800000)
-return out
+`;
+
+/** KEYS: tags, prioritized. ARGV: (source, count) pairs. */
+const tagScript = `${TAKE_TAGS_LUA}
+return takeTags(KEYS[1], KEYS[2], ARGV, 1, #ARGV / 2)
 `;
 
 const takeTags = defineScript<'tags' | 'prioritized', string[], number[]>({ name: 'sbDeliveryFairTags', keys: ['tags', 'prioritized'], lua: tagScript });
+
+/**
+ * The tags of a batch of bulk jobs and their `pending` ledger entries in one call (one round trip,
+ * one script: the enqueue of an execution's outcome notifications, bench e2e). KEYS: tags,
+ * prioritized, stats, then the record of each entry. ARGV: the number of (source, count) pairs, the
+ * pairs, then (delivery id, entry JSON) per record key. Each entry is listed as ledger.ts `pending`
+ * with the counter `queued`. Returns the first tag of each pair.
+ */
+const enqueueScript = `${TAKE_TAGS_LUA}${LEDGER_UPSERT_LUA}
+local n = tonumber(ARGV[1])
+local out = {}
+if n > 0 then out = takeTags(KEYS[1], KEYS[2], ARGV, 2, n) end
+local a = 2 + 2 * n
+for k = 4, #KEYS do
+  upsert(KEYS[k], KEYS[3], ARGV[a], 'pending', ARGV[a + 1], 'queued')
+  a = a + 2
+end
+return out
+`;
+
+const tagsAndPending = defineScriptOverKeys<string[], number[]>({ name: 'sbDeliveryEnqueue', lua: enqueueScript });
+
+/** Counts per source, in order of first appearance, as the scripts' (source, count) pairs. */
+function sourcePairs(sources: readonly string[]): { counts: Map<string, number>; args: string[] } {
+  const counts = new Map<string, number>();
+  for (const s of sources) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return { counts, args: [...counts].flatMap(([s, n]) => [s, String(n)]) };
+}
+
+/** Each job's priority from the first tag of its source, in order. */
+function prioritiesOf(sources: readonly string[], counts: Map<string, number>, starts: number[]): number[] {
+  const next = new Map([...counts.keys()].map((s, i) => [s, Number(starts[i])]));
+  return sources.map((s) => {
+    const tag = next.get(s)!;
+    next.set(s, tag + 1);
+    return Math.min(MAX_PRIORITY, Math.max(1, tag));
+  });
+}
 
 /**
  * Hands out the priorities of a batch of bulk jobs, in order: `sources[i]` is the source of job i.
@@ -76,14 +126,37 @@ const takeTags = defineScript<'tags' | 'prioritized', string[], number[]>({ name
  */
 export async function fairPriorities(redis: Redis, keys: { tags: string; prioritized: string }, sources: readonly string[]): Promise<number[]> {
   if (sources.length === 0) return [];
-  const counts = new Map<string, number>();
-  for (const s of sources) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const args = [...counts].flatMap(([s, n]) => [s, String(n)]);
-  const starts = await takeTags.run(redis, keys, ...args);
-  const next = new Map([...counts.keys()].map((s, i) => [s, Number(starts[i])]));
-  return sources.map((s) => {
-    const tag = next.get(s)!;
-    next.set(s, tag + 1);
-    return Math.min(MAX_PRIORITY, Math.max(1, tag));
-  });
+  const { counts, args } = sourcePairs(sources);
+  return prioritiesOf(sources, counts, await takeTags.run(redis, keys, ...args));
+}
+
+/** A delivery to list `pending` on a record (its key: ledger.ts `ledgerKeyOf`). */
+export interface PendingEntry {
+  recordKey: string;
+  entry: LedgerEntry;
+}
+
+/**
+ * {@link fairPriorities} of the bulk jobs and the ledger's `pending` entries (counted `queued` when
+ * new, ledger.ts) in one script call.
+ *
+ * @example
+ * const prio = await fairPrioritiesAndPending(redis, { tags: keys.fair, prioritized: queue.keys.prioritized, stats: keys.stats }, ['action:core.echo'], [{ recordKey: keys.record(id), entry }]);
+ */
+export async function fairPrioritiesAndPending(
+  redis: Redis,
+  keys: { tags: string; prioritized: string; stats: string },
+  sources: readonly string[],
+  pending: readonly PendingEntry[],
+): Promise<number[]> {
+  if (sources.length === 0 && pending.length === 0) return [];
+  const { counts, args } = sourcePairs(sources);
+  const starts = await tagsAndPending.run(
+    redis,
+    [keys.tags, keys.prioritized, keys.stats, ...pending.map((p) => p.recordKey)],
+    String(counts.size),
+    ...args,
+    ...pending.flatMap((p) => [p.entry.id, JSON.stringify(p.entry)]),
+  );
+  return sources.length === 0 ? [] : prioritiesOf(sources, counts, starts);
 }

@@ -22,33 +22,44 @@ export type LedgerRecord = string | { alertId: string };
 export type DeliveryCounter = 'queued' | 'sent' | 'failed' | 'skipped' | 'retried' | 'fallback';
 
 /**
- * KEYS[1] record, KEYS[2] stats. ARGV: id, mode (`pending` adds only when absent; `update`
- * replaces, never undoing `sent`), entry JSON, counter field ('' = none: `update` counts it
- * whatever happens, `pending` only when it added the entry, so listing and counting a new delivery
- * is one call).
- * Returns 1 when the entry changed. A missing record (expired) is left alone.
+ * `upsert(record, stats, id, mode, json, counter)`: the delivery `id`'s entry on `record`; `mode`
+ * `pending` adds it only when absent, `update` replaces it, never undoing `sent`; `counter` ('' =
+ * none) is bumped on `stats` by `update` whatever happens, by `pending` only when it added the entry
+ * (listing and counting a new delivery is one call). Returns 1 when the entry changed. A missing
+ * record (expired) is left alone. A Lua function, shared with the enqueue script (fairness.ts).
  */
-const upsertScript = `
-local function bump() if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[4], 1) end end
-if ARGV[2] ~= 'pending' then bump() end
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local raw = redis.call('HGET', KEYS[1], 'deliveries')
-local list = {}
-if raw and raw ~= '' and raw ~= '[]' and raw ~= '{}' then list = cjson.decode(raw) end
-local entry = cjson.decode(ARGV[3])
-for i, d in ipairs(list) do
-  if d.id == ARGV[1] then
-    if ARGV[2] == 'pending' or d.status == 'sent' then return 0 end
-    list[i] = entry
-    redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
-    return 1
+export const LEDGER_UPSERT_LUA = `
+local function upsert(record, stats, id, mode, json, counter)
+  local function bump() if counter ~= '' then redis.call('HINCRBY', stats, counter, 1) end end
+  if mode ~= 'pending' then bump() end
+  if redis.call('EXISTS', record) == 0 then return 0 end
+  local raw = redis.call('HGET', record, 'deliveries')
+  local list = {}
+  if raw and raw ~= '' and raw ~= '[]' and raw ~= '{}' then list = cjson.decode(raw) end
+  local entry = cjson.decode(json)
+  for i, d in ipairs(list) do
+    if d.id == id then
+      if mode == 'pending' or d.status == 'sent' then return 0 end
+      list[i] = entry
+      redis.call('HSET', record, 'deliveries', cjson.encode(list))
+      return 1
+    end
   end
+  list[#list + 1] = entry
+  redis.call('HSET', record, 'deliveries', cjson.encode(list))
+  if mode == 'pending' then bump() end
+  return 1
 end
-list[#list + 1] = entry
-redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
-if ARGV[2] == 'pending' then bump() end
-return 1
 `;
+
+/** KEYS[1] record, KEYS[2] stats. ARGV: id, mode, entry JSON, counter: see {@link LEDGER_UPSERT_LUA}. */
+const upsertScript = `${LEDGER_UPSERT_LUA}
+return upsert(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+`;
+
+/** The Redis key of the record a delivery is listed on. */
+export const ledgerKeyOf = (keys: Pick<DeliveryKeys, 'record' | 'alertRecord'>, r: LedgerRecord): string =>
+  typeof r === 'string' ? keys.record(r) : keys.alertRecord(r.alertId);
 
 export interface Ledger {
   /** lists the delivery as `pending` on its execution (or alert) unless already listed; bumps `counter` (if any) only when it added it */
@@ -68,7 +79,7 @@ const upsertDelivery = defineScript<'record' | 'stats', [id: string, mode: 'pend
 export function createLedger(redis: Redis, keys: DeliveryKeys): Ledger {
   const upsert = (record: string, stats: string, id: string, mode: 'pending' | 'update', json: string, counter: string) =>
     upsertDelivery.run(redis, { record, stats }, id, mode, json, counter);
-  const keyOf = (r: LedgerRecord) => (typeof r === 'string' ? keys.record(r) : keys.alertRecord(r.alertId));
+  const keyOf = (r: LedgerRecord) => ledgerKeyOf(keys, r);
   return {
     async pending(record, entry, counter) {
       return (await upsert(keyOf(record), keys.stats, entry.id, 'pending', JSON.stringify(entry), counter ?? '')) === 1;

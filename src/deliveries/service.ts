@@ -4,7 +4,7 @@
  * `pending` on its execution. Nothing is sent here; the delivery worker sends.
  */
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.ts';
 import { guarded, producerConnection } from '../executions/redis.ts';
@@ -17,8 +17,8 @@ import { renderMessage, renderTemplate } from '../templates/render.ts';
 import { jobOptionsOf, ledgerRecordOf, queueOf, type DeliveryJobData } from './job.ts';
 import { deliveryKeys, DELIVERY_QUEUE, REPLY_QUEUE } from './keys.ts';
 import { createHolds, splitHeld } from './hold.ts';
-import { createLedger } from './ledger.ts';
-import { fairPriorities, sourceOf } from './fairness.ts';
+import { createLedger, ledgerKeyOf, type LedgerEntry, type LedgerRecord } from './ledger.ts';
+import { fairPrioritiesAndPending, sourceOf, type PendingEntry } from './fairness.ts';
 import { createPressureGauge } from './pressure.ts';
 import type { DeliveryService, NotifyInput, NotifyResult } from './types.ts';
 
@@ -41,6 +41,16 @@ export interface DeliveryServiceOptions {
   /** the clock quiet hours are read with (tests); default the system clock */
   now?: () => Date;
 }
+
+/** A new delivery's ledger entry: `pending`, no attempt yet. */
+const pendingEntryOf = (j: DeliveryJobData): LedgerEntry => ({
+  id: j.message.id,
+  channel: j.message.channel,
+  ...(j.message.target !== undefined && { target: j.message.target }),
+  status: 'pending',
+  attempts: 0,
+  ...(j.message.user !== undefined && { user: j.message.user }),
+});
 
 /**
  * @example
@@ -71,6 +81,16 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       }),
   });
 
+  /**
+   * One job: `add`, which runs BullMQ's add script on the connection itself; `addBulk` builds an
+   * ioredis pipeline, whose constructor copies every script defined on the connection (BullMQ's
+   * and ours) onto it: a measurable share of a worker's CPU when each command notifies once (bench e2e).
+   */
+  const addAll = async (q: Queue<DeliveryJobData>, list: { name: string; data: DeliveryJobData; opts: JobsOptions }[]) => {
+    if (list.length === 1) await q.add(list[0]!.name, list[0]!.data, list[0]!.opts);
+    else if (list.length > 1) await q.addBulk(list);
+  };
+
   const clock = opts.now ?? (() => new Date());
   const route = (n: Notification, now: Date): RoutePlan => {
     const plan = routeNotification(n, config.rules, config.channels, { users: config.main.users, now });
@@ -88,47 +108,44 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
     const jobs = held.length === 0 ? send : [...send, ...(await guarded(redis, () => holds.hold(held, now)))];
     if (jobs.length === 0) return plans;
     await guarded(redis, async () => {
-      // one round trip for all entries, not two per delivery in sequence: each upsert is its own
-      // atomic script on the record, so their order does not matter (e2e benchmark hot spot)
       const bulk = opts.singleQueue ? jobs : jobs.filter((j) => queueOf(j) === DELIVERY_QUEUE);
       const answers = opts.singleQueue ? [] : jobs.filter((j) => queueOf(j) === REPLY_QUEUE);
-      // the bulk jobs' priorities (fairness per source), in the same round trip as the ledger's
-      const priorities = opts.singleQueue
-        ? Promise.resolve([])
-        : fairPriorities(
-            bulkRedis,
-            { tags: keys.fair, prioritized: queue.keys.prioritized! },
-            bulk.map((j) => sourceOf(j, apiSource)),
-          );
-      // awaited below: never an unhandled rejection when the ledger fails first
-      priorities.catch(() => undefined);
-      await Promise.all(
-        jobs.map(async (j) => {
+      const pendingOf = (list: DeliveryJobData[]): (PendingEntry & { record: LedgerRecord })[] =>
+        list.flatMap((j) => {
           const record = ledgerRecordOf(j);
-          if (record === undefined) return;
-          const entry = {
-            id: j.message.id,
-            channel: j.message.channel,
-            ...(j.message.target !== undefined && { target: j.message.target }),
-            status: 'pending' as const,
-            attempts: 0,
-            ...(j.message.user !== undefined && { user: j.message.user }),
-          };
-          // on the connection of the job's queue: a reply's entry never waits behind the bulk's
-          const on = !opts.singleQueue && queueOf(j) === REPLY_QUEUE ? ledger : bulkLedger;
-          // listed and counted `queued` in one script call, counted only when new
-          await on.pending(record, entry, 'queued');
-        }),
-      );
-      const prio = await priorities;
+          return record === undefined ? [] : [{ recordKey: ledgerKeyOf(keys, record), record, entry: pendingEntryOf(j) }];
+        });
+      // every entry is its own atomic upsert on its record, so their order does not matter: all leave
+      // at once, listed and counted `queued` (only when new) in the call that lists them
+      // the answers' entries on their own connection: they never wait behind the bulk's
+      const answered = Promise.all(pendingOf(answers).map((p) => ledger.pending(p.record, p.entry, 'queued')));
+      // awaited below: never an unhandled rejection when the other call fails first
+      answered.catch(() => undefined);
+      let prio: number[] = [];
+      if (opts.singleQueue) await Promise.all(pendingOf(bulk).map((p) => bulkLedger.pending(p.record, p.entry, 'queued')));
+      // the bulk jobs' priorities (fairness per source) and their ledger entries: one script call
+      else if (bulk.length > 0)
+        prio = await fairPrioritiesAndPending(
+          bulkRedis,
+          { tags: keys.fair, prioritized: queue.keys.prioritized!, stats: keys.stats },
+          bulk.map((j) => sourceOf(j, apiSource)),
+          pendingOf(bulk),
+        );
+      await answered;
       const toJob = (data: DeliveryJobData, priority?: number) => ({
         name: data.kind,
         data,
         opts: { ...jobOptionsOf(data), ...(priority !== undefined && { priority }) },
       });
       await Promise.all([
-        answers.length > 0 && replies.addBulk(answers.map((j) => toJob(j))),
-        bulk.length > 0 && queue.addBulk(bulk.map((j, i) => toJob(j, prio[i]))),
+        addAll(
+          replies,
+          answers.map((j) => toJob(j)),
+        ),
+        addAll(
+          queue,
+          bulk.map((j, i) => toJob(j, prio[i])),
+        ),
       ]);
     });
     logger.debug({ notifications: ns.map((n) => n.id), deliveries: jobs.length }, 'deliveries queued');

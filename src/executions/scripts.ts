@@ -106,7 +106,9 @@ end
  * for another record, as when a MULTI added it under an id the create script found taken, is
  * answered `missing` and never runs), this run's token and its lease in ms ('' = no lease).
  * A record `running` under another run's unexpired lease (`run_token`, `lease_until` in Redis ms)
- * is a live run whose job was handed out twice (a failover lost the hand-out): answered busy.
+ * is a live run whose job was handed out twice (a failover lost the hand-out): answered busy. One
+ * under this run's own token is this start sent again (its reply lost in a failover): answered run,
+ * the same attempt, as the first time.
  * Returns {'run', attempts, lost(0|1)} | {'busy', ms left on the lease} | {'terminal', status, claimed(0|1), hash...}
  * | {'canceled'|'lost', hash...} (made terminal here, hook claimed) | {'missing'}.
  */
@@ -123,7 +125,13 @@ local now = nowMs()
 if st == 'running' then
   local l = redis.call('HMGET', KEYS[1], 'lease_until', 'run_token')
   local lu = tonumber(l[1] or '0') or 0
-  if lu > now and l[2] ~= ARGV[5] then return {'busy', lu - now} end
+  if ARGV[5] and ARGV[5] ~= '' and l[2] == ARGV[5] then
+    -- this run's own start, sent again: ioredis re-sends a command whose reply a failover lost
+    -- (the old master applied it). The same run, not a lost one: nothing changes but its lease.
+    redis.call('HSET', KEYS[1], 'lease_until', string.format('%.0f', now + tonumber(ARGV[6])))
+    return {'run', tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0'), 0}
+  end
+  if lu > now then return {'busy', lu - now} end
 end
 local score = redis.call('HGET', KEYS[1], 'score')
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')

@@ -167,6 +167,10 @@ function authOptions(s: RedisSettings): RedisOptions {
  * const redis = ownConnection(redisSettings(config), { maxRetriesPerRequest: 1 });
  */
 export function ownConnection(settings: RedisSettings | string, options: RedisOptions = {}): Redis {
+  return endsWhenDisconnected(connectionOf(settings, options));
+}
+
+function connectionOf(settings: RedisSettings | string, options: RedisOptions): Redis {
   const s = typeof settings === 'string' ? redisSettings(settings) : settings;
   const auth = authOptions(s);
   switch (s.mode) {
@@ -199,6 +203,58 @@ export function ownConnection(settings: RedisSettings | string, options: RedisOp
       return new Cluster(s.nodes, clusterOptions) as unknown as Redis;
     }
   }
+}
+
+/** the ioredis members {@link endsWhenDisconnected} reaches (not in its typings) */
+interface ClientInternals {
+  status: string;
+  setStatus(status: string): void;
+  flushQueue(error: Error): void;
+  /** a single-node client's commands sent before the socket was lost, resent on the next connect */
+  prevCommandQueue?: { toArray(): { command: { reject(err: Error): void } }[] } | null;
+  /** a Cluster's */
+  handleCloseEvent?(reason?: string): void;
+}
+
+/** the message ioredis rejects commands with when a connection is closed (what `isConnectionError` knows) */
+const CLOSED = 'Connection is closed.';
+
+/**
+ * A client whose `disconnect()` always ends it. ioredis's `disconnect()` while the client waits to
+ * connect again (status `reconnecting`: Redis went away, no socket, a retry timer armed) clears the
+ * timer and nothing else: no `close`, no `end`, the status stays `reconnecting` for ever and the
+ * commands queued (a worker's `BZPOPMIN`, a `QUIT`) never settle. BullMQ's `Worker.close()`
+ * disconnects its blocking connection and waits for `end` (taskforcesh/bullmq#4656), so a worker
+ * closed within a retry delay of Redis coming back (or while it is away) never finished closing:
+ * the gateway's stop hung (test/faults/spool-ingress.test.ts). Here such a disconnect ends the
+ * client as ioredis does for one that is connected: `end`, and every queued command rejected with
+ * "Connection is closed.". Its duplicates (BullMQ's blocking and per-worker connections) get the same.
+ */
+export function endsWhenDisconnected(redis: Redis): Redis {
+  const client = redis as unknown as ClientInternals;
+  const disconnect = redis.disconnect.bind(redis);
+  redis.disconnect = (reconnect = false) => {
+    const waiting = client.status === 'reconnecting' && !reconnect;
+    disconnect(reconnect);
+    if (!waiting) return;
+    if (isCluster(redis)) {
+      // Cluster: its node pool was empty, so no node's end ever closes it: closed as its own `wait` case does
+      if (client.status !== 'disconnecting') return;
+      client.setStatus('close');
+      client.handleCloseEvent?.();
+      return;
+    }
+    if (client.status !== 'reconnecting') return;
+    const err = new Error(CLOSED);
+    const stranded = client.prevCommandQueue?.toArray() ?? [];
+    client.prevCommandQueue = null;
+    client.setStatus('end');
+    client.flushQueue(err);
+    for (const item of stranded) item.command.reject(err);
+  };
+  const duplicate = redis.duplicate.bind(redis) as (...args: unknown[]) => Redis;
+  redis.duplicate = ((...args: unknown[]) => endsWhenDisconnected(duplicate(...args))) as Redis['duplicate'];
+  return redis;
 }
 
 /** redirections a waiting Cluster connection follows: about a minute of 100 ms retries */

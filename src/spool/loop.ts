@@ -24,6 +24,7 @@ export interface SpoolLoopOptions {
 export interface SpoolLoop {
   /** one pass now (tests); resolves when it is done */
   tick(): Promise<void>;
+  /** no more passes; a pass under way ends after the entry it runs (the rest is kept for the next replayer) */
   stop(): Promise<void>;
 }
 
@@ -32,8 +33,10 @@ export function startSpoolLoop(opts: SpoolLoopOptions): SpoolLoop {
   const { spool, logger } = opts;
   let running: Promise<void> | undefined;
   let stopped = false;
+  // a pass under way when the loop stops ends after the entry it is running
+  const stopping = new AbortController();
   const pass = async () => {
-    if (!opts.redisReady()) return;
+    if (!opts.redisReady() || stopping.signal.aborted) return;
     if ((await listSegments(spool.dir)).length === 0) {
       spool.forgetAll();
       return;
@@ -46,6 +49,7 @@ export function startSpoolLoop(opts: SpoolLoopOptions): SpoolLoop {
       run: opts.run,
       replayed: (e) => spool.forget(e.id),
       segmentDone: (base) => spool.segmentDone(base),
+      signal: stopping.signal,
       ...(opts.staleMs !== undefined && { staleMs: opts.staleMs }),
     });
     if (report.replayed > 0 || report.tails > 0) {
@@ -70,6 +74,7 @@ export function startSpoolLoop(opts: SpoolLoopOptions): SpoolLoop {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };

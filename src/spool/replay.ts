@@ -30,6 +30,8 @@ export interface ReplayOptions {
   replayed?(entry: SpoolEntry): void;
   /** told after a segment was replayed and deleted (its damaged tail, if any, cut off) */
   segmentDone?(base: string): void;
+  /** aborted: the replay stops before the next entry (the gateway is stopping); the rest is kept for the next */
+  signal?: AbortSignal;
   /** a lease or an open segment not refreshed for this long is a dead process's (default 15 s) */
   staleMs?: number;
   now?: () => number;
@@ -66,6 +68,7 @@ export async function replaySpool(opts: ReplayOptions): Promise<ReplayReport> {
     }
     for (const seg of await listSegments(dir)) {
       if (!seg.sealed) continue;
+      if (opts.signal?.aborted) break;
       await lease.refresh();
       const buf = await readFile(seg.path).catch(() => undefined);
       if (!buf) continue; // replayed and deleted by a replayer that held the lease before us
@@ -73,9 +76,14 @@ export async function replaySpool(opts: ReplayOptions): Promise<ReplayReport> {
       const donePath = join(dir, seg.base + DONE_EXT);
       const done = new Set(decodeFrames<{ id: string }>(await readFile(donePath).catch(() => Buffer.alloc(0))).records.map((r) => r.id));
       const doneFile = await open(donePath, 'a', 0o600);
+      let stopped = false;
       try {
         for (const entry of decoded.records) {
           if (done.has(entry.id)) continue;
+          if (opts.signal?.aborted) {
+            stopped = true;
+            break;
+          }
           await opts.run(entry);
           await doneFile.write(encodeFrame({ id: entry.id }));
           await doneFile.sync();
@@ -86,6 +94,8 @@ export async function replaySpool(opts: ReplayOptions): Promise<ReplayReport> {
       } finally {
         await doneFile.close();
       }
+      // the segment and its `.done` stay: the next replayer goes on after the entries marked done
+      if (stopped) break;
       if (decoded.stopped !== undefined) {
         // a torn or damaged tail: never run half a record; its bytes are kept for a look
         report.tails += 1;

@@ -11,7 +11,8 @@
  *   SIGHUP and SIGQUIT, and lives exactly as long as the pipe: it cannot outlive this process.
  * - It and its pipe are unref'd: it never keeps this process from exiting.
  * - A group is listed right after its leader is spawned and delisted once the run has ended (and
- *   its group was killed by the runner), so a pgid reused later is never targeted.
+ *   its group was killed by the runner), so a pgid reused later is never targeted. The leader waits
+ *   at a gate until its line is in the pipe (shell.ts), so no run acts before it is guarded.
  * - One per process, not one per run: a run costs two short pipe writes, not a second fork/exec
  *   (measured: a per-run watchdog halved shell runs per second; `npm run bench -- shell`).
  * - If the watchdog dies (someone killed it), the next run starts a new one with every live group
@@ -40,12 +41,15 @@ const groups = new Set<number>();
 let child: ChildProcess | undefined;
 let broken = false;
 
-function send(line: string): void {
-  child?.stdin?.write(line);
+/** `written`: called once the line is in the pipe (the watchdog reads it even if this process dies next), or could not be */
+function send(line: string, written?: () => void): void {
+  const stdin = child?.stdin;
+  if (!stdin) return written?.();
+  stdin.write(line, () => written?.());
 }
 
-function start(): void {
-  if (child || broken || process.platform === 'win32') return;
+function start(written?: () => void): void {
+  if (child || broken || process.platform === 'win32') return written?.();
   const startedAt = Date.now();
   const c = spawn('/bin/sh', ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
   child = c;
@@ -63,7 +67,10 @@ function start(): void {
     gone();
   });
   c.on('exit', gone);
-  for (const pg of groups) send(`+ ${pg}\n`);
+  const listed = [...groups];
+  if (listed.length === 0) return written?.();
+  // write callbacks run in order: the last one means every line is in the pipe
+  listed.forEach((pg, i) => send(`+ ${pg}\n`, i === listed.length - 1 ? written : undefined));
 }
 
 /** Starts the watchdog now, with no group yet, so a run only writes its line (shell runner creation). */
@@ -71,12 +78,17 @@ export function startGroupWatchdog(): void {
   start();
 }
 
-/** Kill group `pgid` (SIGKILL) should this process die before {@link releaseGroup}. */
-export function guardGroup(pgid: number): void {
-  if (!Number.isSafeInteger(pgid) || pgid <= 1) return;
+/**
+ * Kill group `pgid` (SIGKILL) should this process die before {@link releaseGroup}. `listed` is called
+ * once the watchdog is sure to see the group even if this process is killed next (its line is in
+ * the pipe), or at once when there is no watchdog (it could not start): the shell runner holds the
+ * run's process until then, so no run can do anything unguarded.
+ */
+export function guardGroup(pgid: number, listed?: () => void): void {
+  if (!Number.isSafeInteger(pgid) || pgid <= 1) return listed?.();
   groups.add(pgid);
-  if (child) send(`+ ${pgid}\n`);
-  else start();
+  if (child) send(`+ ${pgid}\n`, listed);
+  else start(listed);
 }
 
 /** The run of group `pgid` has ended and its group was killed: forget it. */

@@ -4,12 +4,13 @@
  * cancel, shutdown) sends SIGTERM to the whole group, then SIGKILL after a grace; when the main
  * process exits, anything it left in its group is killed too, so no child outlives its run. While
  * it runs, the group is listed with this process's watchdog (group-watchdog.ts), which kills it
- * should this worker die, SIGKILL included. The group's leader is also reported (`onSpawn`) so the
+ * should this worker die, SIGKILL included; the action starts only once it is listed (a gate). The group's leader is also reported (`onSpawn`) so the
  * worker that finds the run lost can kill the group when the watchdog could not (another host, no
  * /bin/sh; src/executions/process-tag.ts). stdout and stderr are
  * passed on as they come (`ctx.output`), so the record shows them while the action runs.
  */
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { NO_DASH } from '../../aliases/cast-params.ts';
@@ -103,22 +104,43 @@ interface ProcessOptions {
   onOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void;
 }
 
+/**
+ * The run's leader first waits at a gate: a `/bin/sh` that reads one line from fd 3, then becomes the
+ * action (`exec`: the same pid, so the same group, and the argv unchanged: `$0 "$@"`, never parsed).
+ * The line is written once the watchdog has the group in its pipe (group-watchdog.ts), so a worker
+ * killed in the instant after the spawn (a loaded host: milliseconds) leaves no unguarded run: the
+ * gate reads end-of-file and the action never starts (exit 125).
+ */
+export const GATE = 'read -r go <&3 || exit 125; exec "$0" "$@" 3<&-';
+/** what the gate's `exec` says when the action cannot be started (127 not found, 126 not executable) */
+const gateExecFailed = (file: string, stderr: string) => {
+  // the shell names itself by `$0`, here the action's file: `/no/such: 1: exec: /no/such: not found`
+  // (dash), `/no/such: line 1: exec: /no/such: not found` (bash)
+  const f = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${f}: (?:line )?\\d+: exec: ${f}: ([^\\n]+)$`).exec(stderr.trim())?.[1];
+};
+const gated = process.platform !== 'win32';
+
 function runProcess(file: string, args: string[], o: ProcessOptions): Promise<RunOutcome> {
   return new Promise((done) => {
     if (o.signal.aborted) return done({ status: 'failed', error: 'stopped before start' });
-    const child = spawn(file, args, { shell: false, detached: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = gated
+      ? spawn('/bin/sh', ['-c', GATE, file, ...args], { shell: false, detached: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
+      : spawn(file, args, { shell: false, detached: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid) {
-      guardGroup(child.pid);
+      const gate = child.stdio[3] as Writable | null | undefined;
+      gate?.on('error', () => undefined); // EPIPE: the run was stopped at the gate
+      guardGroup(child.pid, () => gate?.end('go\n'));
       o.onSpawn?.(child.pid);
     }
     const stdout = new OutputBuffer(o.limit);
     const stderr = new OutputBuffer(o.limit);
     const live = o.onOutput;
-    child.stdout.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => {
       stdout.push(c);
       live?.('stdout', c);
     });
-    child.stderr.on('data', (c: Buffer) => {
+    child.stderr!.on('data', (c: Buffer) => {
       stderr.push(c);
       live?.('stderr', c);
     });
@@ -146,6 +168,9 @@ function runProcess(file: string, args: string[], o: ProcessOptions): Promise<Ru
       if (killTimer) clearTimeout(killTimer);
       const return_code = code ?? -signalNumber(sig);
       const result = { stdout: stdout.text(), stderr: stderr.text(), return_code };
+      // the gate could not become the action: answered as a spawn error was before the gate
+      const cannot = gated && (code === 126 || code === 127) && result.stdout === '' ? gateExecFailed(file, result.stderr) : undefined;
+      if (cannot) return done({ status: 'failed', error: `cannot run ${file}: ${cannot}`, result: { stdout: '', stderr: '', return_code: 127 } });
       if (code === 0) return done({ status: 'succeeded', result });
       const why = sig ? `killed by ${sig}` : `exit code ${code}`;
       const tail = result.stderr.trim().slice(-2000);

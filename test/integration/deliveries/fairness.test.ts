@@ -2,7 +2,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fairPriorities, MAX_PRIORITY } from '../../../src/deliveries/fairness.ts';
+import { fairPriorities, fairPrioritiesAndPending, MAX_PRIORITY } from '../../../src/deliveries/fairness.ts';
+import { createLedger, type LedgerEntry } from '../../../src/deliveries/ledger.ts';
 import { DELIVERY_QUEUE, deliveryKeys } from '../../../src/deliveries/keys.ts';
 import { cleanupPrefix, uniquePrefix } from '../executions/helpers.ts';
 
@@ -56,5 +57,61 @@ describe('fairPriorities', () => {
     await redis.hset(keys.tags, 'huge', String(MAX_PRIORITY + 10));
     await add([5]);
     expect(await fairPriorities(redis, keys, ['huge'])).toEqual([MAX_PRIORITY]);
+  });
+});
+
+describe('fairPrioritiesAndPending', () => {
+  let prefix: string;
+  let redis: Redis;
+  let queue: Queue;
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    redis = new Redis(REDIS_URL);
+    queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: deliveryKeys(prefix).prefix });
+  });
+  afterEach(async () => {
+    await queue.close();
+    redis.disconnect();
+    await cleanupPrefix(prefix);
+  });
+
+  const entry = (id: string): LedgerEntry => ({ id, channel: 'hook-a', status: 'pending', attempts: 0 });
+
+  it('hands out the same tags as fairPriorities and lists each new delivery pending, counted queued once', async () => {
+    const k = deliveryKeys(prefix);
+    const keys = { tags: k.fair, prioritized: queue.keys.prioritized!, stats: k.stats };
+    await redis.hset(k.record('e1'), 'id', 'e1', 'status', 'succeeded', 'deliveries', '[]');
+    await redis.hset(k.record('e2'), 'id', 'e2', 'status', 'succeeded', 'deliveries', '[]');
+    const pending = [
+      { recordKey: k.record('e1'), entry: entry('d1') },
+      { recordKey: k.record('e2'), entry: entry('d2') },
+      // a record gone (expired): left alone, not counted
+      { recordKey: k.record('gone'), entry: entry('d3') },
+    ];
+    expect(await fairPrioritiesAndPending(redis, keys, ['a', 'a', 'b'], pending)).toEqual([1, 2, 1]);
+    // the same tag state as the tags-only script: both go on from it
+    expect(await fairPriorities(redis, { tags: keys.tags, prioritized: keys.prioritized }, ['b'])).toEqual([3]);
+    expect(JSON.parse((await redis.hget(k.record('e1'), 'deliveries'))!)).toEqual([entry('d1')]);
+    expect(JSON.parse((await redis.hget(k.record('e2'), 'deliveries'))!)).toEqual([entry('d2')]);
+    expect(await redis.exists(k.record('gone'))).toBe(0);
+    expect(await redis.hget(k.stats, 'queued')).toBe('2');
+
+    // the same deliveries again (a hook run twice): nothing listed or counted twice, a `sent` entry kept
+    await createLedger(redis, k).update('e1', { ...entry('d1'), status: 'sent', attempts: 1 }, 'sent');
+    expect(await fairPrioritiesAndPending(redis, keys, ['c'], pending.slice(0, 2))).toEqual([4]);
+    expect(JSON.parse((await redis.hget(k.record('e1'), 'deliveries'))!)).toEqual([{ ...entry('d1'), status: 'sent', attempts: 1 }]);
+    expect(JSON.parse((await redis.hget(k.record('e2'), 'deliveries'))!)).toEqual([entry('d2')]);
+    expect(await redis.hget(k.stats, 'queued')).toBe('2');
+  });
+
+  it('lists entries with no bulk job to tag, and tags with no entry to list', async () => {
+    const k = deliveryKeys(prefix);
+    const keys = { tags: k.fair, prioritized: queue.keys.prioritized!, stats: k.stats };
+    await redis.hset(k.record('e1'), 'id', 'e1', 'status', 'succeeded', 'deliveries', '[]');
+    expect(await fairPrioritiesAndPending(redis, keys, [], [{ recordKey: k.record('e1'), entry: entry('d1') }])).toEqual([]);
+    expect(await redis.exists(k.fair)).toBe(0);
+    expect(JSON.parse((await redis.hget(k.record('e1'), 'deliveries'))!)).toEqual([entry('d1')]);
+    expect(await fairPrioritiesAndPending(redis, keys, ['x', 'x'], [])).toEqual([1, 2]);
+    expect(await redis.hget(k.stats, 'queued')).toBe('1');
   });
 });

@@ -138,6 +138,22 @@ describe('run lease in the start script', () => {
     expect(lost).toMatchObject({ kind: 'lost', record: { status: 'failed', error: 'worker lost' } });
   });
 
+  it('answers run, the same attempt, to its own start sent again (ioredis re-sends a command whose reply a failover lost)', async () => {
+    h = harness([]);
+    redis = new Redis(REDIS_URL);
+    const store = createRecordStore(redis, executionKeys(h.prefix), 3600);
+    const created = new Date();
+    await store.create('resent23', { action: 'core.noop', params: {} }, created);
+    const at = created.toISOString();
+    expect(await store.start('resent23', 1, at, { token: 'a', ms: 60_000 })).toMatchObject({ kind: 'run', attempts: 1, lost: false });
+    // out of runs (max 1): before, this second delivery of the same start ended the run `worker lost`
+    expect(await store.start('resent23', 1, at, { token: 'a', ms: 60_000 })).toEqual({ kind: 'run', attempts: 1, lost: false });
+    expect(await store.get('resent23')).toMatchObject({ status: 'running', attempts: 1 });
+    // another run's start is still busy, and the run's lease is still its own
+    expect((await store.start('resent23', 1, at, { token: 'b', ms: 60_000 })).kind).toBe('busy');
+    expect(await store.renewLeases([{ id: 'resent23', token: 'a' }], 60_000)).toEqual([]);
+  });
+
   it('leaves a record running without a lease (written before leases) to the lost-run rule', async () => {
     h = harness([]);
     redis = new Redis(REDIS_URL);

@@ -297,6 +297,17 @@ describe('the fast YAML reader', () => {
     expect(fastYaml(text)).toBeUndefined();
   });
 
+  it.each([
+    ['NaN', 'k: .nan\n'],
+    ['an infinity', 'k: [1, -.inf]\n'],
+    ['-0', 'k: {j: -0}\n'],
+    ['-0.0', 'k: -0.0\n'],
+    ['a __proto__ key', '__proto__: x\n'],
+    ['a nested null key', 'k:\n  null: x\n'],
+  ])('leaves %s (what its JSON copy would change) to yaml', (_, text) => {
+    expect(fastYaml(text)).toBeUndefined();
+  });
+
   it('leaves a `$` to yaml when it is expanded, not when it is not', () => {
     expect(fastYaml('k: ${HOME}\n')).toBeUndefined();
     expect(fastYaml('k: "\\x24{HOME}"\n')).toBeUndefined();

@@ -107,6 +107,30 @@ describe('replaySpool', () => {
     expect(seen).toEqual(ids);
   });
 
+  it('stops before the next entry when its signal is aborted (the gateway stops), keeping the rest for the next replay', async () => {
+    const spool = await open(1, 300); // several segments
+    const ids: string[] = [];
+    for (let n = 0; n < 8; n++) ids.push((await spool.append(command(n))).id);
+    await spool.seal();
+    const stopping = new AbortController();
+    const seen: string[] = [];
+    const report = await replaySpool({
+      dir,
+      logger,
+      signal: stopping.signal,
+      run: async (e) => {
+        seen.push(e.id);
+        if (seen.length === 3) stopping.abort();
+      },
+    });
+    expect(report).toEqual({ leased: true, replayed: 3, tails: 0 });
+    expect(seen).toEqual(ids.slice(0, 3));
+    // the lease was let go and the rest kept: the next replay runs each remaining entry once
+    await replayAll(async (e) => void seen.push(e.id));
+    expect(seen).toEqual(ids);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('replays the records before a torn and damaged tail, keeps the tail apart and reports it', async () => {
     const spool = await open();
     const ids: string[] = [];
