@@ -11,7 +11,7 @@ import { guarded, producerConnection } from '../executions/redis.ts';
 import { redisSettings } from '../redis/connection.ts';
 import type { ExecutionRecord, Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
-import { buildAck, buildNotifications, buildProgress, makeNotificationId, notificationFromApi, originName, type Notification } from '../notify/index.ts';
+import { buildAck, buildNotifications, buildOriginReply, buildProgress, notificationFromApi, type Notification } from '../notify/index.ts';
 import { originEdits, routeNotification, type RoutePlan } from '../routing/index.ts';
 import { renderMessage, renderTemplate } from '../templates/render.ts';
 import { jobOptionsOf, ledgerRecordOf, queueOf, type DeliveryJobData } from './job.ts';
@@ -194,17 +194,7 @@ export function createDeliveryService(opts: DeliveryServiceOptions): DeliverySer
       return enqueue(ns);
     },
     async replyToOrigin(origin: Origin, text: string, o = {}) {
-      const scope = `reply-${o.id ?? origin.message_id ?? randomUUID()}`;
-      const n: Notification = {
-        id: makeNotificationId(scope, 'result', originName),
-        name: originName,
-        trigger: 'result',
-        subject: o.subject ?? 'Switchboard',
-        message: text,
-        data: {},
-        origin,
-      };
-      await enqueue([n]);
+      await enqueue([buildOriginReply({ origin, text, ...o, fallbackId: randomUUID() })]);
     },
     pressure: () => gauge.check(),
     async close() {

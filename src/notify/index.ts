@@ -6,6 +6,7 @@
 export { buildNotifications, type BuildNotificationsInput } from './build-notifications.ts';
 export { buildAck, type BuildAckInput } from './build-ack.ts';
 export { buildProgress, type BuildProgressInput } from './build-progress.ts';
+export { buildOriginReply, type OriginReplyInput } from './build-origin-reply.ts';
 export { notificationFromApi, type ApiNotifyBody } from './notification-from-api.ts';
 export { selectTriggers } from './select-triggers.ts';
 export { mergeNotify, channelNames, type EffectiveEntry } from './merge-notify.ts';

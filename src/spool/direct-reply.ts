@@ -12,7 +12,7 @@ import type { Config } from '../config/types.ts';
 import type { DeliveryService } from '../deliveries/types.ts';
 import type { Origin } from '../executions/types.ts';
 import type { Logger } from '../log.ts';
-import { makeNotificationId, originName, type Notification } from '../notify/index.ts';
+import { buildOriginReply } from '../notify/index.ts';
 import { routeNotification, toOutboundMessage } from '../routing/index.ts';
 import { createSink } from '../sinks/index.ts';
 import { createMemorySinkState } from '../sinks/memory-state.ts';
@@ -52,16 +52,7 @@ export function withDirectReplies(deliveries: DeliveryService, deps: { config: C
 
 /** One answer to `origin`, planned as the queue would (the `(origin)` rule) and sent by a sink of its own. */
 async function sendDirect(config: Config, log: Logger, origin: Origin, text: string, o: { id?: string; subject?: string }): Promise<void> {
-  const scope = `reply-${o.id ?? origin.message_id ?? 'direct'}`;
-  const n: Notification = {
-    id: makeNotificationId(scope, 'result', originName),
-    name: originName,
-    trigger: 'result',
-    subject: o.subject ?? 'Switchboard',
-    message: text,
-    data: {},
-    origin,
-  };
+  const n = buildOriginReply({ origin, text, ...o, fallbackId: 'direct' });
   const plan = routeNotification(n, config.rules, config.channels, { users: config.main.users });
   for (const d of plan.deliveries) {
     const channel = config.channels.get(d.channel);
