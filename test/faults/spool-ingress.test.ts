@@ -474,6 +474,13 @@ describe('every ingress while Redis is away, with a spool', () => {
     }, 'every spooled command run, the folder replayed');
     const runs = await runsPerN();
     for (const n of ns) expect([n, runs.get(n)]).toEqual([n, 1]);
+    // and each ran to its end, succeeded (a record alone is not a run: workers that never came back
+    // to Redis would leave them queued)
+    const ended = await eventually(async () => {
+      const es = (await listExecutions(t)).filter((e) => ns.includes(Number(e.params?.n)));
+      return es.length === ns.length && es.every((e) => ['succeeded', 'failed', 'timeout', 'canceled'].includes(e.status)) && es;
+    }, 'every spooled command run to its end');
+    for (const e of ended) expect([e.params?.n, e.status]).toEqual([e.params?.n, 'succeeded']);
     await eventually(async () => (await readyz(t)).status === 200, 'ready again');
     expect(await readyz(t)).toEqual({ status: 200, body: { status: 'ready' } });
     // st2's GET of the provisional id answers the execution it became
