@@ -104,38 +104,35 @@ describe('a stop while Redis connections wait to connect again', () => {
     }
   }, 60_000);
 
-  it('a gateway stopped right after Redis came back stops', async () => {
+  /** a gateway that ran `fault n`, then lost Redis, then did `meanwhile`, is stopped: true once its stop returned */
+  async function stopsAfterLosingRedis(n: number, meanwhile: () => Promise<void>): Promise<boolean> {
     const t = await startTestSwitchboard({ files: files() });
     let stopped = false;
     try {
-      await runOne(t, 1);
+      await runOne(t, n);
       await stopRedis();
       await lost(t);
-      // long enough for the workers' connections to be retrying every few hundred ms
-      await new Promise((r) => setTimeout(r, 1500));
-      await startRedis();
+      await meanwhile();
       await t.sb.stop();
       stopped = true;
     } finally {
       await startRedis();
       if (stopped) await t.stop();
     }
+    return stopped;
+  }
+
+  it('a gateway stopped right after Redis came back stops', async () => {
+    const stopped = await stopsAfterLosingRedis(1, async () => {
+      // long enough for the workers' connections to be retrying every few hundred ms
+      await new Promise((r) => setTimeout(r, 1500));
+      await startRedis();
+    });
     expect(stopped).toBe(true);
   }, 90_000);
 
   it('a gateway stopped while Redis stays away stops', async () => {
-    const t = await startTestSwitchboard({ files: files() });
-    let stopped = false;
-    try {
-      await runOne(t, 2);
-      await stopRedis();
-      await lost(t);
-      await t.sb.stop();
-      stopped = true;
-    } finally {
-      await startRedis();
-      if (stopped) await t.stop();
-    }
+    const stopped = await stopsAfterLosingRedis(2, async () => undefined);
     expect(stopped).toBe(true);
   }, 90_000);
 
