@@ -248,6 +248,9 @@
     if (!form) return;
     ev.preventDefault();
     var answer = form.querySelector('[data-confirm-answer]');
+    // the form lives in the page's live part, which drops it once the execution is no longer pending
+    // (often before this answer arrives): a confirmation is announced above that part, where it stays
+    var box = form.closest('[data-fragment]');
     fetch('/ui/api/executions/' + encodeURIComponent(form.getAttribute('data-confirm')) + '/confirm', {
       method: 'POST',
       credentials: 'same-origin',
@@ -256,6 +259,16 @@
     }).then(function (res) {
       if (res.status === 401) return toLogin();
       return res.json().then(function (body) {
+        if (res.ok && box && box.parentNode) {
+          if (answer) answer.textContent = '';
+          var note = document.createElement('p');
+          note.className = 'muted';
+          note.setAttribute('role', 'status');
+          note.setAttribute('data-confirm-answer', '');
+          note.textContent = 'Confirmed.';
+          box.parentNode.insertBefore(note, box);
+          return;
+        }
         if (answer) answer.textContent = res.ok ? 'Confirmed.' : (body.error && body.error.message) || 'Not confirmed.';
       });
     });
