@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from './redis-server.ts';
-import { eventually } from './world.ts';
+import { eventually, listAllExecutions, type ListedExecution } from './world.ts';
 
 const API_KEY = 'process-loss-api-key-0000000001';
 const BIN = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
@@ -192,12 +192,7 @@ interface Attempt {
   status: number;
 }
 
-interface Execution {
-  id: string;
-  status: string;
-  error: string | null;
-  params: { n?: string };
-}
+type Execution = ListedExecution;
 
 describe('two gateways and two workers as processes, one of each SIGKILLed mid-run', () => {
   it('loses no acknowledged command, runs again only what the killed worker held, and recovers by itself', async () => {
@@ -307,20 +302,7 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
 
     // every acknowledged command: one execution, terminal
     const survivor = gateways[1]!;
-    const list = async (): Promise<Execution[]> => {
-      const out: Execution[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 50; page++) {
-        const res = await fetch(`${survivor.url}/api/v1/executions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-          headers: { authorization: `Bearer ${API_KEY}` },
-        });
-        const body = (await res.json()) as { items: Execution[]; next_cursor: string | null };
-        out.push(...body.items);
-        cursor = body.next_cursor;
-        if (!cursor || body.items.length === 0) break;
-      }
-      return out;
-    };
+    const list = () => listAllExecutions((path, init) => fetch(`${survivor.url}${path}`, init), API_KEY);
     const executions = await eventually(
       async () => {
         const xs = await list();

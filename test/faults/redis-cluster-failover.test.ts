@@ -23,8 +23,8 @@
  * and the duplicate hand-outs seen are counted.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, startRedisCluster, startRedisWorld, type OwnCluster, type RedisWorld } from './redis-topologies.ts';
-import { eventually } from './world.ts';
+import { API_KEY, loadThroughKill, notRunOnce, startRedisCluster, startRedisWorld, type OwnCluster, type RedisWorld } from './redis-topologies.ts';
+import { eventually, listAllExecutions, type ListedExecution } from './world.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 
@@ -44,18 +44,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-interface Attempt {
-  n: number;
-  at: number;
-  status: number;
-}
-
-interface Execution {
-  id: string;
-  status: string;
-  error: string | null;
-  params: { n?: string };
-}
+type Execution = ListedExecution;
 
 describe('Redis Cluster: the master of the prefix’s slot killed under load', () => {
   it('follows the replica’s takeover: every command accepted, one execution each, succeeded and run once', async () => {
@@ -63,73 +52,18 @@ describe('Redis Cluster: the master of the prefix’s slot killed under load', (
     const before = await cluster.masterOf(slotKey);
     expect(before).toBeDefined();
 
-    const attempts: Attempt[] = [];
-    const acceptedAt = new Map<number, number>();
-    const ids = new Map<number, string>();
-    let sending = true;
-    const client = async (n: number) => {
-      for (;;) {
-        const at = Date.now();
-        let status = -1;
-        try {
-          const res = await w.submit(n);
-          status = res.status;
-          const body = (await res.json().catch(() => undefined)) as { execution?: { id?: string } } | undefined;
-          if (body?.execution?.id) ids.set(n, body.execution.id);
-        } catch {
-          status = -1;
-        }
-        attempts.push({ n, at, status });
-        if (status === 201 || status === 202) return acceptedAt.set(n, Date.now());
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    const clients: Promise<unknown>[] = [];
-    let n = 0;
-    const sender = (async () => {
-      while (sending) {
-        clients.push(client(++n));
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-
-    await eventually(() => acceptedAt.size >= 40, 'commands accepted before the kill', 30_000);
-    const killedAt = Date.now();
-    await cluster.kill(before!);
-    await eventually(() => attempts.some((a) => a.at > killedAt && (a.status === 201 || a.status === 202)), 'a command accepted after the failover', 45_000);
-    const firstBack = Math.min(...[...acceptedAt.entries()].filter(([m]) => attempts.some((a) => a.n === m && a.at > killedAt)).map(([, t]) => t));
-    const gapMs = firstBack - killedAt;
-    const resumed = acceptedAt.size;
-    await eventually(() => acceptedAt.size >= resumed + 40, 'commands accepted on the new master', 30_000);
-    sending = false;
-    await sender;
-    await Promise.all(clients);
+    const { attempts, acceptedAt, ids, total, killedAt, gapMs, refusedDuring } = await loadThroughKill(w, () => cluster.kill(before!));
     const after = await cluster.masterOf(slotKey);
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
 
-    const refusedDuring = attempts.filter((a) => a.at >= killedAt && a.status !== 201 && a.status !== 202);
     expect(attempts.filter((a) => ![201, 202, 503, -1].includes(a.status))).toEqual([]);
-    const total = n;
     expect(acceptedAt.size).toBe(total);
 
     // one execution per command, the one it was answered with, succeeded (a job handed out twice in
     // the replication window above waits on its run's lease: never `worker lost`)
 
-    const list = async (): Promise<Execution[]> => {
-      const out: Execution[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 50; page++) {
-        const res = await w.t.request(`/api/v1/executions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-          headers: { authorization: `Bearer ${API_KEY}` },
-        });
-        const body = (await res.json()) as { items: Execution[]; next_cursor: string | null };
-        out.push(...body.items);
-        cursor = body.next_cursor;
-        if (!cursor || body.items.length === 0) break;
-      }
-      return out;
-    };
+    const list = () => listAllExecutions((path, init) => w.t.request(path, init), API_KEY);
     const executions = await eventually(
       async () => {
         const xs = await list();
@@ -160,9 +94,8 @@ describe('Redis Cluster: the master of the prefix’s slot killed under load', (
       await explain(total, ids, killedAt);
       throw e;
     });
-    const perN = runs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
-    expect([...perN.entries()].filter(([, c]) => c !== 1)).toEqual([]);
-    expect(runs.length).toBe(total - [...lostN].filter((m) => !perN.has(m)).length);
+    expect(notRunOnce(runs)).toEqual([]);
+    expect(runs.length).toBe(total - [...lostN].filter((m) => !runs.includes(m)).length);
 
     console.log(
       JSON.stringify({

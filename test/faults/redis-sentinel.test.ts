@@ -17,7 +17,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, GROUP, startRedisWorld, startSentinelSet, type RedisWorld, type SentinelSet } from './redis-topologies.ts';
+import { API_KEY, GROUP, loadThroughKill, notRunOnce, startRedisWorld, startSentinelSet, type RedisWorld, type SentinelSet } from './redis-topologies.ts';
 import { eventually } from './world.ts';
 
 let set: SentinelSet;
@@ -33,71 +33,22 @@ afterAll(async () => {
   await set?.stop();
 });
 
-interface Attempt {
-  n: number;
-  at: number;
-  status: number;
-}
-
 describe('Redis Sentinel: the master killed under load', () => {
   it('follows the failover: 503 during it, then every command accepted and run exactly once', async () => {
-    const attempts: Attempt[] = [];
-    const acceptedAt = new Map<number, number>();
-    let sending = true;
-    const client = async (n: number) => {
-      for (;;) {
-        const at = Date.now();
-        let status = -1;
-        try {
-          const res = await w.submit(n);
-          status = res.status;
-          await res.body?.cancel();
-        } catch {
-          status = -1;
-        }
-        attempts.push({ n, at, status });
-        if (status === 201 || status === 202) return acceptedAt.set(n, Date.now());
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    const clients: Promise<unknown>[] = [];
-    let n = 0;
-    const sender = (async () => {
-      while (sending) {
-        clients.push(client(++n));
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-
-    await eventually(() => acceptedAt.size >= 40, 'commands accepted before the kill', 30_000);
     const before = await set.masterPort();
-    const killedAt = Date.now();
-    await set.killMaster();
-    await eventually(() => attempts.some((a) => a.at > killedAt && (a.status === 201 || a.status === 202)), 'a command accepted after the failover', 45_000);
-    const firstBack = Math.min(...[...acceptedAt.entries()].filter(([m]) => attempts.some((a) => a.n === m && a.at > killedAt)).map(([, t]) => t));
-    const gapMs = firstBack - killedAt;
-    // a few more seconds of load on the new master
-    const resumed = acceptedAt.size;
-    await eventually(() => acceptedAt.size >= resumed + 40, 'commands accepted on the new master', 30_000);
-    sending = false;
-    await sender;
-    await Promise.all(clients);
+    const { attempts, acceptedAt, total, killedAt, gapMs, refusedDuring } = await loadThroughKill(w, () => set.killMaster());
     const after = await set.masterPort();
     expect(after).not.toBe(before);
 
-    const refusedDuring = attempts.filter((a) => a.at >= killedAt && a.status !== 201 && a.status !== 202);
     // answers: accepted or 503 (or a connection cut at the kill), never a 500
     expect(attempts.filter((a) => ![201, 202, 503, -1].includes(a.status))).toEqual([]);
     expect(refusedDuring.length).toBeGreaterThan(0);
 
-    const total = n;
     expect(acceptedAt.size).toBe(total);
     try {
       // every command ran exactly once
       const runs = await eventually(() => (new Set(w.runs()).size === total ? w.runs() : undefined), 'every command run', 30_000);
-      const perN = runs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
-      const twice = [...perN.entries()].filter(([, c]) => c !== 1);
-      expect(twice).toEqual([]);
+      expect(notRunOnce(runs)).toEqual([]);
       expect(runs.length).toBe(total);
       // and every one notified (a delivery per command; a repeat would carry the same delivery id)
       await eventually(

@@ -22,14 +22,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpFake, type FakeServer } from '../fakes/http-fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../integration/harness.ts';
-import { GROUP, startRedisWorld, startSentinelSet } from './redis-topologies.ts';
+import { API_KEY, GROUP, markFiles, startRedisWorld, startSentinelSet } from './redis-topologies.ts';
 import { eventually } from './world.ts';
 
 const PREFIX = 'tlsacl';
 const USER = 'sbuser';
 const PASSWORD = 'tls-acl-user-password-0000000001';
 const ADMIN_PASSWORD = 'tls-acl-admin-password-000000001';
-const API_KEY = 'tls-acl-api-key-0000000000000001';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -144,39 +143,7 @@ afterAll(async () => {
 });
 
 function files(redisYaml: string, marks: string): Record<string, string> {
-  return {
-    'switchboard.yaml': `
-server: { port: 0 }
-redis: { ${redisYaml}, prefix: ${PREFIX}, start_local: false }
-users:
-  ops: { roles: [admin] }
-roles:
-  admin: { permissions: ["*"] }
-api_keys:
-  - { name: test, key: "${API_KEY}", user: ops }
-executions: { stalled_interval: 2, shutdown_grace: 1 }
-logging: { level: info }
-`,
-    'actions/mark.yaml': `
-name: t.mark
-runner: shell
-command: [sh, -c, 'echo "$1" >> "$2"', sh, "{{ n }}", "${marks}"]
-parameters:
-  n: { type: string, required: true }
-timeout: 30
-`,
-    'aliases/mark.yaml': `
-name: mark
-pack: t
-action_ref: t.mark
-formats: ["mark {{n}}"]
-ack: { enabled: false }
-result: { enabled: false }
-notify: { on_success: { message: "mark {{ params.n }} done", channels: [a] } }
-`,
-    'channels/hook-a.yaml': `name: hook-a\nkind: webhook\nurl: ${hook.url}/a\n`,
-    'rules/all.yaml': 'rules:\n  - { name: a, channel: [a], to: [{ channel: hook-a }] }\n',
-  };
+  return markFiles({ redis: `${redisYaml}, prefix: ${PREFIX}`, more: 'executions: { stalled_interval: 2, shutdown_grace: 1 }', marks, hookUrl: hook.url });
 }
 
 const tlsYaml = (ca: string, password = '${REDIS_PASSWORD}') =>

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startHttpFake, type FakeServer } from '../fakes/http-fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../integration/harness.ts';
+import { eventually } from './world.ts';
 
 export const GROUP = 'sbmaster';
 
@@ -257,36 +258,34 @@ export interface RedisWorld {
 }
 
 /**
- * `redisYaml`: the inside of the `redis:` mapping without prefix and start_local, e.g. `sentinels: [...], name: sbmaster`;
- * `stalledInterval`: `executions.stalled_interval` (the hook outbox is swept after 4 of them).
+ * The config of the fault worlds: API key {@link API_KEY} for user `ops` (admin), alias `mark {{n}}`
+ * → shell action `t.mark` appending n to the file `marks` (one line per run), `on_success` to
+ * channel `a` → webhook `hookUrl/a`. `redis`: the inside of `redis:` (prefix included; start_local
+ * is off); `more`: further lines of switchboard.yaml.
  */
-export async function startRedisWorld(redisYaml: string, stalledInterval = 30): Promise<RedisWorld> {
-  const hook = await startHttpFake(() => ({ status: 200, body: { ok: true } }));
-  const marks = join(mkdtempSync(join(tmpdir(), 'sb-marks-')), 'runs');
-  const t = await startTestSwitchboard({
-    files: {
-      'switchboard.yaml': `
+export function markFiles(o: { redis: string; more: string; marks: string; hookUrl: string }): Record<string, string> {
+  return {
+    'switchboard.yaml': `
 server: { port: 0 }
-redis: { ${redisYaml}, prefix: "\${SB_TEST_PREFIX}", start_local: false }
+redis: { ${o.redis}, start_local: false }
 users:
   ops: { roles: [admin] }
 roles:
   admin: { permissions: ["*"] }
 api_keys:
   - { name: test, key: "${API_KEY}", user: ops }
-limits: { per_sender_per_minute: 1000000, per_key_per_minute: 1000000 }
-executions: { concurrency: 8, shutdown_grace: 2, stalled_interval: ${stalledInterval} }
+${o.more}
 logging: { level: info }
 `,
-      'actions/mark.yaml': `
+    'actions/mark.yaml': `
 name: t.mark
 runner: shell
-command: [sh, -c, 'echo "$1" >> "$2"', sh, "{{ n }}", "${marks}"]
+command: [sh, -c, 'echo "$1" >> "$2"', sh, "{{ n }}", "${o.marks}"]
 parameters:
   n: { type: string, required: true }
 timeout: 30
 `,
-      'aliases/mark.yaml': `
+    'aliases/mark.yaml': `
 name: mark
 pack: t
 action_ref: t.mark
@@ -295,7 +294,27 @@ ack: { enabled: false }
 result: { enabled: false }
 notify: { on_success: { message: "mark {{ params.n }} done", channels: [a] } }
 `,
-      'channels/hook-a.yaml': `name: hook-a\nkind: webhook\nurl: ${hook.url}/a\n`,
+    'channels/hook-a.yaml': `name: hook-a\nkind: webhook\nurl: ${o.hookUrl}/a\n`,
+    'rules/all.yaml': 'rules:\n  - { name: a, channel: [a], to: [{ channel: hook-a }] }\n',
+  };
+}
+
+/**
+ * `redisYaml`: the inside of the `redis:` mapping without prefix and start_local, e.g. `sentinels: [...], name: sbmaster`;
+ * `stalledInterval`: `executions.stalled_interval` (the hook outbox is swept after 4 of them).
+ */
+export async function startRedisWorld(redisYaml: string, stalledInterval = 30): Promise<RedisWorld> {
+  const hook = await startHttpFake(() => ({ status: 200, body: { ok: true } }));
+  const marks = join(mkdtempSync(join(tmpdir(), 'sb-marks-')), 'runs');
+  const t = await startTestSwitchboard({
+    files: {
+      ...markFiles({
+        redis: `${redisYaml}, prefix: "\${SB_TEST_PREFIX}"`,
+        more: `limits: { per_sender_per_minute: 1000000, per_key_per_minute: 1000000 }
+executions: { concurrency: 8, shutdown_grace: 2, stalled_interval: ${stalledInterval} }`,
+        marks,
+        hookUrl: hook.url,
+      }),
       'channels/hook-alerts.yaml': `name: hook-alerts\nkind: webhook\nurl: ${hook.url}/alerts\n`,
       'channels/grafana.yaml': `name: grafana-prod\nkind: grafana\ntoken: ${GRAFANA_TOKEN}\nnotify: [pager]\n`,
       'rules/all.yaml': `
@@ -320,4 +339,83 @@ rules:
       await hook.close();
     },
   };
+}
+
+export interface Attempt {
+  n: number;
+  at: number;
+  status: number;
+}
+
+export interface LoadThroughKill {
+  /** every answer, in order (`-1`: no answer, the connection cut) */
+  attempts: Attempt[];
+  /** when each command was accepted (201 or 202) */
+  acceptedAt: Map<number, number>;
+  /** the execution id each command was answered with */
+  ids: Map<number, string>;
+  /** how many commands were sent (1..total) */
+  total: number;
+  killedAt: number;
+  /** from the kill to the first command accepted again */
+  gapMs: number;
+  /** the attempts after the kill that were not accepted */
+  refusedDuring: Attempt[];
+}
+
+/**
+ * Commands `mark n` at about 20/s, each sent again with its own Idempotency-Key (as a client
+ * would) until accepted; after 40 are accepted, `kill()` runs; the load goes on until a command is
+ * accepted after the kill and 40 more after that, then every command is waited for.
+ */
+export async function loadThroughKill(w: RedisWorld, kill: () => Promise<unknown>): Promise<LoadThroughKill> {
+  const attempts: Attempt[] = [];
+  const acceptedAt = new Map<number, number>();
+  const ids = new Map<number, string>();
+  let sending = true;
+  const client = async (n: number) => {
+    for (;;) {
+      const at = Date.now();
+      let status = -1;
+      try {
+        const res = await w.submit(n);
+        status = res.status;
+        const body = (await res.json().catch(() => undefined)) as { execution?: { id?: string } } | undefined;
+        if (body?.execution?.id) ids.set(n, body.execution.id);
+      } catch {
+        status = -1;
+      }
+      attempts.push({ n, at, status });
+      if (status === 201 || status === 202) return acceptedAt.set(n, Date.now());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const clients: Promise<unknown>[] = [];
+  let total = 0;
+  const sender = (async () => {
+    while (sending) {
+      clients.push(client(++total));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+
+  await eventually(() => acceptedAt.size >= 40, 'commands accepted before the kill', 30_000);
+  const killedAt = Date.now();
+  await kill();
+  await eventually(() => attempts.some((a) => a.at > killedAt && (a.status === 201 || a.status === 202)), 'a command accepted after the failover', 45_000);
+  const firstBack = Math.min(...[...acceptedAt.entries()].filter(([m]) => attempts.some((a) => a.n === m && a.at > killedAt)).map(([, t]) => t));
+  // a few more seconds of load on the new master
+  const resumed = acceptedAt.size;
+  await eventually(() => acceptedAt.size >= resumed + 40, 'commands accepted on the new master', 30_000);
+  sending = false;
+  await sender;
+  await Promise.all(clients);
+  const refusedDuring = attempts.filter((a) => a.at >= killedAt && a.status !== 201 && a.status !== 202);
+  return { attempts, acceptedAt, ids, total, killedAt, gapMs: firstBack - killedAt, refusedDuring };
+}
+
+/** The runs per n that are not exactly one (`[n, count]`). */
+export function notRunOnce(runs: string[]): [string, number][] {
+  const perN = runs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+  return [...perN.entries()].filter(([, c]) => c !== 1);
 }
