@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from './redis-server.ts';
-import { eventually, listAllExecutions, type ListedExecution } from './world.ts';
+import { eventually, listExecutions, type ExecutionJson } from './world.ts';
 
 const API_KEY = 'process-loss-api-key-0000000001';
 const BIN = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
@@ -192,7 +192,7 @@ interface Attempt {
   status: number;
 }
 
-type Execution = ListedExecution;
+type Execution = ExecutionJson;
 
 describe('two gateways and two workers as processes, one of each SIGKILLed mid-run', () => {
   it('loses no acknowledged command, runs again only what the killed worker held, and recovers by itself', async () => {
@@ -302,7 +302,7 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
 
     // every acknowledged command: one execution, terminal
     const survivor = gateways[1]!;
-    const list = () => listAllExecutions((path, init) => fetch(`${survivor.url}${path}`, init), API_KEY);
+    const list = () => listExecutions({ request: (path, init) => fetch(`${survivor.url}${path}`, init) }, API_KEY);
     const executions = await eventually(
       async () => {
         const xs = await list();
@@ -312,7 +312,7 @@ describe('two gateways and two workers as processes, one of each SIGKILLed mid-r
       45_000,
     );
     const byN = new Map<number, Execution[]>();
-    for (const x of executions) byN.set(Number(x.params.n), [...(byN.get(Number(x.params.n)) ?? []), x]);
+    for (const x of executions) byN.set(Number(x.params?.n), [...(byN.get(Number(x.params?.n)) ?? []), x]);
     expect(executions.length).toBe(sent);
     for (const [n, a] of acked) {
       expect(byN.get(n)?.map((x) => x.id)).toEqual([a.id]);

@@ -24,7 +24,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, loadThroughKill, notRunOnce, startRedisCluster, startRedisWorld, type OwnCluster, type RedisWorld } from './redis-topologies.ts';
-import { eventually, listAllExecutions, type ListedExecution } from './world.ts';
+import { eventually, listExecutions, type ExecutionJson } from './world.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 
@@ -44,7 +44,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-type Execution = ListedExecution;
+type Execution = ExecutionJson;
 
 describe('Redis Cluster: the master of the prefix’s slot killed under load', () => {
   it('follows the replica’s takeover: every command accepted, one execution each, succeeded and run once', async () => {
@@ -63,7 +63,7 @@ describe('Redis Cluster: the master of the prefix’s slot killed under load', (
     // one execution per command, the one it was answered with, succeeded (a job handed out twice in
     // the replication window above waits on its run's lease: never `worker lost`)
 
-    const list = () => listAllExecutions((path, init) => w.t.request(path, init), API_KEY);
+    const list = () => listExecutions(w.t, API_KEY);
     const executions = await eventually(
       async () => {
         const xs = await list();
@@ -74,14 +74,14 @@ describe('Redis Cluster: the master of the prefix’s slot killed under load', (
     );
     expect(executions.length).toBe(total);
     const byN = new Map<number, Execution[]>();
-    for (const x of executions) byN.set(Number(x.params.n), [...(byN.get(Number(x.params.n)) ?? []), x]);
+    for (const x of executions) byN.set(Number(x.params?.n), [...(byN.get(Number(x.params?.n)) ?? []), x]);
     for (let m = 1; m <= total; m++) expect(byN.get(m)?.map((x) => x.id)).toEqual([ids.get(m)]);
     const lost = executions.filter((x) => x.status === 'failed' && x.error === 'worker lost');
     expect(executions.filter((x) => x.status !== 'succeeded' && !lost.includes(x))).toEqual([]);
     expect(lost).toEqual([]);
 
     // every command ran exactly once (one line per run), a `worker lost` one at most once
-    const lostN = new Set(lost.map((x) => String(x.params.n)));
+    const lostN = new Set(lost.map((x) => String(x.params?.n)));
     const runs = await eventually(
       () => {
         const r = w.runs();

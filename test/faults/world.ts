@@ -253,12 +253,13 @@ export interface ExecutionJson {
   error?: string;
 }
 
-export async function listExecutions(t: TestSwitchboard): Promise<ExecutionJson[]> {
+/** Every execution `GET /api/v1/executions` lists, page after page, from gateway `t` (bearer `apiKey`). */
+export async function listExecutions(t: Pick<TestSwitchboard, 'request'>, apiKey = API_KEY): Promise<ExecutionJson[]> {
   const out: ExecutionJson[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
     const res = await t.request(`/api/v1/executions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-      headers: { authorization: `Bearer ${API_KEY}` },
+      headers: { authorization: `Bearer ${apiKey}` },
     });
     const body = (await res.json()) as { items: ExecutionJson[]; next_cursor?: string | null; cursor?: string | null };
     out.push(...body.items);
@@ -282,28 +283,4 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false> 
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`gave up waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}
-
-/** An execution as the API lists it, the fields the fault tests look at. */
-export interface ListedExecution {
-  id: string;
-  status: string;
-  error: string | null;
-  params: { n?: string };
-}
-
-/** Every execution `GET /api/v1/executions` lists, page after page (`request(path, init)` reaches one gateway). */
-export async function listAllExecutions(request: (path: string, init: RequestInit) => Promise<Response>, apiKey: string): Promise<ListedExecution[]> {
-  const out: ListedExecution[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < 50; page++) {
-    const res = await request(`/api/v1/executions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-      headers: { authorization: `Bearer ${apiKey}` },
-    });
-    const body = (await res.json()) as { items: ListedExecution[]; next_cursor: string | null };
-    out.push(...body.items);
-    cursor = body.next_cursor;
-    if (!cursor || body.items.length === 0) break;
-  }
-  return out;
 }
