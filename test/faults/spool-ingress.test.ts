@@ -1,6 +1,6 @@
 /**
  * Fault: Redis away with a local spool, for every ingress but the API, SMS and Slack slash commands
- * (spool.test.ts): email (the SMTP listener), Slack Events API, Discord, Mattermost, Telegram,
+ * (spool.test.ts): email (the SMTP listener, Postmark and SendGrid), Slack Events API, Discord, Mattermost, Telegram,
  * Microsoft Teams and the StackStorm-compatible API; the Mailgun webhook is refused 503 while Redis is
  * away (its single-use token needs Redis) and runs once on Mailgun's retry. A private redis-server is
  * stopped; each ingress gets a command, and the same provider message again (a provider retry):
@@ -54,6 +54,10 @@ const ALICE = {
 };
 const INBOX = 'ops@sb.test';
 const HOOK_INBOX = 'hook@sb.test';
+const PM_INBOX = 'pm@sb.test';
+const SG_INBOX = 'sg@sb.test';
+const PM_AUTH = 'postmark:pm-spool-ingress-0001';
+const SG_AUTH = 'sendgrid:sg-spool-ingress-0001';
 const SP = /sp-[2-9a-hjkmnp-z]{12}/;
 
 let redis: OwnRedis;
@@ -112,6 +116,22 @@ from: "Switchboard <${HOOK_INBOX}>"
 smtp: { host: ${smtp.host}, port: ${smtp.port}, ignore_tls: true }
 webhook: mailgun
 signing_key: "${MAILGUN_KEY}"
+`,
+    'channels/mail-postmark.yaml': `
+name: mail-postmark
+kind: email
+from: "Switchboard <${PM_INBOX}>"
+smtp: { host: ${smtp.host}, port: ${smtp.port}, ignore_tls: true }
+webhook: postmark
+signing_key: "${PM_AUTH}"
+`,
+    'channels/mail-sendgrid.yaml': `
+name: mail-sendgrid
+kind: email
+from: "Switchboard <${SG_INBOX}>"
+smtp: { host: ${smtp.host}, port: ${smtp.port}, ignore_tls: true }
+webhook: sendgrid
+signing_key: "${SG_AUTH}"
 `,
     'channels/slack.yaml': `
 name: slack-ops
@@ -247,6 +267,43 @@ function mailgun(text: string, messageId: string): Promise<Response> {
     signature: signMailgun(MAILGUN_KEY, timestamp, token),
   }).toString();
   return t.request('/ingress/email/mailgun', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+}
+
+const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
+
+/** A Postmark inbound post (its SPF verdict: pass); Postmark's retry carries the same MessageID. */
+function postmark(text: string, messageId: string): Promise<Response> {
+  const body = JSON.stringify({
+    From: ALICE.email,
+    FromName: 'Alice',
+    FromFull: { Email: ALICE.email, Name: 'Alice' },
+    To: PM_INBOX,
+    ToFull: [{ Email: PM_INBOX, Name: '' }],
+    OriginalRecipient: PM_INBOX,
+    Subject: text,
+    TextBody: text,
+    MessageID: `pm-${messageId.replace(/[<>@.]/g, '')}`,
+    Headers: [
+      { Name: 'X-Spam-Status', Value: 'No' },
+      { Name: 'Received-SPF', Value: `Pass (sender SPF authorized) identity=mailfrom; envelope-from=${ALICE.email}` },
+      { Name: 'Message-ID', Value: messageId },
+    ],
+  });
+  return t.request('/ingress/email/postmark', { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(PM_AUTH) }, body });
+}
+
+/** A SendGrid Inbound Parse post (multipart; SPF pass); a retry is the same post. */
+function sendgrid(text: string, messageId: string): Promise<Response> {
+  const form = new FormData();
+  form.set('headers', `From: Alice <${ALICE.email}>\nTo: ${SG_INBOX}\nSubject: ${text}\nMessage-Id: ${messageId}\n`);
+  form.set('from', `Alice <${ALICE.email}>`);
+  form.set('to', SG_INBOX);
+  form.set('subject', text);
+  form.set('text', text);
+  form.set('envelope', JSON.stringify({ to: [SG_INBOX], from: ALICE.email }));
+  form.set('SPF', 'pass');
+  form.set('spam_score', '0.1');
+  return t.request('/ingress/email/sendgrid', { method: 'POST', headers: { authorization: basic(SG_AUTH) }, body: form });
 }
 
 function discordInteraction(body: string): Promise<Response> {
@@ -398,6 +455,22 @@ describe('every ingress while Redis is away, with a spool', () => {
     expect(refused.status).toBe(503);
     await refused.body?.cancel();
 
+    // Postmark (n=109) and SendGrid (n=110): their basic auth needs no Redis, so they are kept like
+    // the SMTP listener's mail: 200 `spooled`, the reply mail sent directly with the id
+    for (const [what, send, n] of [
+      ['postmark', postmark, 109],
+      ['sendgrid', sendgrid, 110],
+    ] as const) {
+      const id = `<spool-${what}-${randomBytes(6).toString('hex')}@example.test>`;
+      await twice(what, async () => {
+        const res = await send(`fault ${n}`, id);
+        expect([what, res.status, await res.json()]).toEqual([what, 200, { status: 'handled', outcome: 'spooled' }]);
+        const reply = await eventually(() => smtp.mails.find((m) => String(m.parsed.inReplyTo) === id), `the ${what} reply mail`);
+        return idIn(reply.parsed.text);
+      });
+      expect(smtp.mails.filter((m) => String(m.parsed.inReplyTo) === id)).toHaveLength(1);
+    }
+
     // Slack Events API (n=103): Slack's retry of the event; the answer in the thread, posted directly
     const eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`;
     await twice('slack-events', async () => {
@@ -457,8 +530,8 @@ describe('every ingress while Redis is away, with a spool', () => {
     expect(waiting.status).toBe(200);
     expect(await waiting.json()).toMatchObject({ id: st2Id, status: 'requested', switchboard: { status: 'spooled' } });
 
-    // seven commands kept, no more: the retries found their entries
-    expect(new Set([...ids.values(), st2Id]).size).toBe(7);
+    // nine commands kept, no more: the retries found their entries
+    expect(new Set([...ids.values(), st2Id]).size).toBe(9);
 
     await startRedis();
     // Mailgun's retry (same Message-Id, a new token), once Redis answers
@@ -466,7 +539,7 @@ describe('every ingress while Redis is away, with a spool', () => {
     const retried = await mailgun('fault 102', hookId);
     expect(retried.status).toBe(200);
     expect(await retried.json()).toMatchObject({ status: 'handled' });
-    const ns = [101, 102, 103, 104, 105, 106, 107, 108];
+    const ns = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110];
     // every command run, and the folder replayed (each segment deleted once all its records ran)
     await eventually(async () => {
       const m = await runsPerN();
