@@ -1,6 +1,6 @@
 /**
  * Fault: Redis away with a local spool, for every ingress but the API, SMS and Slack slash commands
- * (spool.test.ts): email (the SMTP listener, Postmark and SendGrid), Slack Events API, Discord, Mattermost, Telegram,
+ * (spool.test.ts): email (the SMTP listener, Postmark and SendGrid), Slack Events API, Discord, Mattermost (slash command and outgoing webhook), Telegram,
  * Microsoft Teams and the StackStorm-compatible API; the Mailgun webhook is refused 503 while Redis is
  * away (its single-use token needs Redis) and runs once on Mailgun's retry. A private redis-server is
  * stopped; each ingress gets a command, and the same provider message again (a provider retry):
@@ -40,6 +40,7 @@ const MAILGUN_KEY = 'key-spool-ingress-mailgun-0001';
 const DISCORD_TOKEN = 'discord-bot-spool-ingress-0123456789';
 const MM_BOT = 'mm-bot-spool-ingress-0123456789ab';
 const MM_COMMAND = 'mmcommandtokenspoolingress000001';
+const MM_OUTGOING = 'mmoutgoingtokenspoolingress00001';
 const TG_TOKEN = '7000009:spool-ingress-bot-token-0123';
 const TG_SECRET = 'tg-spool-ingress-secret-0123456789';
 const TEAMS_TOKEN = randomBytes(32).toString('base64');
@@ -155,6 +156,7 @@ kind: mattermost
 api_url: ${mm.url}
 token: ${MM_BOT}
 command_token: ${MM_COMMAND}
+outgoing_token: ${MM_OUTGOING}
 `,
     'channels/telegram.yaml': `
 name: telegram
@@ -330,6 +332,28 @@ function mattermostSlash(text: string, triggerId: string): Promise<Response> {
   });
 }
 
+/** A Mattermost outgoing webhook's post (a message starting with `sb`); a retry carries the same post_id. */
+function mattermostOutgoing(text: string, postId: string): Promise<Response> {
+  return t.request('/ingress/mattermost/outgoing', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      token: MM_OUTGOING,
+      team_id: 'teamid00000000000000000001',
+      team_domain: 'ops',
+      channel_id: 'townsquarechannelid0000001',
+      channel_name: 'town-square',
+      timestamp: String(Date.now()),
+      user_id: ALICE.mattermost,
+      user_name: 'alice',
+      post_id: postId,
+      text: `sb ${text}`,
+      trigger_word: 'sb',
+      file_ids: '',
+    }),
+  });
+}
+
 function telegramUpdate(text: string, updateId: number): Promise<Response> {
   const update = {
     update_id: updateId,
@@ -502,6 +526,16 @@ describe('every ingress while Redis is away, with a spool', () => {
       return idIn(body.text);
     });
 
+    // Mattermost's outgoing webhook (n=111): the answer as a comment in the channel
+    const postId = `post${randomBytes(11).toString('hex')}`;
+    mm.addUserPost({ id: postId, channel_id: 'townsquarechannelid0000001', message: 'sb fault 111' });
+    await twice('mattermost-outgoing', async () => {
+      const res = await mattermostOutgoing('fault 111', postId);
+      const body = (await res.json()) as { response_type: string; text: string };
+      expect([res.status, body.response_type]).toEqual([200, 'comment']);
+      return idIn(body.text);
+    });
+
     // Telegram (n=106): Telegram re-sends the update; one message in the chat
     const updateId = 700_000 + Math.floor(Math.random() * 1000);
     await twice('telegram', async () => {
@@ -530,8 +564,8 @@ describe('every ingress while Redis is away, with a spool', () => {
     expect(waiting.status).toBe(200);
     expect(await waiting.json()).toMatchObject({ id: st2Id, status: 'requested', switchboard: { status: 'spooled' } });
 
-    // nine commands kept, no more: the retries found their entries
-    expect(new Set([...ids.values(), st2Id]).size).toBe(9);
+    // ten commands kept, no more: the retries found their entries
+    expect(new Set([...ids.values(), st2Id]).size).toBe(10);
 
     await startRedis();
     // Mailgun's retry (same Message-Id, a new token), once Redis answers
@@ -539,7 +573,7 @@ describe('every ingress while Redis is away, with a spool', () => {
     const retried = await mailgun('fault 102', hookId);
     expect(retried.status).toBe(200);
     expect(await retried.json()).toMatchObject({ status: 'handled' });
-    const ns = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110];
+    const ns = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111];
     // every command run, and the folder replayed (each segment deleted once all its records ran)
     await eventually(async () => {
       const m = await runsPerN();
