@@ -1,7 +1,8 @@
 /**
  * Fault: Redis away with a local spool, for every ingress but the API, SMS and Slack slash commands
- * (spool.test.ts): email (the SMTP listener, Postmark and SendGrid), Slack Events API, Discord, Mattermost (slash command and outgoing webhook), Telegram,
- * Microsoft Teams and the StackStorm-compatible API; the Mailgun webhook is refused 503 while Redis is
+ * (spool.test.ts): email (the SMTP listener, Postmark and SendGrid), Slack's Events API (over HTTP and
+ * over Socket Mode), Discord, Mattermost (slash command and outgoing webhook), Telegram, Microsoft
+ * Teams and the StackStorm-compatible API; the Mailgun webhook is refused 503 while Redis is
  * away (its single-use token needs Redis) and runs once on Mailgun's retry. A private redis-server is
  * stopped; each ingress gets a command, and the same provider message again (a provider retry):
  * - each is accepted and answered in its own medium with the provisional id (sp-…), the retry with
@@ -27,6 +28,7 @@ import { outgoingActivity, signTeamsBody, startTeamsFake, type TeamsFake } from 
 import { startTelegramFake, type TelegramFake } from '../../src/providers/telegram/fake.ts';
 import { startDnsFake, type DnsFake } from '../fakes/dns-server.ts';
 import { startMattermostFake, type MattermostFake } from '../fakes/mattermost-api.ts';
+import { startSocketModeFake, type SocketModeFake } from '../fakes/slack-socket-mode.ts';
 import { Writable } from 'node:stream';
 import { startSwitchboard } from '../../src/main.ts';
 import { startTestSwitchboard, writeConfigDir, type TestSwitchboard } from '../integration/harness.ts';
@@ -36,6 +38,7 @@ import { API_KEY, eventually, listExecutions } from './world.ts';
 
 const SLACK_SECRET = 'spool-ingress-slack-secret-00001';
 const SLACK_TOKEN = 'xoxb-spool-ingress-0001';
+const SLACK_APP_TOKEN = 'xapp-1-spool-ingress-socket-0001';
 const MAILGUN_KEY = 'key-spool-ingress-mailgun-0001';
 const DISCORD_TOKEN = 'discord-bot-spool-ingress-0123456789';
 const MM_BOT = 'mm-bot-spool-ingress-0123456789ab';
@@ -67,6 +70,7 @@ let t: TestSwitchboard;
 let smtp: SmtpCapture;
 let dns: DnsFake;
 let slack: SlackFake;
+let socket: SocketModeFake;
 let discord: DiscordFake;
 let mm: MattermostFake;
 let tg: TelegramFake;
@@ -141,6 +145,13 @@ token: ${SLACK_TOKEN}
 signing_secret: ${SLACK_SECRET}
 api_url: ${slack.apiUrl}
 `,
+    'channels/slack-socket.yaml': `
+name: slack-socket
+kind: slack
+token: ${SLACK_TOKEN}
+app_token: ${SLACK_APP_TOKEN}
+api_url: ${socket.url}/api/
+`,
     'channels/discord.yaml': `
 name: discord-ops
 kind: discord
@@ -186,7 +197,9 @@ beforeAll(async () => {
     startTelegramFake({ token: TG_TOKEN, username: 'SpoolBot' }),
     startTeamsFake(),
   ]);
+  socket = await startSocketModeFake(slack, SLACK_APP_TOKEN);
   t = await startTestSwitchboard({ files: files(redis.url, `{ dir: "${spoolDir}", max_mb: 1 }`) });
+  await eventually(() => socket.sockets.length > 0, 'the socket mode connection');
 }, 60_000);
 afterAll(async () => {
   if (process.env.SB_TEST_DUMP_LOGS) writeFileSync(process.env.SB_TEST_DUMP_LOGS, (t?.logs ?? []).join('\n'));
@@ -207,7 +220,7 @@ afterAll(async () => {
   clearTimeout(bounded);
   if (!stopped) console.warn(`spool-ingress: the gateway did not stop within 30 s; its last log lines:\n${(t?.logs ?? []).slice(-40).join('\n')}`);
   else await t?.stop().catch(() => undefined);
-  await Promise.all([smtp, dns, slack, discord, mm, tg, teams].map((f) => f?.close().catch(() => undefined)));
+  await Promise.all([smtp, dns, socket, slack, discord, mm, tg, teams].map((f) => f?.close().catch(() => undefined)));
   await redis?.destroy();
   rmSync(spoolDir, { recursive: true, force: true });
 }, 90_000);
@@ -505,6 +518,34 @@ describe('every ingress while Redis is away, with a spool', () => {
     });
     expect(slack.messages.filter((m) => m.thread_ts === '1515449522.000016')).toHaveLength(1);
 
+    // Slack over Socket Mode (n=112): the envelope acked, Slack's re-delivery (same event_id) acked
+    // too; the answer in the thread, posted directly
+    const socketEvent = `Ev${randomBytes(5).toString('hex').toUpperCase()}`;
+    const socketTs = '1515449600.000042';
+    let envelope = 0;
+    await twice('slack-socket', async () => {
+      const envelopeId = `env-spool-${++envelope}`;
+      socket.send({
+        envelope_id: envelopeId,
+        type: 'events_api',
+        accepts_response_payload: false,
+        retry_attempt: envelope - 1,
+        payload: {
+          type: 'event_callback',
+          team_id: 'T0001',
+          api_app_id: 'A0001',
+          event_id: socketEvent,
+          event_time: Math.floor(Date.now() / 1000),
+          event: { type: 'app_mention', user: ALICE.slack, text: '<@U0BOT> fault 112', ts: socketTs, channel: 'C0002', event_ts: socketTs },
+          authorizations: [{ enterprise_id: null, team_id: 'T0001', user_id: 'U0BOT', is_bot: true }],
+        },
+      });
+      await eventually(() => socket.acks.find((a) => a.envelope_id === envelopeId), `the ack of ${envelopeId}`);
+      const posted = await eventually(() => slack.messages.find((m) => m.thread_ts === socketTs && SP.test(JSON.stringify(m))), 'the socket thread reply');
+      return idIn(JSON.stringify(posted));
+    });
+    expect(slack.messages.filter((m) => m.thread_ts === socketTs)).toHaveLength(1);
+
     // Discord (n=104): the deferred answer replaced with the spooled text
     const interaction = discord.interaction({ user: ALICE.discord, text: 'fault 104', channel_id: '1300000000000000042' });
     await twice('discord', async () => {
@@ -564,8 +605,8 @@ describe('every ingress while Redis is away, with a spool', () => {
     expect(waiting.status).toBe(200);
     expect(await waiting.json()).toMatchObject({ id: st2Id, status: 'requested', switchboard: { status: 'spooled' } });
 
-    // ten commands kept, no more: the retries found their entries
-    expect(new Set([...ids.values(), st2Id]).size).toBe(10);
+    // eleven commands kept, no more: the retries found their entries
+    expect(new Set([...ids.values(), st2Id]).size).toBe(11);
 
     await startRedis();
     // Mailgun's retry (same Message-Id, a new token), once Redis answers
@@ -573,7 +614,7 @@ describe('every ingress while Redis is away, with a spool', () => {
     const retried = await mailgun('fault 102', hookId);
     expect(retried.status).toBe(200);
     expect(await retried.json()).toMatchObject({ status: 'handled' });
-    const ns = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111];
+    const ns = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112];
     // every command run, and the folder replayed (each segment deleted once all its records ran)
     await eventually(async () => {
       const m = await runsPerN();

@@ -3,12 +3,10 @@
  * click arrives as an `interactive` envelope, acts as the clicking person, is acked, answers them
  * through the payload's response_url and edits the alert message, as over HTTP.
  */
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { channelId, startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
-import { startHttpFake, type FakeServer } from '../../fakes/http-fake.ts';
+import { startSocketModeFake, type SocketModeFake } from '../../fakes/slack-socket-mode.ts';
 import { waitFor } from '../executions/helpers.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 
@@ -55,49 +53,28 @@ const buttonsOf = (m: { blocks?: unknown }) =>
 
 describe('alert buttons over Slack Socket Mode', () => {
   let slack: SlackFake;
-  let front: FakeServer;
-  let wss: WebSocketServer;
+  let sm: SocketModeFake;
   let t: TestSwitchboard;
-  const sockets: WebSocket[] = [];
-  const acks: { envelope_id: string }[] = [];
   /** what the gateway posted to the interaction's response_url */
   const responses: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     slack = await startSlackFake({ token: BOT_TOKEN, channels: ['#ops'] });
-    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    wss.on('connection', (ws) => {
-      sockets.push(ws);
-      ws.on('message', (data) => acks.push(JSON.parse(String(data)) as { envelope_id: string }));
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A123ABC456' } }));
-    });
-    const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
     // Slack's side on one host (the channel's api_url): the socket URL, the response_url, the Web API (the fake)
-    front = await startHttpFake(async (req) => {
-      if (req.path === '/api/apps.connections.open') return { status: 200, body: { ok: true, url: wsUrl } };
-      if (req.path.startsWith('/actions/')) {
-        responses.push(JSON.parse(req.body) as Record<string, unknown>);
-        return { status: 200, body: 'ok' };
-      }
-      const res = await fetch(`${slack.url}${req.path}`, {
-        method: req.method,
-        headers: { authorization: String(req.headers.authorization ?? ''), 'content-type': String(req.headers['content-type'] ?? '') },
-        body: req.body,
-      });
-      return { status: res.status, body: await res.json() };
+    sm = await startSocketModeFake(slack, APP_TOKEN, (req) => {
+      if (!req.path.startsWith('/actions/')) return undefined;
+      responses.push(JSON.parse(req.body) as Record<string, unknown>);
+      return { status: 200, body: 'ok' };
     });
     t = await startTestSwitchboard({
       files,
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `${front.url}/api/`, AM_TOKEN },
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `${sm.url}/api/`, AM_TOKEN },
     });
-    await waitFor(() => sockets.length > 0, 'the socket mode connection');
+    await waitFor(() => sm.sockets.length > 0, 'the socket mode connection');
   });
   afterAll(async () => {
     await t?.stop();
-    for (const ws of wss?.clients ?? []) ws.terminate();
-    await new Promise((resolve) => wss?.close(resolve));
-    await front?.close();
+    await sm?.close();
     await slack?.close();
   });
 
@@ -117,12 +94,12 @@ describe('alert buttons over Slack Socket Mode', () => {
       container: { type: 'message', message_ts: posted.ts, channel_id: channelId(posted.channel), is_ephemeral: false },
       channel: { id: channelId(posted.channel), name: 'ops' },
       message: { type: 'message', ts: posted.ts, text: posted.text, blocks: posted.blocks },
-      response_url: `${front.url}/actions/T0001/1/abc`,
+      response_url: `${sm.url}/actions/T0001/1/abc`,
       actions: [{ type: 'button', block_id: 'x', action_id: ack.action_id, value: ack.value, action_ts: '1548426417.840180' }],
     };
-    sockets.at(-1)!.send(JSON.stringify({ envelope_id: 'env-ack-1', type: 'interactive', payload, accepts_response_payload: false }));
+    sm.send({ envelope_id: 'env-ack-1', type: 'interactive', payload, accepts_response_payload: false });
 
-    await waitFor(() => acks.find((a) => a.envelope_id === 'env-ack-1'), 'the envelope acked');
+    await waitFor(() => sm.acks.find((a) => a.envelope_id === 'env-ack-1'), 'the envelope acked');
     const answer = await waitFor(() => responses[0], 'the answer to alice');
     expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(answer.text)).toMatch(new RegExp(`^Acknowledged HighLatency \\(${ack.value?.split(':')[0]}\\)`));

@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { startHttpFake, type FakeServer } from '../../fakes/http-fake.ts';
+import { startSocketModeFake, type SocketModeFake } from '../../fakes/slack-socket-mode.ts';
 import { startSlackFake, type SlackFake } from '../../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../harness.ts';
 import { API_KEY, BOT_TOKEN, corpusJson, listExecutions, shown, slackConfigFiles, slashForm, waitFor } from './slack-helpers.ts';
@@ -16,11 +14,6 @@ app_token: \${SLACK_APP_TOKEN}
 api_url: \${SLACK_API_URL}
 `;
 
-interface Ack {
-  envelope_id: string;
-  payload: Record<string, unknown>;
-}
-
 /**
  * Slack over Socket Mode, offline: `apps.connections.open` (answered by a front server that hands
  * every other Web API call to the Slack fake) returns the URL of a `ws` server playing Slack's
@@ -28,54 +21,23 @@ interface Ack {
  */
 describe('Slack Socket Mode ingress', () => {
   let slack: SlackFake;
-  let front: FakeServer;
-  let wss: WebSocketServer;
+  let sm: SocketModeFake;
   let t: TestSwitchboard;
-  const sockets: WebSocket[] = [];
-  /** answer this many apps.connections.open calls with HTTP 503 */
-  let failOpens = 0;
-  const acks: Ack[] = [];
-  const send = (envelope: Record<string, unknown>) => sockets.at(-1)!.send(JSON.stringify(envelope));
-  const ackOf = (id: string) => waitFor(() => acks.find((a) => a.envelope_id === id), `the ack of ${id}`);
+  const send = (envelope: Record<string, unknown>) => sm.send(envelope);
+  const ackOf = (id: string) => waitFor(() => sm.acks.find((a) => a.envelope_id === id), `the ack of ${id}`);
 
   beforeAll(async () => {
     slack = await startSlackFake({ token: BOT_TOKEN });
-    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    wss.on('connection', (ws) => {
-      sockets.push(ws);
-      ws.on('message', (data) => acks.push(JSON.parse(String(data)) as Ack));
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A123ABC456' } }));
-    });
-    const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
-    front = await startHttpFake(async (req) => {
-      if (req.path === '/api/apps.connections.open') {
-        if (failOpens > 0) {
-          failOpens -= 1;
-          return { status: 503, body: 'unavailable' };
-        }
-        return req.headers.authorization === `Bearer ${APP_TOKEN}`
-          ? { status: 200, body: { ok: true, url: wsUrl } }
-          : { status: 200, body: { ok: false, error: 'invalid_auth' } };
-      }
-      const res = await fetch(`${slack.url}${req.path}`, {
-        method: req.method,
-        headers: { authorization: String(req.headers.authorization ?? ''), 'content-type': String(req.headers['content-type'] ?? '') },
-        body: req.body,
-      });
-      return { status: res.status, body: await res.json() };
-    });
+    sm = await startSocketModeFake(slack, APP_TOKEN);
     t = await startTestSwitchboard({
       files: slackConfigFiles(socketChannel),
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `${front.url}/api/`, SB_API_KEY: API_KEY },
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `${sm.url}/api/`, SB_API_KEY: API_KEY },
     });
-    await waitFor(() => sockets.length > 0, 'the socket mode connection');
+    await waitFor(() => sm.sockets.length > 0, 'the socket mode connection');
   });
   afterAll(async () => {
     await t?.stop();
-    for (const ws of wss?.clients ?? []) ws.terminate();
-    await new Promise((resolve) => wss?.close(resolve));
-    await front?.close();
+    await sm?.close();
     await slack?.close();
   });
 
@@ -112,14 +74,14 @@ describe('Slack Socket Mode ingress', () => {
   });
 
   it('connects although Slack failed the first apps.connections.open (HTTP 503)', async () => {
-    failOpens = 1;
+    sm.failOpens(1);
     const late = await startTestSwitchboard({
       files: slackConfigFiles(socketChannel),
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `${front.url}/api/`, SB_API_KEY: API_KEY },
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `${sm.url}/api/`, SB_API_KEY: API_KEY },
     });
     try {
       await waitFor(() => late.logs.some((l) => l.includes('slack socket mode connected')), 'the retried connection');
-      expect(failOpens).toBe(0);
+      expect(sm.opensToFail).toBe(0);
     } finally {
       await late.stop();
     }
