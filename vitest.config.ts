@@ -34,6 +34,9 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // no config load snapshots in ~/.cache from test folders (a new one per run: their paths differ);
+    // the cache's own tests give their folder
+    env: { SWITCHBOARD_CACHE_DIR: 'off' },
     pool: 'forks',
     maxWorkers: 2,
     projects: [

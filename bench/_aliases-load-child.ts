@@ -5,7 +5,8 @@
  * Flags after the folder: `overlaps` (run the overlap check too), `yaml-only` (every file parsed by
  * `yaml` with positions, the way loading worked before the fast reader: the baseline), `read`
  * (only read every alias and action file, twice: `fs.readFileSync` one by one, then `fs.readFile`
- * 32 at a time, as files.ts does; prints both times).
+ * 32 at a time, as files.ts does; prints both times), `cache=DIR` (the load snapshot cache in DIR,
+ * src/config/load-cache.ts; without it the cache is off: a cold load).
  */
 import { readFile, readFileSync } from 'node:fs';
 import { compileAliases } from '../src/aliases/index.ts';
@@ -16,6 +17,10 @@ import { setFastYaml } from '../src/config/yaml-fast.ts';
 
 const dir = process.argv[2]!;
 const flags = new Set(process.argv.slice(3));
+const cacheDir = process.argv
+  .slice(3)
+  .find((f) => f.startsWith('cache='))
+  ?.slice('cache='.length);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mb = (n: number) => Number((n / 1024 / 1024).toFixed(1));
 
@@ -53,7 +58,7 @@ gc();
 const before = process.memoryUsage();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const { config, diagnostics } = await loadConfig(dir, { env: {}, overlaps: flags.has('overlaps') });
+const { config, diagnostics } = await loadConfig(dir, { env: {}, overlaps: flags.has('overlaps'), cacheDir: cacheDir ?? false });
 const t1 = performance.now();
 if (!config) {
   console.error(diagnostics.filter((d) => d.severity === 'error').slice(0, 5));

@@ -8,6 +8,7 @@
  * 1,000. `suggest_top1` is how often the misspelt command's own format comes first.
  */
 import os from 'node:os';
+import { buildFormatTable } from '../src/aliases/format-table.ts';
 import { compileAliases } from '../src/aliases/index.ts';
 import type { AliasSpec } from '../src/aliases/index.ts';
 import type { IndexedAliasMatcher } from '../src/aliases/matcher.ts';
@@ -126,8 +127,9 @@ function run(n: number) {
   let agree = 0;
   let scanTop1 = 0;
   const sample = missing.filter((m) => m.intended).slice(0, n >= 10_000 ? 40 : 120);
+  const { suggestions } = buildFormatTable(specs);
   for (const m of sample) {
-    const ref = suggest(m.text, matcher.table.suggestions);
+    const ref = suggest(m.text, suggestions);
     const r = matcher.match(m.text);
     if (r.kind === 'none' && r.suggestions[0] === ref[0]) agree++;
     if (ref[0] === m.intended) scanTop1++;

@@ -5,7 +5,7 @@
  */
 import { RE2JS } from 're2js';
 import { FormatSyntaxError, paramNames, parseFormat, type FormatNode } from './parse-format.ts';
-import { literalWords } from './literal-words.ts';
+import { literalWords, type WordCopies } from './literal-words.ts';
 import { compilePlain, type PlainProgram } from './plain-match.ts';
 
 /** One parameter of a compiled format. */
@@ -15,8 +15,8 @@ export interface FormatParam {
   def?: string;
   /** a raw `(?P<name>...)` group (one group, value trimmed) rather than a placeholder */
   raw: boolean;
-  /** group indexes: [double-quoted, single-quoted, json, bare] for placeholders, [group] for raw */
-  groups: number[];
+  /** group indexes: [double-quoted, single-quoted, json, bare] for placeholders, [group] for raw (shared, frozen) */
+  groups: readonly number[];
 }
 
 export interface CompiledFormat {
@@ -30,8 +30,8 @@ export interface CompiledFormat {
   pad: boolean;
   /** lower-case literal words every match contains as whole words (index keys) */
   indexWords: string[];
-  /** lower-case literal words of the format outside optional parts (specificity rule) */
-  words: Set<string>;
+  /** lower-case literal words of the format outside optional parts, each once (specificity rule) */
+  words: readonly string[];
   /** the lower-case word every match starts with, when the format opens with one */
   lead?: string | undefined;
 }
@@ -49,7 +49,7 @@ const META = /[\\.+*?()|[\]{}^$]/;
  * const c = compileFormat('restart {{service}} on {{host}}');
  * c.ok && c.format.indexWords // ['restart', 'on']
  */
-export function compileFormat(source: string, opts: { alwaysRe2?: boolean } = {}): CompileOutcome {
+export function compileFormat(source: string, opts: { alwaysRe2?: boolean; shared?: SharedParts } = {}): CompileOutcome {
   try {
     // 1. parse, and refuse duplicate names (RE2 and Python `re` both refuse them)
     const parsed = parseFormat(source);
@@ -75,12 +75,13 @@ export function compileFormat(source: string, opts: { alwaysRe2?: boolean } = {}
         name: p.name,
         ...(p.def !== undefined ? { def: p.def } : {}),
         raw: p.raw,
-        groups: p.keys.map((k) => named[k] ?? -1),
+        groups: sharedGroups(p.keys.map((k) => named[k] ?? -1)),
       }));
     }
     // the check is done: the regex itself (tens of KB each) is compiled again on first use, so
     // thousands of formats that may never match cost no memory until they do
-    const lw = literalWords(parsed);
+    const lw = literalWords(parsed, opts.shared?.words);
+    if (opts.shared) params = oneList(params, opts.shared);
     // the regex-free program too is built on first use (a few KB each: most formats of a large
     // config never match anything in a process's life)
     const format = new LazyFormat(source, isSimple && !parsed.hasStart && !parsed.hasEnd, params, !parsed.hasEnd, lw.index, lw.all, lw.lead);
@@ -109,7 +110,7 @@ class LazyFormat implements CompiledFormat {
     readonly params: FormatParam[],
     readonly pad: boolean,
     readonly indexWords: string[],
-    readonly words: Set<string>,
+    readonly words: readonly string[],
     readonly lead: string | undefined,
   ) {
     this.#hasPlain = hasPlain;
@@ -145,16 +146,54 @@ function numberedParams(alts: FormatNode[][], out: FormatParam[] = [], at = { gr
     for (const n of seq) {
       if (n.t === 'group') {
         if (n.name !== undefined || n.open === '(') at.group++;
-        if (n.name !== undefined) out.push({ name: n.name, raw: true, groups: [at.group] });
+        if (n.name !== undefined) out.push({ name: n.name, raw: true, groups: sharedGroups([at.group]) });
         numberedParams(n.alts, out, at);
       } else if (n.t === 'param') {
         const g = at.group;
         at.group += 4;
-        out.push({ name: n.name, ...(n.def !== undefined ? { def: n.def } : {}), raw: false, groups: [g + 1, g + 2, g + 3, g + 4] });
+        out.push({ name: n.name, ...(n.def !== undefined ? { def: n.def } : {}), raw: false, groups: sharedGroups([g + 1, g + 2, g + 3, g + 4]) });
       }
     }
   }
   return out;
+}
+
+/**
+ * What the formats of one table share, one copy each: their words, and their parameter lists
+ * (formats of many aliases take the same parameters: `{{host}}`, `{{service}}` ...).
+ */
+export interface SharedParts {
+  words: WordCopies;
+  /** the JSON of a parameter list -> that list, frozen */
+  params: Map<string, readonly FormatParam[]>;
+}
+
+function oneList(params: FormatParam[], shared: SharedParts): FormatParam[] {
+  const key = JSON.stringify(params);
+  const kept = shared.params.get(key);
+  // frozen: nothing changes a compiled format's parameters (extract.ts and the overlap check read them)
+  if (kept) return kept as FormatParam[];
+  for (const p of params) Object.freeze(p);
+  shared.params.set(key, Object.freeze(params));
+  return params;
+}
+
+/**
+ * One frozen array per list of group numbers: formats number their groups alike (`[1, 2, 3, 4]`
+ * for a first placeholder), and a config of thousands of formats would otherwise hold an array for
+ * every placeholder. Few distinct lists exist (a format has a few dozen groups at most); the
+ * bound only guards against surprises.
+ */
+const groupLists = new Map<string, readonly number[]>();
+
+function sharedGroups(groups: number[]): readonly number[] {
+  const key = groups.join(',');
+  const kept = groupLists.get(key);
+  if (kept) return kept;
+  if (groupLists.size >= 10_000) groupLists.clear();
+  const frozen = Object.freeze(groups);
+  groupLists.set(key, frozen);
+  return frozen;
 }
 
 /** Valid by construction; should RE2 still refuse it, the format matches nothing rather than throw mid-match. */

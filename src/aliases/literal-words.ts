@@ -34,14 +34,39 @@ export function textWords(text: string): Set<string> {
   return out;
 }
 
-export function literalWords(p: ParsedFormat): { index: string[]; all: Set<string>; lead?: string } {
+/**
+ * One copy of each word, for the formats of one table (their words repeat across formats: one
+ * string each instead of one per format): word -> its kept copy.
+ */
+export type WordCopies = Map<string, string>;
+
+/** `w`, or the equal string kept in `copies` (then `w` is garbage). */
+export function oneCopy(w: string, copies: WordCopies | undefined): string {
+  if (!copies) return w;
+  const kept = copies.get(w);
+  if (kept !== undefined) return kept;
+  copies.set(w, w);
+  return w;
+}
+
+const NO_WORDS: readonly string[] = Object.freeze([]);
+
+/**
+ * The format's words: `index` and `all` each word once, `all` being the same array as `index` when
+ * every word is indexed (most formats: one array kept instead of two); `copies` shares each word's
+ * string across formats.
+ */
+export function literalWords(p: ParsedFormat, copies?: WordCopies): { index: string[]; all: readonly string[]; lead?: string } {
   const index = new Set<string>();
   const all = new Set<string>();
-  if (p.alts.length !== 1) return { index: [], all };
+  if (p.alts.length !== 1) return { index: [], all: NO_WORDS };
   const top = { start: !p.hasStart, end: !p.hasEnd };
   walk(p.alts[0]!, true, top, index, all);
   const lead = leadWord(p.alts[0]!, top);
-  return lead === undefined ? { index: [...index], all } : { index: [...index], all, lead };
+  const indexed = [...index].map((w) => oneCopy(w, copies));
+  // `index` is a subset of `all`: equal sizes, the same words (their order matters to neither use)
+  const words = all.size === index.size ? indexed : [...all].map((w) => oneCopy(w, copies));
+  return lead === undefined ? { index: indexed, all: words } : { index: indexed, all: words, lead: oneCopy(lead, copies) };
 }
 
 /** The word every match starts with (auto-anchored formats that open with a literal word). */

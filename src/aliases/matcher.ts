@@ -5,7 +5,7 @@
 import { castParams } from './cast-params.ts';
 import { extractAll, extractOne, type RawParams } from './extract.ts';
 import { splitExtras } from './extras.ts';
-import { buildFormatTable, type FormatSlot, type FormatTable } from './format-table.ts';
+import { buildFormatTable, type FormatSlot, type FormatTable, type SuggestionEntry } from './format-table.ts';
 import { answerIncomplete, fitCut, fitMissingSchema, formatCuts, pickFit, type CutFit, type FormatCut } from './incomplete.ts';
 import { textWords } from './literal-words.ts';
 import { SuggestIndex } from './suggest-index.ts';
@@ -29,8 +29,8 @@ export interface Hit {
  * matcher.match('Restart web on prod') // { kind: 'matched', params: { service: 'web', host: 'prod' }, ... }
  */
 export function compileAliases(specs: AliasSpec[], opts: { maxLength?: number } = {}): { matcher: IndexedAliasMatcher; problems: FormatProblem[] } {
-  const table = buildFormatTable(specs);
-  return { matcher: new IndexedAliasMatcher(table, opts.maxLength ?? MAX_COMMAND_LENGTH), problems: table.problems };
+  const { table, suggestions } = buildFormatTable(specs);
+  return { matcher: new IndexedAliasMatcher(table, opts.maxLength ?? MAX_COMMAND_LENGTH, suggestions), problems: table.problems };
 }
 
 export class IndexedAliasMatcher implements AliasMatcher {
@@ -40,12 +40,14 @@ export class IndexedAliasMatcher implements AliasMatcher {
   /** lead word -> single formats with their cuts (built on the first incomplete command) */
   private cutIndex: Map<string, { slot: FormatSlot; cuts: FormatCut[] }[]> | undefined;
 
+  /** `suggestions`: the table's help entries, indexed here and not kept (buildFormatTable gives both) */
   constructor(
     readonly table: FormatTable,
     readonly maxLength: number,
+    suggestions: readonly SuggestionEntry[],
   ) {
     this.aliases = table.aliases;
-    this.suggestIndex = new SuggestIndex(table.suggestions);
+    this.suggestIndex = new SuggestIndex(suggestions);
   }
 
   match(text: string, opts: MatchOptions = {}): MatchResult {
@@ -143,6 +145,15 @@ export class IndexedAliasMatcher implements AliasMatcher {
     for (const w of words) {
       const bucket = this.table.index.get(w);
       if (!bucket) continue;
+      // one format, or a few: each checked (their words are checked anyway)
+      if (Array.isArray(bucket)) {
+        collect(bucket, stamp, words, first, only, out);
+        continue;
+      }
+      if ('format' in bucket) {
+        if (bucket.stamp !== stamp && consider(bucket, stamp, words, first, only)) out.push(bucket);
+        continue;
+      }
       for (const s of bucket.single) if (s.stamp !== stamp && consider(s, stamp, words, first, only)) out.push(s);
       // the second word: walk whichever is smaller, the bucket's pairs or the text's words
       if (bucket.pairs.size <= words.size) {
@@ -241,10 +252,11 @@ function bestPerAlias(hits: Hit[]): Hit[] {
 }
 
 function moreSpecific(a: Hit, b: Hit): boolean {
+  // each list holds a word once: more words, all of the other's among them
   const A = a.slot.format.words;
   const B = b.slot.format.words;
-  if (A.size <= B.size) return false;
-  for (const w of B) if (!A.has(w)) return false;
+  if (A.length <= B.length) return false;
+  for (let i = 0; i < B.length; i++) if (!A.includes(B[i]!)) return false;
   return true;
 }
 

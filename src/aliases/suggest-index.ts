@@ -28,8 +28,15 @@ const PAIR_MATCHES = 16;
 const MAX_TEXT_WORDS = 32;
 const SIM_CACHE = 20_000;
 
-/** entry numbers, shortest entry first, then declaration order */
-type Postings = readonly number[];
+/**
+ * A posting list: entries `post[from]` .. `post[to - 1]` (entry numbers, shortest entry first, then
+ * declaration order). Every list lives in one flat array: thousands of small arrays (most words
+ * and pairs are one alias's own) would cost several times their contents.
+ */
+interface Span {
+  from: number;
+  to: number;
+}
 
 interface Similar {
   ids: Int32Array;
@@ -39,20 +46,24 @@ interface Similar {
 export class SuggestIndex {
   private readonly vocab = new Map<string, number>();
   private readonly bigramSize: number[] = [];
-  private readonly byBigram = new Map<string, number[]>();
+  /** bigram -> vocabulary ids (plain arrays while building, then compact) */
+  private readonly byBigram = new Map<string, number[] | Int32Array>();
   // entry n: displays[n], aliases[n], and the vocabulary ids of its words (in its word order)
   // flat[start[n]] .. flat[start[n + 1] - 1]: flat arrays, the scoring loop is the hot path
   private readonly displays: string[] = [];
   private readonly aliases: string[] = [];
   private readonly flat: Int32Array;
   private readonly start: Int32Array;
-  /** vocabulary id -> entries holding it, shortest first, then declaration order */
-  private readonly single: Postings[] = [];
+  /** every posting list, one after the other: the words' (by vocabulary id), then the pairs' (by key) */
+  private readonly post: Int32Array;
+  /** vocabulary id v -> its entries: post[singleStart[v]] .. post[singleStart[v + 1] - 1] */
+  private readonly singleStart: Int32Array;
   /**
-   * pair key (see {@link key}) -> entries holding both words, same order; a pair most entries hold
-   * alone is that entry's number (no array each: with thousands of aliases most pairs are one entry's)
+   * pair keys (see {@link key}), ascending: pair i's entries (holding both words) are
+   * post[pairStart[i]] .. post[pairStart[i + 1] - 1]
    */
-  private readonly pairs = new Map<number, Postings | number>();
+  private readonly pairKeys: Float64Array;
+  private readonly pairStart: Int32Array;
   private readonly simCache = new Map<string, Similar>();
   // scratch, reset after each use (touched lists): no allocation proportional to the table per text
   private readonly best: Float64Array;
@@ -66,43 +77,62 @@ export class SuggestIndex {
 
   constructor(entries: readonly (SuggestEntry & { alias: string })[], opts: { budget?: number } = {}) {
     this.budget = opts.budget ?? SCORE_BUDGET;
-    // 1. vocabulary, its bigrams, and each entry as vocabulary ids
-    const singles: number[][] = [];
-    const pairLists = new Map<number, number[] | number>();
-    const words: number[][] = [];
+    // 1. vocabulary, its bigrams, and each entry as vocabulary ids (one flat list: no array per entry)
+    const ids: number[] = [];
+    const starts: number[] = [0];
     for (const e of entries) {
       if (e.words.length === 0) continue;
-      words.push(e.words.map((w) => this.wordId(w, singles)));
+      for (const w of e.words) ids.push(this.wordId(w));
+      starts.push(ids.length);
       this.displays.push(e.display);
       this.aliases.push(e.alias);
     }
-    this.flat = Int32Array.from(words.flat());
-    this.start = new Int32Array(words.length + 1);
-    words.forEach((ids, n) => (this.start[n + 1] = this.start[n]! + ids.length));
+    this.flat = Int32Array.from(ids);
+    this.start = Int32Array.from(starts);
+    const count = starts.length - 1;
     const v = this.vocab.size;
-    // 2. posting lists, then ordered: shortest entry first, declaration order on ties
-    words.forEach((ids, n) => {
-      for (const id of ids) singles[id]!.push(n);
-      const k = Math.min(ids.length, PAIR_WORDS);
-      for (let i = 0; i < k; i++) {
-        for (let j = i + 1; j < k; j++) {
-          const pk = key(ids[i]!, ids[j]!, v);
-          const list = pairLists.get(pk);
-          if (list === undefined) pairLists.set(pk, n);
-          else if (typeof list === 'number') pairLists.set(pk, [list, n]);
-          else list.push(n);
-        }
-      }
-    });
-    const byLength = (a: number, b: number) => words[a]!.length - words[b]!.length || a - b;
-    // plain arrays: most pair lists hold one or two entries, and a typed array each (with its own
-    // buffer) would cost ten times their size with thousands of aliases
-    for (const list of singles) this.single.push(list.sort(byLength));
-    for (const [pk, list] of pairLists) this.pairs.set(pk, typeof list === 'number' ? list : list.sort(byLength));
+    const flat = this.flat;
+    const start = this.start;
+    // 2. the entries shortest first, declaration order on ties: filled in this order, every posting
+    //    list is in its order (no list of its own to sort)
+    const size = (n: number) => start[n + 1]! - start[n]!;
+    const order = new Int32Array(count);
+    for (let n = 0; n < count; n++) order[n] = n;
+    order.sort((a, b) => size(a) - size(b) || a - b);
+    // 3. how long each list is: the words' (by vocabulary id), and the pairs' (every pair's key,
+    //    sorted: each distinct key once, with its count; no map of tens of thousands of keys)
+    this.singleStart = new Int32Array(v + 1);
+    for (let k = 0; k < flat.length; k++) this.singleStart[flat[k]! + 1]!++;
+    for (let id = 0; id < v; id++) this.singleStart[id + 1]! += this.singleStart[id]!;
+    let pairs = 0;
+    for (let n = 0; n < count; n++) pairs += pairsOf(size(n));
+    const all = new Float64Array(pairs);
+    let at = 0;
+    for (let n = 0; n < count; n++) forPairs(flat, start[n]!, start[n + 1]!, v, (pk) => (all[at++] = pk));
+    all.sort();
+    let distinct = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) distinct++;
+    this.pairKeys = new Float64Array(distinct);
+    this.pairStart = new Int32Array(distinct + 1);
+    this.pairStart[0] = this.singleStart[v]!;
+    for (let i = 0, p = -1; i < all.length; i++) {
+      if (i === 0 || all[i] !== all[i - 1]) this.pairKeys[++p] = all[i]!;
+      this.pairStart[p + 1] = this.singleStart[v]! + i + 1;
+    }
+    // 4. every list into one flat array: the words' in vocabulary order, then the pairs' by key
+    this.post = new Int32Array(this.singleStart[v]! + pairs);
+    const nextSingle = this.singleStart.slice(0, v);
+    const nextPair = this.pairStart.slice(0, distinct);
+    for (let o = 0; o < count; o++) {
+      const n = order[o]!;
+      for (let k = start[n]!; k < start[n + 1]!; k++) this.post[nextSingle[flat[k]!]!++] = n;
+      forPairs(flat, start[n]!, start[n + 1]!, v, (pk) => (this.post[nextPair[this.pairAt(pk)]!++] = n));
+    }
+    for (const [g, list] of this.byBigram) this.byBigram.set(g, Int32Array.from(list));
     this.best = new Float64Array(v);
     this.mask = new Int32Array(v);
     this.common = new Int32Array(v);
-    this.seen = new Int32Array(words.length);
+    this.seen = new Int32Array(count);
   }
 
   /**
@@ -143,15 +173,17 @@ export class SuggestIndex {
     //    word covers no text word and finds its words below 0.5: it scores below MIN_SCORE.
     const strong = touched.filter((id) => this.mask[id] !== 0);
     const paired = [...strong].sort((a, b) => this.best[b]! - this.best[a]! || a - b).slice(0, PAIR_MATCHES);
-    const pairLists: Postings[] = [];
+    const pairLists: Span[] = [];
     for (let i = 0; i < paired.length; i++) {
       for (let j = i + 1; j < paired.length; j++) {
-        const list = this.pairs.get(key(paired[i]!, paired[j]!, this.vocab.size));
-        if (list !== undefined) pairLists.push(typeof list === 'number' ? [list] : list);
+        const at = this.pairAt(key(paired[i]!, paired[j]!, this.vocab.size));
+        if (at >= 0) pairLists.push({ from: this.pairStart[at]!, to: this.pairStart[at + 1]! });
       }
     }
-    const rarest = (a: Postings, b: Postings) => a.length - b.length;
-    const lists = [...pairLists.sort(rarest), ...strong.map((id) => this.single[id]!).sort(rarest)];
+    const rarest = (a: Span, b: Span) => a.to - a.from - (b.to - b.from);
+    const singleLists = strong.map((id) => ({ from: this.singleStart[id]!, to: this.singleStart[id + 1]! }));
+    const lists = [...pairLists.sort(rarest), ...singleLists.sort(rarest)];
+    const post = this.post;
     // 3. score the entries met, each once, within the budgets; keep the best entry of each display,
     //    best first and declaration order on ties (what sorting every score would give)
     const stamp = ++this.stamp;
@@ -159,8 +191,8 @@ export class SuggestIndex {
     let visits = 0;
     let scores = 0;
     walk: for (const list of lists) {
-      for (let i = 0; i < list.length; i++) {
-        const n = list[i]!;
+      for (let i = list.from; i < list.to; i++) {
+        const n = post[i]!;
         if (this.seen[n] === stamp) continue;
         this.seen[n] = stamp;
         if (++visits > 4 * this.budget) break walk;
@@ -183,6 +215,21 @@ export class SuggestIndex {
     return top.map((r) => r.display);
   }
 
+  /** The index of pair key `pk` in {@link pairKeys}, or -1 (binary search). */
+  private pairAt(pk: number): number {
+    const keys = this.pairKeys;
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid]!;
+      if (k === pk) return mid;
+      if (k < pk) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** Vocabulary words sharing a bigram with `t`, with their Dice similarity (cached per text word). */
   private similar(t: string): Similar {
     const hit = this.simCache.get(t);
@@ -190,9 +237,12 @@ export class SuggestIndex {
     const grams = bigrams(t);
     const touched: number[] = [];
     for (const g of grams) {
-      const post = this.byBigram.get(g);
-      if (!post) continue;
-      for (const id of post) if (this.common[id]!++ === 0) touched.push(id);
+      const ids = this.byBigram.get(g);
+      if (!ids) continue;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (this.common[id]!++ === 0) touched.push(id);
+      }
     }
     const out: Similar = { ids: Int32Array.from(touched), sims: new Float64Array(touched.length) };
     touched.forEach((id, i) => {
@@ -204,17 +254,16 @@ export class SuggestIndex {
     return out;
   }
 
-  private wordId(w: string, singles: number[][]): number {
+  private wordId(w: string): number {
     let id = this.vocab.get(w);
     if (id !== undefined) return id;
     id = this.vocab.size;
     this.vocab.set(w, id);
-    singles.push([]);
     const grams = bigrams(w);
     this.bigramSize.push(grams.size);
     for (const g of grams) {
-      const post = this.byBigram.get(g);
-      if (post) post.push(id);
+      const ids = this.byBigram.get(g);
+      if (ids) (ids as number[]).push(id);
       else this.byBigram.set(g, [id]);
     }
     return id;
@@ -249,6 +298,18 @@ function keep(top: Ranked[], display: string, score: number, order: number, limi
   if (at >= limit) return;
   top.splice(at, 0, { display, score, order });
   if (top.length > limit) top.pop();
+}
+
+/** How many pairs an entry of `words` words has (of its first {@link PAIR_WORDS}). */
+function pairsOf(words: number): number {
+  const k = Math.min(words, PAIR_WORDS);
+  return (k * (k - 1)) / 2;
+}
+
+/** Each pair of the first {@link PAIR_WORDS} words of the entry `flat[from]` .. `flat[to - 1]`, as its key. */
+function forPairs(flat: Int32Array, from: number, to: number, v: number, each: (pk: number) => void): void {
+  const end = Math.min(to, from + PAIR_WORDS);
+  for (let i = from; i < end; i++) for (let j = i + 1; j < end; j++) each(key(flat[i]!, flat[j]!, v));
 }
 
 function key(a: number, b: number, v: number): number {

@@ -7,7 +7,7 @@
  * The matcher answers through `SuggestIndex` (suggest-index.ts), which computes the same score for
  * the entries its word index reaches; tests compare the two.
  */
-import { textWords } from './literal-words.ts';
+import { oneCopy, textWords, type WordCopies } from './literal-words.ts';
 
 export interface SuggestEntry {
   /** the help string shown to the user */
@@ -18,10 +18,15 @@ export interface SuggestEntry {
 
 const MIN_SCORE = 0.4;
 
-/** The words of a display or representation string, placeholders and `<param>` notation left out. */
-export function displayWords(display: string): string[] {
+/**
+ * The words of a display or representation string, placeholders and `<param>` notation left out;
+ * `copies` (word -> its kept copy) shares each word's string with the table's other formats.
+ */
+export function displayWords(display: string, copies?: WordCopies): string[] {
   const stripped = display.replace(/\{\{[\s\S]*?\}\}/g, ' ').replace(/<[^<>]*>/g, ' ');
-  return [...textWords(stripped)];
+  const out = [...textWords(stripped)];
+  if (copies) for (let i = 0; i < out.length; i++) out[i] = oneCopy(out[i]!, copies);
+  return out;
 }
 
 /**

@@ -72,7 +72,7 @@ export async function listConfigFiles(dir: string): Promise<ConfigFiles> {
  * for (const [i, file] of files.aliases.entries()) parse(file, await text(i));
  */
 export function readAhead(files: ConfigFile[], batch = 64): (i: number) => Promise<string> {
-  const texts: (string | Error)[] = [];
+  const texts: (string | Error | undefined)[] = [];
   return async (i) => {
     while (texts.length <= i && texts.length < files.length) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -86,6 +86,8 @@ export function readAhead(files: ConfigFile[], batch = 64): (i: number) => Promi
       }
     }
     const text = texts[i] ?? readFileSync(files[i]!.abs, 'utf8');
+    // handed out: not held to the end of the load (thousands of texts; asked again, it is read again)
+    texts[i] = undefined;
     if (text instanceof Error) throw text;
     return text;
   };

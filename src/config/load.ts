@@ -12,6 +12,7 @@ import type { Env } from './env.ts';
 import { listConfigFiles } from './files.ts';
 import { checkFormats } from './format-checks.ts';
 import { loadActions } from './load-actions.ts';
+import { cacheDirFromEnv, LoadCache, MIN_CACHED_FILES } from './load-cache.ts';
 import { loadAliases } from './load-aliases.ts';
 import { loadChannels, loadMain, loadRules } from './load-outbound.ts';
 import type { ParseContext } from './parse-file.ts';
@@ -27,6 +28,12 @@ export interface LoadOptions {
    * a second per few hundred aliases, so `serve` and `match` skip it and `validate` runs it). Default true.
    */
   overlaps?: boolean;
+  /**
+   * the folder of the load snapshot cache (load-cache.ts); `false`: none. Default: from the process
+   * environment (`SWITCHBOARD_CACHE_DIR`, `off` for none; else `$XDG_CACHE_HOME/switchboard` or
+   * `~/.cache/switchboard`). Folders of fewer than {@link MIN_CACHED_FILES} alias and action files are never cached.
+   */
+  cacheDir?: string | false;
 }
 
 /** Secrets shorter than this are not redacted from messages (they would mangle ordinary words). */
@@ -68,27 +75,35 @@ export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promis
       severity: 'error',
     });
   }
-  const main = await loadMain(files, ctx);
-  const { actions, broken } = await loadActions(files.actions, ctx);
-  const aliases = await loadAliases(files.aliases, ctx);
-  const channels = await loadChannels(files, ctx);
-  const rules = await loadRules(files, ctx);
-  const config: Config = {
-    dir: root,
-    main: main?.main ?? mainSchema.parse({}),
-    actions: new Map([...actions].map(([ref, a]) => [ref, a.action])),
-    aliases: aliases.map((a) => a.alias),
-    channels: new Map([...channels].map(([name, c]) => [name, c.channel])),
-    rules: rules.map((r) => r.rule),
-    secrets: [...ctx.secrets],
-  };
-  const loaded = { main, actions, brokenActions: broken, aliases, channels, rules };
-  ctx.diagnostics.push(...checkCrossReferences(loaded), ...checkTemplates(aliases, actions.values()));
-  const overlaps = opts.overlaps === false ? () => [] : findOverlaps;
-  // the problems only: the matcher itself is built by whoever runs it (reusing the compiled formats)
-  const compile = (specs: AliasSpec[]) => ({ problems: formatProblems(specs) });
-  ctx.diagnostics.push(...checkFormats({ compileAliases: compile, findOverlaps: overlaps }, aliases, toAliasSpecs(config)));
-  return { config, diagnostics: redact(ctx.diagnostics, ctx.secrets).sort(order) };
+  const cacheDir = opts.cacheDir ?? cacheDirFromEnv();
+  if (isDir && cacheDir && files.aliases.length + files.actions.length >= MIN_CACHED_FILES) ctx.cache = await LoadCache.open(cacheDir, root);
+  try {
+    const main = await loadMain(files, ctx);
+    const { actions, broken } = await loadActions(files.actions, ctx);
+    const aliases = await loadAliases(files.aliases, ctx);
+    const channels = await loadChannels(files, ctx);
+    const rules = await loadRules(files, ctx);
+    const config: Config = {
+      dir: root,
+      main: main?.main ?? mainSchema.parse({}),
+      actions: new Map([...actions].map(([ref, a]) => [ref, a.action])),
+      aliases: aliases.map((a) => a.alias),
+      channels: new Map([...channels].map(([name, c]) => [name, c.channel])),
+      rules: rules.map((r) => r.rule),
+      secrets: [...ctx.secrets],
+    };
+    const loaded = { main, actions, brokenActions: broken, aliases, channels, rules };
+    ctx.diagnostics.push(...checkCrossReferences(loaded), ...checkTemplates(aliases, actions.values(), ctx.cache));
+    const overlaps = opts.overlaps === false ? () => [] : findOverlaps;
+    // the problems only: the matcher itself is built by whoever runs it (reusing the compiled formats)
+    const compile = (specs: AliasSpec[]) => ({ problems: formatProblems(specs) });
+    ctx.diagnostics.push(...checkFormats({ compileAliases: compile, findOverlaps: overlaps }, aliases, toAliasSpecs(config)));
+    await ctx.cache?.save();
+    return { config, diagnostics: redact(ctx.diagnostics, ctx.secrets).sort(order) };
+  } finally {
+    // the snapshot is closed by save(), or here when the load ends early
+    ctx.cache?.close();
+  }
 }
 
 /**

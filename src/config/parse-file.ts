@@ -1,10 +1,12 @@
 /** Reads one config file and validates it against its schema, collecting diagnostics and secrets. */
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { Env } from './env.ts';
 import type { ConfigFile } from './files.ts';
+import type { LoadCache } from './load-cache.ts';
 import { collectEnvSecrets, collectSecrets, typeExpandedScalars } from './schema-walk.ts';
 import type { Diagnostic } from './types.ts';
-import { parseYamlSource, readYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
+import { cachedSource, isFastSource, parseYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
 import { issuesToDiagnostics } from './zod-issues.ts';
 
 export interface ParsedFile<T> {
@@ -23,6 +25,8 @@ export interface ParseContext {
    * files is kept once). For one load only.
    */
   strings?: Map<string, string>;
+  /** the load snapshot cache (load-cache.ts), for the files whose loader names a `cacheKind` */
+  cache?: LoadCache;
 }
 
 export interface ParseOptions extends YamlReadOptions {
@@ -30,6 +34,11 @@ export interface ParseOptions extends YamlReadOptions {
   prepare?: (raw: Record<string, unknown>) => void;
   /** the file's text when it was read ahead (files.ts `readAhead`); otherwise it is read here */
   text?: Promise<string>;
+  /**
+   * the kind of file for the load snapshot cache (`alias`, `action`: one name per schema and
+   * `prepare`): its validated value is cached when the file alone decides it. Unset: never cached.
+   */
+  cacheKind?: string;
 }
 
 /** StackStorm files write `description:` with no value; an empty optional field is an absent one. */
@@ -48,9 +57,18 @@ export async function parseFile<S extends z.ZodType>(
   opts: ParseOptions = {},
 ): Promise<ParsedFile<z.output<S>>> {
   const { prepare } = opts;
-  const { source, diagnostics } = opts.text
-    ? parseYamlSource(await opts.text, file.rel, ctx.env, opts)
-    : await readYamlSource(file.abs, file.rel, ctx.env, opts);
+  const text = await (opts.text ?? readFile(file.abs, 'utf8'));
+  const cache = opts.cacheKind !== undefined ? ctx.cache : undefined;
+  const key = cache?.key(opts.cacheKind!, text);
+  if (cache && key) {
+    const value = cache.get(key) as z.output<S> | undefined;
+    // a validated file is a mapping; anything else is a damaged entry, and the file is parsed again
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      if (ctx.strings) intern(value, ctx.strings);
+      return { source: cachedSource(file.rel, text, file.abs), value };
+    }
+  }
+  const { source, diagnostics } = parseYamlSource(text, file.rel, ctx.env, opts, file.abs);
   ctx.diagnostics.push(...diagnostics);
   if (diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('yaml: '))) return { source };
   const raw = source.data;
@@ -61,13 +79,19 @@ export async function parseFile<S extends z.ZodType>(
   }
   prepare?.(raw as Record<string, unknown>);
   typeExpandedScalars(schema, raw, source.expandedWhole);
-  collectSecrets(schema, raw, ctx.secrets);
-  collectEnvSecrets(schema, raw, source.substituted, ctx.secrets);
+  // this file's secrets apart first: a file holding one is never cached (no secret on disk)
+  const secrets = new Set<string>();
+  collectSecrets(schema, raw, secrets);
+  collectEnvSecrets(schema, raw, source.substituted, secrets);
+  for (const s of secrets) ctx.secrets.add(s);
   const result = schema.safeParse(raw);
   if (!result.success) {
     ctx.diagnostics.push(...issuesToDiagnostics(result.error.issues, source, schema, raw));
     return { source };
   }
+  // the file alone decided this value: read by the fast reader (nothing expanded from the
+  // environment, no YAML warning), no secret; cached before the loaders adjust it (mergeRoutes)
+  if (cache && key && isFastSource(source) && secrets.size === 0) cache.put(key, result.data);
   // the raw data is not needed any more (the validated value is kept): a load holds every file's
   // source until it ends, for positions
   source.data = undefined;

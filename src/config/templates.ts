@@ -6,6 +6,7 @@
 import nunjucks from 'nunjucks';
 import type { LoadedAction } from './load-actions.ts';
 import type { LoadedAlias } from './load-aliases.ts';
+import type { LoadCache } from './load-cache.ts';
 import type { Diagnostic } from './types.ts';
 import type { PathSegment, YamlSource } from './yaml-source.ts';
 
@@ -45,19 +46,26 @@ function notifyTemplates(notify: unknown): { path: PathSegment[]; text: string }
  * `ack`/`result` come from StackStorm packs, whose Jinja nunjucks does not all parse (`{%+`, `x[:2]`):
  * there a syntax error is a warning; in Switchboard's own fields (notify, action templates) an error.
  */
-function check(items: { path: PathSegment[]; text: string }[], source: YamlSource, out: Diagnostic[], seen: Map<string, string | undefined>): void {
+function check(
+  items: { path: PathSegment[]; text: string }[],
+  source: YamlSource,
+  out: Diagnostic[],
+  seen: Map<string, string | undefined>,
+  cache: LoadCache | undefined,
+): void {
   for (const { path, text } of items) {
-    // the same template in many files (generated aliases, a shared result format) compiles once
+    // the same template in many files (generated aliases, a shared result format) compiles once,
+    // and, with the load snapshot cache, once for as long as it is written the same
     let error = seen.get(text);
-    if (error === undefined && !seen.has(text)) seen.set(text, (error = templateError(text)));
+    if (error === undefined && !seen.has(text)) seen.set(text, (error = cache ? cache.memo('template', text, templateError) : templateError(text)));
     if (!error) continue;
     const stackstorm = path[0] === 'ack' || path[0] === 'result';
     out.push({ ...source.at(path), message: `template does not compile: ${error}`, severity: stackstorm ? 'warning' : 'error' });
   }
 }
 
-/** Template syntax errors of every alias and action that came from a file. */
-export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedAction>): Diagnostic[] {
+/** Template syntax errors of every alias and action that came from a file; `cache`: the load snapshot cache, if any. */
+export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedAction>, cache?: LoadCache): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Map<string, string | undefined>();
   for (const { alias, source } of aliases) {
@@ -71,6 +79,7 @@ export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedA
       source,
       out,
       seen,
+      cache,
     );
   }
   for (const { action, source } of actions) {
@@ -86,6 +95,7 @@ export function checkTemplates(aliases: LoadedAlias[], actions: Iterable<LoadedA
       source,
       out,
       seen,
+      cache,
     );
   }
   return out;

@@ -2,10 +2,12 @@
  * One parsed YAML config file: its data with `${VAR}` expanded, and a way back from a value's path
  * to its `line:col`, so every diagnostic points at what the user wrote.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { expandEnv, type Env } from './env.ts';
 import { fastYaml } from './yaml-fast.ts';
+import { locateInText } from './yaml-locate.ts';
 import type { Diagnostic, SourcePosition } from './types.ts';
 
 export type PathSegment = string | number;
@@ -82,10 +84,27 @@ function positioned(text: string, file: string): { doc: Document; pos: (offset: 
  * and `yaml` parses such a file again only when a diagnostic asks where a value is; every other
  * file (YAML errors, `${VAR}` to expand, anchors, tags...) is parsed by `yaml` with its positions.
  */
-export function parseYamlSource(text: string, file: string, env: Env, opts: YamlReadOptions = {}): { source: YamlSource; diagnostics: Diagnostic[] } {
+export function parseYamlSource(
+  text: string,
+  file: string,
+  env: Env,
+  opts: YamlReadOptions = {},
+  /** the file's absolute path: a fast-read source keeps it instead of the text (see {@link FastSource}) */
+  abs?: string,
+): { source: YamlSource; diagnostics: Diagnostic[] } {
   const data = fastYaml(text, opts.expand);
   if (data === undefined) return parseWithPositions(text, file, env, opts);
-  return { source: new FastSource(file, text, data), diagnostics: [] };
+  return { source: new FastSource(file, abs ?? text, data, abs !== undefined), diagnostics: [] };
+}
+
+/** Whether `source` was read by the fast reader: nothing in it came from the environment (load-cache.ts caches only those). */
+export function isFastSource(source: YamlSource): boolean {
+  return source instanceof FastSource;
+}
+
+/** The source of a file whose validated value came from the load snapshot cache: positions only, from its text. */
+export function cachedSource(file: string, text: string, abs?: string): YamlSource {
+  return new FastSource(file, abs ?? text, undefined, abs !== undefined);
 }
 
 const noPaths: ReadonlySet<string> = new Set();
@@ -103,12 +122,37 @@ class FastSource implements YamlSource {
   partial: unknown;
   #parsed: ReturnType<typeof positioned> | undefined;
 
+  /** the text, or (`#reread`) the file's absolute path */
+  #text: string;
+  #reread: boolean;
+
   constructor(
     readonly file: string,
-    private readonly text: string,
+    textOrPath: string,
     public data: unknown,
+    reread = false,
   ) {
     this.partial = data;
+    this.#text = textOrPath;
+    this.#reread = reread;
+  }
+
+  /**
+   * Given a path, the text is read again on the first position asked: most files of a large
+   * config are never asked one, and a load holding every file's source would hold every text
+   * (about 14 MB for 10,000 aliases and their actions). A file changed since gives its new text's
+   * positions; a file gone since reads as empty.
+   */
+  private get text(): string {
+    if (this.#reread) {
+      this.#reread = false;
+      try {
+        this.#text = readFileSync(this.#text, 'utf8');
+      } catch {
+        this.#text = '';
+      }
+    }
+    return this.#text;
   }
 
   at(path: readonly PathSegment[]): Located {
@@ -120,6 +164,11 @@ class FastSource implements YamlSource {
   }
 
   #locate(path: readonly PathSegment[], wantKey: boolean): Located {
+    // most paths are found in the text itself (yaml-locate.ts); `yaml` parses the file only when that is unsure
+    if (!this.#parsed) {
+      const found = locateInText(this.text, path, wantKey);
+      if (found) return { file: this.file, line: found.line, col: found.col, path: found.path };
+    }
     this.#parsed ??= positioned(this.text, this.file);
     return locateIn(this.#parsed.doc, path, wantKey, this.#parsed.pos, this.file);
   }
@@ -199,6 +248,12 @@ function expandNode(
     return;
   }
   if (isSeq(node)) node.items.forEach((item, i) => expandNode(item as Node | null, [...path, i], env, seen, pos, diagnostics));
+}
+
+/** Where `yaml` places paths in `text` (what {@link YamlSource.at}/`keyAt` answer), parsed once: for tests of yaml-locate.ts. */
+export function yamlLocator(text: string, file: string): (path: readonly PathSegment[], wantKey: boolean) => Located {
+  const { doc, pos } = positioned(text, file);
+  return (path, wantKey) => locateIn(doc, path, wantKey, pos, file);
 }
 
 function locateIn(doc: Document, path: readonly PathSegment[], wantKey: boolean, pos: (offset: number) => SourcePosition, file: string): Located {
