@@ -15,7 +15,7 @@ export type { Logger };
 
 export interface LoggerSettings {
   level?: string;
-  /** secret values to redact wherever they appear; a function is read per line (hot reload) */
+  /** secret values to redact wherever they appear; a function is read per line (hot reload): it returns a new array when the list changes (each array is compiled once) */
   secrets?: readonly string[] | (() => readonly string[]);
   /** where lines go (default stdout); tests pass a stream to capture them */
   destination?: NodeJS.WritableStream;
@@ -37,13 +37,25 @@ function forms(secret: string): string[] {
   return [twice, once, secret];
 }
 
+/**
+ * The forms of every secret of a list long enough to redact, longest form of each first: computed
+ * once per list (a config's secrets are one array until a reload replaces it), not on every string.
+ */
+const formsOfList = new WeakMap<readonly string[], readonly string[]>();
+
+function formsOf(secrets: readonly string[]): readonly string[] {
+  let all = formsOfList.get(secrets);
+  if (!all) {
+    all = secrets.filter((s) => s.length >= MIN_SECRET).flatMap(forms);
+    formsOfList.set(secrets, all);
+  }
+  return all;
+}
+
 /** Replaces every occurrence of any secret (in any of its escaped forms) in `text` with `[redacted]`. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) {
-    if (s.length < MIN_SECRET) continue;
-    for (const f of forms(s)) if (out.includes(f)) out = out.split(f).join('[redacted]');
-  }
+  for (const f of formsOf(secrets)) if (out.includes(f)) out = out.split(f).join('[redacted]');
   return out;
 }
 
@@ -115,13 +127,7 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const dest = (settings.destination ?? process.stdout) as NodeJS.WritableStream;
   const scrubbing = {
     write(line: string) {
-      dest.write(
-        scrubLine(
-          line,
-          secretsOf().filter((s) => s.length >= MIN_SECRET),
-          mask,
-        ),
-      );
+      dest.write(scrubLine(line, secretsOf(), mask));
     },
   };
   return pino(options, scrubbing as pino.DestinationStream);

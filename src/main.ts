@@ -146,7 +146,9 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   if (exposure.refusals.length > 0) throw new UnsafeExposureError(config.main.server.host, exposure.refusals);
   // secrets of every config loaded so far: an old generation's workers may still be logging
   const secrets = new Set(config.secrets);
-  const logger = createLogger({ level: config.main.logging.level, secrets: () => [...secrets], destination: opts.logDestination });
+  // one array until a reload adds a secret (the logger compiles a list once, not per line)
+  let secretList: readonly string[] = [...secrets];
+  const logger = createLogger({ level: config.main.logging.level, secrets: () => secretList, destination: opts.logDestination });
   const log = logger.child({ component: 'main' });
   for (const w of exposure.warnings) log.warn(`${w} (accepted on loopback only)`);
   const metrics = createMetrics();
@@ -284,6 +286,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
         if (unsafe.refusals.length > 0) throw new UnsafeExposureError(next.main.server.host, unsafe.refusals);
         for (const w of unsafe.warnings) log.warn(`${w} (accepted on loopback only)`);
         for (const s of next.secrets) secrets.add(s);
+        if (secrets.size !== secretList.length) secretList = [...secrets];
         const gen = await buildGeneration(next, deps);
         logger.level = next.main.logging.level;
         return gen;

@@ -151,3 +151,134 @@ export async function answeredOrCounted(
 export function slowDownText(d: RateDecision): string {
   return `Slow down: too many commands this minute. Try again in ${d.retryAfterSeconds}s.`;
 }
+
+/**
+ * A lease: like SLIDING, but counts up to ARGV[5] commands at once (the tokens a gateway hands out
+ * locally), at most a share of the room left: ARGV[6] is that share's divisor. KEYS[3] gets ARGV[7]
+ * unused tokens of an earlier lease back first (KEYS[3] is the window they were counted in; ARGV[7]
+ * '0' when none). Returns {granted (0 = refused), prev, curr before it}.
+ */
+const LEASE = `
+local back = tonumber(ARGV[7])
+if back > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= back then redis.call('DECRBY', KEYS[3], back) end
+local curr = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
+local w = tonumber(ARGV[3])
+local est = prev * (w - tonumber(ARGV[2])) / w + curr
+local room = tonumber(ARGV[1]) - est
+if room < 1 then return {0, prev, curr} end
+local n = math.max(1, math.min(tonumber(ARGV[5]), math.floor(room / tonumber(ARGV[6]))))
+if redis.call('INCRBY', KEYS[1], n) == n then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+return {n, prev, curr}`;
+
+type LeaseArgs = readonly [...WindowArgs, want: number, share: number, back: number];
+const leaseScript = defineScript<'curr' | 'prev' | 'back', LeaseArgs, Counted>({ name: 'sbRateLease', keys: ['curr', 'prev', 'back'], lua: LEASE });
+
+/** How a {@link createLeasedRateLimit} hands out its leases. */
+export interface LeaseSettings {
+  /** a lease is used for at most this long (and never past its minute), ms */
+  ms: number;
+  /** most tokens one lease takes */
+  max: number;
+  /** a lease takes at most 1/share of the room left in the window: near the limit every command asks Redis */
+  share: number;
+}
+
+/** 1 s leases of up to 32 tokens, an eighth of the room left at most. */
+export const DEFAULT_LEASE: LeaseSettings = { ms: 1000, max: 32, share: 8 };
+
+interface Lease {
+  tokens: number;
+  /** the one-minute window the tokens were counted in */
+  window: number;
+  until: number;
+  /** tokens the next lease asks for: doubles while leases run out before they end, halves when they do not */
+  want: number;
+  /** the lease being taken (one round trip at a time per sender; the others wait for it) */
+  refill?: Promise<RateDecision>;
+}
+
+export interface LeasedRateLimit {
+  /** the decision for one more command of `sender` (see {@link checkRateLimit}) */
+  take(sender: string): Promise<RateDecision>;
+}
+
+/**
+ * {@link checkRateLimit} for a process that sees many commands of one sender (an API key at
+ * hundreds of requests a second): each round trip counts up to `lease.max` commands at once in the
+ * shared Redis counter and hands them out locally for up to `lease.ms`, so most commands cost no
+ * round trip. Across processes the limit holds as before: every command is counted in Redis before
+ * it is allowed, so no more than `perMinute` pass in any (estimated) minute. What changes:
+ * - a command may be refused while other processes still hold tokens they counted and did not
+ *   use yet: at most `lease.max - 1` per process, for at most `lease.ms`; a lease never takes more
+ *   than 1/`lease.share` of the room left, so a sender near its limit gets one token per round trip
+ *   (exact), and a slow sender always does (`want` starts at 1 and grows only while leases run out);
+ * - a token counts from when it was leased, at most `lease.ms` before its command;
+ * - the tokens a lease did not use are given back with the sender's next round trip (not when it
+ *   ends): until then they count against the sender.
+ *
+ * @example
+ * const limit = createLeasedRateLimit(redis, '{sb}', 600);
+ * if (!(await limit.take('api:ci')).allowed) answer429();
+ */
+export function createLeasedRateLimit(
+  redis: Redis,
+  prefix: string,
+  perMinute: number,
+  now: () => number = Date.now,
+  lease: LeaseSettings = DEFAULT_LEASE,
+): LeasedRateLimit {
+  const leases = new Map<string, Lease>();
+  const allowed: RateDecision = { allowed: true, count: 0, retryAfterSeconds: 0 };
+
+  const refill = async (sender: string, l: Lease, t: number): Promise<RateDecision> => {
+    const { window } = rateWindow(t);
+    // unused tokens go back to the window they were counted in, while it still weighs
+    const back = l.tokens > 0 && l.window >= window - 1 ? l.tokens : 0;
+    const backKey = rateKey(prefix, sender, l.window * WINDOW_MS);
+    l.tokens = 0;
+    const { curr, prev, args } = keysAndArgs(prefix, sender, perMinute, t);
+    const [n, p, c] = await leaseScript.run(redis, { curr, prev, back: back > 0 ? backKey : curr }, ...args, l.want, lease.share, back);
+    const granted = Number(n);
+    if (granted < 1) {
+      l.want = 1;
+      return slidingDecision(Number(p), Number(c), t, perMinute, false);
+    }
+    l.tokens = granted - 1;
+    l.window = window;
+    l.until = Math.min(t + lease.ms, (window + 1) * WINDOW_MS);
+    return allowed;
+  };
+
+  return {
+    async take(sender) {
+      let l = leases.get(sender);
+      if (!l) {
+        l = { tokens: 0, window: 0, until: 0, want: 1 };
+        leases.set(sender, l);
+      }
+      for (;;) {
+        const t = now();
+        if (l.tokens > 0 && t < l.until && rateWindow(t).window === l.window) {
+          l.tokens--;
+          return allowed;
+        }
+        if (l.refill) {
+          // another command of this sender is taking a lease: wait for it, then look again
+          await l.refill.catch(() => undefined);
+          continue;
+        }
+        // the last lease ended with tokens left: the next takes fewer; used up before it ended: more
+        if (l.tokens > 0) l.want = Math.max(1, Math.floor(l.want / 2));
+        else if (t < l.until) l.want = Math.min(lease.max, l.want * 2);
+        const r = refill(sender, l, t);
+        l.refill = r;
+        try {
+          return await r;
+        } finally {
+          l.refill = undefined;
+        }
+      }
+    },
+  };
+}

@@ -7,6 +7,8 @@
  * - `{sb}:dlv-stats`                 hash of counters: queued, sent, failed, skipped, retried, fallback
  * - `{sb}:dlv-fair`                  hash: each bulk source's next priority tag (fairness.ts)
  * - `{sb}:dlv-rate:<channel>[:<t>]`  rate bucket (GCRA) per channel, or per channel and target
+ * - `{sb}:dlv-rate:…:pause`          a bucket's Retry-After pause (a key with a TTL); `{sb}:dlv-rate-pauses`
+ *                                    the running pauses (zset, until ms), announced on `{sb}:dlv-rate-pause`
  * - `{sb}:sink:<channel>:*`          each channel's SinkState (issue per fingerprint, opt-outs)
  * - the ledger writes into `{sb}:exec:<id>` or, for alert notifications, `{sb}:alert:<id>`
  * - `{sb}:hold*:<user>:<end ms>`, `{sb}:digests:*`  quiet hours: hold lists and the digest queue (hold.ts)
@@ -28,6 +30,10 @@ export interface DeliveryKeys {
   /** each bulk source's next priority tag (fairness.ts) */
   fair: string;
   rate(channel: string, target?: string): string;
+  /** the running pauses of all buckets (rate-limit.ts `startPauseWatch`) */
+  pauses: string;
+  /** the pub/sub channel a new pause is announced on */
+  pauseChannel: string;
   sinkState(channel: string): string;
   record(executionId: string): string;
   /** an alert record (src/alerts/keys.ts): alert notifications' deliveries are listed there */
@@ -43,6 +49,8 @@ export function deliveryKeys(redisPrefix: string): DeliveryKeys {
     stats: `${p}:dlv-stats`,
     fair: `${p}:dlv-fair`,
     rate: (channel, target) => `${p}:dlv-rate:${channel}${target === undefined ? '' : `:${target}`}`,
+    pauses: `${p}:dlv-rate-pauses`,
+    pauseChannel: `${p}:dlv-rate-pause`,
     sinkState: (channel) => `${p}:sink:${channel}`,
     record: exec.record,
     alertRecord: alertKeys(redisPrefix).record,

@@ -27,7 +27,7 @@ import { createLedger } from './ledger.ts';
 import { meteredLedger } from './metered-ledger.ts';
 import { processDelivery } from './process-delivery.ts';
 import { startLoopGuard } from './loop-guard.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { createRateLimiter, startPauseWatch } from './rate-limit.ts';
 
 /**
  * Bulk deliveries that never wait for the command gate: an execution's outcome notifications. At a
@@ -128,13 +128,16 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
   const queues = [queueNamed(DELIVERY_QUEUE, conn), queueNamed(REPLY_QUEUE, replyConn)] as const;
   const ledgerOn = (connection: typeof conn) =>
     opts.metrics ? meteredLedger(createLedger(connection, keys), opts.metrics, (name) => config.channels.get(name)?.kind) : createLedger(connection, keys);
+  // the channels' Retry-After pauses, known here as they happen: a channel with no rate needs no
+  // round trip before each send while this copy is current (rate-limit.ts)
+  const pauses = startPauseWatch({ subscriber: workerConnection(redisSettings(config)), redis: conn, keys, logger });
   const stopping = new AbortController();
   // every send in flight listens on it (concurrency may be well over the default 10)
   setMaxListeners(0, stopping.signal);
   const common = {
     sinks,
     ledger: ledgerOn(conn),
-    limiter: createRateLimiter(conn, keys, config.channels),
+    limiter: createRateLimiter(conn, keys, config.channels, pauses),
     logger,
     secrets: config.secrets,
     sendTimeoutMs: sendTimeoutMs + 1000,
@@ -152,7 +155,7 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
     const deps =
       connection === conn
         ? { ...common, queue }
-        : { ...common, ledger: ledgerOn(connection), limiter: createRateLimiter(connection, keys, config.channels), queue };
+        : { ...common, ledger: ledgerOn(connection), limiter: createRateLimiter(connection, keys, config.channels, pauses), queue };
     const bulk = queue.name === DELIVERY_QUEUE;
     const run: Processor<DeliveryJobData> = !bulk
       ? (job, token) => gate.track(() => processDelivery(job, token, deps))
@@ -215,6 +218,7 @@ export async function startDeliveryWorker(opts: DeliveryWorkerOptions): Promise<
       } finally {
         clearTimeout(timer);
         await sinks.close();
+        await pauses.close();
         await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
         await Promise.all([conn, replyConn].map((c) => c.quit().catch(() => c.disconnect())));
       }

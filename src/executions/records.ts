@@ -23,6 +23,7 @@ import {
 } from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, LiveOutput, NewExecution } from './types.ts';
 import { defineScript, defineScriptOverKeys } from '../redis/script.ts';
+import { runCreateAndAdd } from './submit-script.ts';
 
 type Args = (string | number | Buffer)[];
 /** the keys of every script that changes a status (scripts.ts: KEYS[1..11]) */
@@ -112,6 +113,16 @@ export interface RecordStore {
    * with the job's add after it); returns how to read its reply from `tx.exec()`'s results.
    */
   queueCreate(tx: object, id: string, input: NewExecution, now: Date): (reply: unknown) => CreateResult;
+  /**
+   * the create and BullMQ's job add (`add`: the script `Job.addJob` chose, with its Lua and its
+   * flat list of keys and args) in one script call (submit-script.ts): both or neither
+   */
+  createWithJob(
+    id: string,
+    input: NewExecution,
+    now: Date,
+    add: { name: string; lua: string; numberOfKeys: number; args: readonly (string | number | Buffer)[] },
+  ): Promise<{ outcome: CreateResult; added: unknown }>;
   /** the record, with its live `output` while a run has printed something */
   get(id: string): Promise<ExecutionRecord | undefined>;
   /** records without their live output (listings stay small) */
@@ -144,8 +155,14 @@ export interface RecordStore {
   setProcess(id: string, tag: string): Promise<void>;
   /** the process tag of the run before, read and removed */
   takeProcess(id: string): Promise<string | undefined>;
-  /** the terminal hook of `id` ran: drop it from the hook outbox (batched: the ids of one event-loop turn in one ZREM) */
+  /**
+   * the terminal hook of `id` ran: drop it from the hook outbox. Batched: the ids go with the next
+   * `complete` call of this store (no command of their own), or after {@link HOOK_DONE_DELAY_MS} in
+   * one ZREM when none comes; resolves once they are gone.
+   */
   hookDone(id: string): Promise<void>;
+  /** sends the ids `hookDone` still holds now (a worker stopping) */
+  flushHookDone(): Promise<void>;
   /** ids whose hook has been owed for more than `ageMs` (their worker died), re-stamped for this caller */
   sweepHooks(ageMs: number, limit: number): Promise<string[]>;
   cancelRequested(ids: string[]): Promise<string[]>;
@@ -175,6 +192,20 @@ function startResult(r: (string | number)[]): StartResult {
   return { kind: 'missing' };
 }
 
+/** how long `hookDone` ids wait for a `complete` call to carry them before they are sent alone, ms */
+export const HOOK_DONE_DELAY_MS = 20;
+/** at most this many ids wait (one script call's arguments stay small) */
+const HOOK_DONE_MAX = 200;
+
+/** `hookDone` ids not yet sent, and the promise their callers hold */
+interface DoneBatch {
+  ids: string[];
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
 export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds: number): RecordStore {
   const s = SCRIPTS;
   const ttl = String(Math.max(1, Math.round(ttlSeconds)));
@@ -187,8 +218,19 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     liveOutput: keys.liveOutput(id),
   });
   const iso = () => new Date().toISOString();
-  let doneIds: string[] = [];
-  let doneFlush: Promise<void> | undefined;
+  let done: DoneBatch | undefined;
+  /** the batch of `hookDone` ids as it stands, detached: the caller sends them */
+  const takeDone = (): DoneBatch | undefined => {
+    const b = done;
+    done = undefined;
+    if (b) clearTimeout(b.timer);
+    return b;
+  };
+  const flushDone = () => {
+    const b = takeDone();
+    if (b) redis.zrem(keys.hookPending, ...b.ids).then(() => b.resolve(), b.reject);
+    return b?.promise ?? Promise.resolve();
+  };
   const pageOf = async (key: string, before: string, limit: number, min = '-inf') => {
     const flat = await redis.zrevrangebyscore(key, before, min, 'WITHSCORES', 'LIMIT', 0, limit);
     const out: { id: string; score: string }[] = [];
@@ -251,6 +293,12 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       s.sbCreate.queue(redis, tx, call.keys, ...call.args);
       return (reply) => createOutcome(reply as CreateReply, now);
     },
+    async createWithJob(id, input, now, add) {
+      const call = createCall(id, input, now);
+      const create = { lua: createScript, keys: s.sbCreate.keys.map((k) => call.keys[k]), args: call.args };
+      const [created, added] = await runCreateAndAdd(redis, create, add);
+      return { outcome: createOutcome(created as CreateReply, now), added };
+    },
     async setProcess(id, tag) {
       await redis.hset(keys.record(id), 'proc', tag);
     },
@@ -306,8 +354,27 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     },
     async complete(id, status, fields, startedAt, finishedAt, createdAt) {
       const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
-      const r = await s.sbComplete.run(redis, statusKeys(id), status, startedAt, finishedAt, result, fields.error ?? '', ttl, createdAt ?? '');
-      return startResult(r as (string | number)[]);
+      const b = takeDone();
+      try {
+        const r = await s.sbComplete.run(
+          redis,
+          statusKeys(id),
+          status,
+          startedAt,
+          finishedAt,
+          result,
+          fields.error ?? '',
+          ttl,
+          createdAt ?? '',
+          ...(b?.ids ?? []),
+        );
+        b?.resolve();
+        return startResult(r as (string | number)[]);
+      } catch (err) {
+        // whether they left is unknown: the sweep runs such a hook again, as after a failed ZREM
+        b?.reject(err as Error);
+        throw err;
+      }
     },
     async finish(id, status, fields) {
       const result = fields.result === undefined ? '' : JSON.stringify(fields.result);
@@ -327,18 +394,23 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
       return r[0] === 1 ? decodeRecord(r.slice(1) as string[]) : undefined;
     },
     hookDone(id) {
-      // the ids of one event-loop turn leave the outbox in one ZREM (every execution ends with one)
-      doneIds.push(id);
-      doneFlush ??= new Promise<void>((resolve, reject) =>
-        setImmediate(() => {
-          const ids = doneIds;
-          doneIds = [];
-          doneFlush = undefined;
-          redis.zrem(keys.hookPending, ...ids).then(() => resolve(), reject);
-        }),
-      );
-      return doneFlush;
+      // every execution ends with one: while executions keep ending, the ids ride on the next
+      // `complete` (one Redis command less per command, bench e2e); a quiet worker sends them alone
+      if (!done) {
+        let resolve!: () => void;
+        let reject!: (err: Error) => void;
+        const promise = new Promise<void>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        done = { ids: [], promise, resolve, reject, timer: setTimeout(flushDone, HOOK_DONE_DELAY_MS) };
+      }
+      const batch = done;
+      batch.ids.push(id);
+      if (batch.ids.length >= HOOK_DONE_MAX) void flushDone();
+      return batch.promise;
     },
+    flushHookDone: flushDone,
     async sweepHooks(ageMs, limit) {
       return (await s.sbSweep.run(redis, { hookPending: keys.hookPending }, Math.round(ageMs), limit)) as string[];
     },

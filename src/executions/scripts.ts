@@ -227,10 +227,13 @@ return {'running'}
 /**
  * complete an instant run in one step (queued -> terminal; the action already ran, see
  * `Runner.instant`). ARGV: status, started iso, finished iso, result json ('' = none),
- * error ('' = none), ttl, the job's `created_at` ('' = not checked; see start). Returns
- * {'done', attempts} or the same non-run answers as start.
+ * error ('' = none), ttl, the job's `created_at` ('' = not checked; see start), then the ids
+ * of other executions whose terminal hook has run (records.ts `hookDone`): they leave the hook
+ * outbox here first, so that a busy worker needs no ZREM of its own. Returns {'done', attempts}
+ * or the same non-run answers as start.
  */
 export const completeScript = `${common}
+for i = 8, #ARGV do redis.call('ZREM', KEYS[10], ARGV[i]) end
 local h = redis.call('HMGET', KEYS[1], 'status', 'score', 'attempts', 'cancel', 'created_at')
 local st, score = h[1], h[2]
 if not st then return {'missing'} end

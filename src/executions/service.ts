@@ -1,7 +1,7 @@
 /**
  * The producer side: gateways (HTTP API, ingresses, CLI) create, read, list and cancel executions.
  * Records are written by a Lua script (atomic idempotency and id-collision check); a queued one's
- * job is added to the BullMQ queue under the record's id in the same MULTI (one round trip).
+ * job is added to the BullMQ queue under the record's id in the same script call (submit-script.ts).
  */
 import { createIORedisClient, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -64,57 +64,101 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
   const enqueue = (rec: ExecutionRecord) => queue.add('run', { execution: rec }, jobOptionsOf(rec));
 
   /**
-   * The submit's MULTI goes on a connection of its own on which only the scripts it runs are
-   * defined (the create script, BullMQ's job adds): an ioredis MULTI copies every script defined on
-   * its connection onto itself, and the shared one carries BullMQ's 50-odd and ours (7 % of a
-   * gateway's CPU in bench e2e). Made on the first submit; fails fast like the shared one.
+   * The submit's script call goes on a connection of its own, on which BullMQ's job-add scripts are
+   * defined too (for the MULTI fallback below: an ioredis MULTI copies every script defined on its
+   * connection onto itself, and the shared one carries BullMQ's 50-odd and ours, 7 % of a gateway's
+   * CPU in bench e2e). Made on the first submit; fails fast like the shared one.
    */
+  type AddScript = { lua: string; numberOfKeys: number };
   let submitRedis: Redis | undefined;
-  let submitSide: Promise<{ store: typeof store; conn: Redis; client: ReturnType<typeof createIORedisClient<Redis>> }> | undefined;
+  let submitSide:
+    | Promise<{ store: typeof store; conn: Redis; client: ReturnType<typeof createIORedisClient<Redis>>; adds: Map<string, AddScript> }>
+    | undefined;
   const submitConnection = () =>
     (submitSide ??= (async () => {
       const shared = (await queue.getBackend().client) as unknown as Redis;
+      const adds = new Map<string, AddScript>();
+      for (const [name, script] of Object.entries(shared.scriptsSet as Record<string, { lua: string; numberOfKeys: number | null }>)) {
+        if (/^add(Standard|Delayed|Prioritized|Parent)Job:/.test(name) && script.numberOfKeys !== null)
+          adds.set(name, { lua: script.lua, numberOfKeys: script.numberOfKeys });
+      }
       if (!submitRedis) {
         const conn = coalesceWrites(duplicateConnection(redis, {}));
         conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
-        for (const [name, script] of Object.entries(shared.scriptsSet as Record<string, { lua: string; numberOfKeys: number | null }>)) {
-          if (/^add(Standard|Delayed|Prioritized|Parent)Job:/.test(name)) {
-            conn.defineCommand(name, { lua: script.lua, ...(script.numberOfKeys !== null && { numberOfKeys: script.numberOfKeys }) });
-          }
-        }
+        for (const [name, script] of adds) conn.defineCommand(name, { lua: script.lua, numberOfKeys: script.numberOfKeys });
         submitRedis = conn;
       }
       // the submits that arrive while it connects wait here together (one listener, not one each)
       await whenReady(submitRedis);
-      return { store: createRecordStore(submitRedis, keys, retention), conn: submitRedis, client: createIORedisClient(submitRedis) };
+      return { store: createRecordStore(submitRedis, keys, retention), conn: submitRedis, client: createIORedisClient(submitRedis), adds };
     })().catch((err) => {
       submitSide = undefined;
       throw err;
     }));
 
   /**
-   * The record and its job in one MULTI (one round trip, and no record without its job: both are
-   * written or neither). When the script finds the idempotency key already used, or the id taken,
-   * the job is added anyway: one whose record does not exist, or whose record is another's (its
-   * `created_at` differs from the job's), is never run (the worker's start and complete scripts);
-   * the first is removed below, the second left (its id may be another execution's live job).
+   * The job add `Job.addJob` would send, caught instead of sent: BullMQ builds its script's name and
+   * arguments (its keys, packed options, job data) and calls `runCommand`, before its first await;
+   * the promise returned there settles `addJob` with the reply given to `settle`.
+   */
+  function captureJobAdd(job: Job<ExecutionJobData>) {
+    let call: { name: string; args: (string | number | Buffer)[] } | undefined;
+    let settle: { resolve(v: unknown): void; reject(e: unknown): void } | undefined;
+    const catcher = {
+      __bullmq_iredis: true,
+      isCluster: false,
+      runCommand(name: string, args: (string | number | Buffer)[]) {
+        call = { name, args };
+        return new Promise((resolve, reject) => (settle = { resolve, reject }));
+      },
+    };
+    const added = job.addJob(catcher as unknown as Parameters<Job['addJob']>[0]);
+    added.catch(() => undefined);
+    return { call, added, settle: settle as typeof settle };
+  }
+
+  /**
+   * The record and its job in one script call (submit-script.ts: both are written or neither). When
+   * the script finds the idempotency key already used, or the id taken, the job is added anyway:
+   * one whose record does not exist, or whose record is another's (its `created_at` differs from the
+   * job's), is never run (the worker's start and complete scripts); the first is removed below, the
+   * second left (its id may be another execution's live job). Should BullMQ ever build its add
+   * otherwise than through one script call, the two go in one MULTI instead, as they did before.
    */
   async function createQueued(id: string, input: NewExecution, now: Date, execution: ExecutionRecord): Promise<CreateResult> {
-    const { store: txStore, conn, client } = await submitConnection();
+    const { store: txStore, conn, client, adds } = await submitConnection();
     // Redis away: UnavailableError at once (guarded), as on the shared connection
     await whenReady(conn);
-    const tx = client.multi();
-    const outcome = txStore.queueCreate(tx, id, input, now);
-    // queued on the MULTI at once (its promise settles with exec; the reply is read below); the job
-    // id is the execution id, given to the constructor as Queue.add does from opts.jobId
-    new Job(queue, 'run', { execution }, jobOptionsOf(execution), id).addJob(tx as unknown as Parameters<Job['addJob']>[0]).catch(() => undefined);
-    const replies = await tx.exec();
-    if (!replies) throw new UnavailableError('the execution was not recorded: its transaction was discarded');
-    const [created, added] = replies;
-    if (created?.[0]) throw created[0];
-    const res = outcome(created?.[1]);
-    if (added?.[0]) throw added[0];
-    if (typeof added?.[1] === 'number' && added[1] < 0) throw new Error(`the execution's job was not added (BullMQ code ${added[1]})`);
+    // the job id is the execution id, given to the constructor as Queue.add does from opts.jobId
+    const job = new Job(queue, 'run', { execution }, jobOptionsOf(execution), id);
+    const capture = captureJobAdd(job);
+    const script = capture.call && adds.get(capture.call.name);
+    let res: CreateResult;
+    if (capture.call && script && capture.settle) {
+      let reply: { outcome: CreateResult; added: unknown };
+      try {
+        reply = await txStore.createWithJob(id, input, now, { name: capture.call.name, ...script, args: capture.call.args });
+      } catch (err) {
+        capture.settle.reject(err);
+        throw err;
+      }
+      capture.settle.resolve(reply.added);
+      // BullMQ's own check of its reply (a negative code: its error)
+      await capture.added;
+      res = reply.outcome;
+    } else {
+      capture.settle?.reject(new Error('not sent: the submit uses a MULTI'));
+      const tx = client.multi();
+      const outcome = txStore.queueCreate(tx, id, input, now);
+      job.addJob(tx as unknown as Parameters<Job['addJob']>[0]).catch(() => undefined);
+      const replies = await tx.exec();
+      if (!replies) throw new UnavailableError('the execution was not recorded: its transaction was discarded');
+      const [created, added] = replies;
+      if (created?.[0]) throw created[0];
+      res = outcome(created?.[1]);
+      if (added?.[0]) throw added[0];
+      if (typeof added?.[1] === 'number' && added[1] < 0) throw new Error(`the execution's job was not added (BullMQ code ${added[1]})`);
+    }
     // an idempotent hit: the job added under the new id has no record; it would be skipped, but is not kept
     if ('created' in res && !res.created) await queue.remove(id).catch(() => undefined);
     return res;

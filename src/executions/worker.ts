@@ -14,7 +14,7 @@ import { startCancelWatcher } from './cancel-watcher.ts';
 import { retentionSecondsOf, type ExecutionJobData } from './job-options.ts';
 import { executionKeys, QUEUE_NAME } from './keys.ts';
 import { createRecordStore } from './records.ts';
-import { workerConnection } from './redis.ts';
+import { coalesceWrites, workerConnection } from './redis.ts';
 import { redisSettings } from '../redis/connection.ts';
 import type { ProgressUpdate } from './progress.ts';
 import { leaseOf, runExecutionJob } from './run-execution.ts';
@@ -61,6 +61,22 @@ const STALLED_LIMIT = 'job stalled more than allowable limit';
 /** tries of the onTerminal hook (backoff 0.5 s doubling, capped at 10 s: about a minute in all) */
 const HOOK_ATTEMPTS = 8;
 
+/** settles when `p` does or after `ms`, whichever is first; never rejects */
+function withinMs(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([
+    p.then(
+      () => undefined,
+      () => undefined,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** the error of an execution whose job was never added (see `sweepOrphans`) */
 export const ORPHAN_ERROR = 'not queued: Redis failed while the command was being accepted (it was answered 503)';
 
@@ -74,7 +90,7 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
   const ex = config.main.executions;
   const logger = opts.logger.child({ component: 'worker' });
   const keys = executionKeys(config.main.redis.prefix);
-  const conn: Redis = workerConnection(redisSettings(config));
+  const conn: Redis = coalesceWrites(workerConnection(redisSettings(config)));
   conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const store = createRecordStore(conn, keys, retentionSecondsOf(ex.retention_days));
   const watcher = await startCancelWatcher({ subscriber: conn.duplicate(), channel: keys.cancelChannel, store, logger, lease: leaseOf(config) });
@@ -105,7 +121,12 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
     }
   };
   const terminal = async (rec: ExecutionRecord) => {
-    logger.info({ execution: rec.id, status: rec.status, action: rec.action }, 'execution ended');
+    // a success is at debug: the record says it (status, finished_at: `GET /api/v1/executions/:id`,
+    // `switchboard executions`), and the metrics count it (`switchboard_executions_total` by status and
+    // action); one line per command was a measurable share of the worker's CPU (bench e2e)
+    const line = { execution: rec.id, status: rec.status, action: rec.action };
+    if (rec.status === 'succeeded') logger.debug(line, 'execution ended');
+    else logger.info(line, 'execution ended');
     await runHook(rec);
   };
   const onProgress = opts.hooks?.onProgress;
@@ -195,6 +216,9 @@ export async function startExecutionWorker(opts: ExecutionWorkerOptions): Promis
       } finally {
         clearTimeout(timer);
         await watcher.close();
+        // the hooks that ran leave the outbox now, or another worker's sweep would run them again;
+        // never waiting for Redis (a stop while it is away must not hang): what is left is swept
+        if (conn.status === 'ready') await withinMs(store.flushHookDone(), 1000);
         await service?.close();
         await conn.quit().catch(() => conn.disconnect());
       }

@@ -8,7 +8,7 @@ import { buildContext } from '../templates/render.ts';
 import { defaultMessageTemplate, defaultResultText, subjectOf } from './default-texts.ts';
 import { mergeNotify, type EffectiveEntry } from './merge-notify.ts';
 import { makeNotificationId } from './notification-id.ts';
-import { renderData, renderSafely } from './render-entry.ts';
+import { renderData, renderSafely, renderSafelyOr } from './render-entry.ts';
 import { selectTriggers } from './select-triggers.ts';
 import { originName, type Notification, type NotifyTrigger, type RenderFn } from './types.ts';
 
@@ -55,11 +55,13 @@ function make(exec: ExecutionRecord, trigger: NotifyTrigger, name: string, r: Re
 }
 
 function renderEntry(e: Pick<EffectiveEntry, 'entry'>, exec: ExecutionRecord, render: RenderFn, renderMsg: RenderFn = render): Rendered {
-  const base = buildContext(exec);
-  const data = renderData(render, e.entry.data, base);
+  // the context is built once per entry (twice only when it has `data`, rendered over the first), and
+  // the default headline only when it is the message or stands in for one that failed (every command
+  // notifies: bench e2e)
+  const data = e.entry.data === undefined ? {} : renderData(render, e.entry.data, buildContext(exec));
   const ctx = buildContext(exec, { data });
-  const headline = renderSafely(renderMsg, defaultMessageTemplate, ctx, `${exec.action} ${exec.status}`);
-  const message = e.entry.message === undefined ? headline : renderSafely(renderMsg, e.entry.message, ctx, headline);
+  const headline = () => renderSafely(renderMsg, defaultMessageTemplate, ctx, `${exec.action} ${exec.status}`);
+  const message = e.entry.message === undefined ? headline() : renderSafelyOr(renderMsg, e.entry.message, ctx, headline);
   return { message, data };
 }
 

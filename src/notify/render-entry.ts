@@ -12,10 +12,15 @@ import type { RenderFn } from './types.ts';
  * renderSafely(render, '{{ action }} done', ctx, 'ops.restart succeeded') // 'ops.restart done'
  */
 export function renderSafely(render: RenderFn, template: string, ctx: Record<string, unknown>, fallback: string): string {
+  return renderSafelyOr(render, template, ctx, () => fallback);
+}
+
+/** {@link renderSafely} whose fallback is made only when it is needed (it is itself a rendering). */
+export function renderSafelyOr(render: RenderFn, template: string, ctx: Record<string, unknown>, fallback: () => string): string {
   try {
     return render(template, ctx);
   } catch (err) {
-    return `${fallback} (template error: ${err instanceof Error ? err.message : String(err)})`;
+    return `${fallback()} (template error: ${err instanceof Error ? err.message : String(err)})`;
   }
 }
 

@@ -7,6 +7,7 @@ import { createExecutionService } from '../../../src/executions/service.ts';
 import { startExecutionWorker, type ExecutionWorker } from '../../../src/executions/worker.ts';
 import type { ExecutionRecord } from '../../../src/executions/types.ts';
 import { cleanupPrefix, makeConfig, REDIS_URL, uniquePrefix, waitFor, waitForStatus } from './helpers.ts';
+import { startRedisMonitor } from '../../fakes/redis-monitor.ts';
 
 describe('the terminal hook outbox', () => {
   const prefixes: string[] = [];
@@ -46,6 +47,53 @@ describe('the terminal hook outbox', () => {
     expect(rec.status).toBe('succeeded');
     await waitFor(async () => (await redis.zscore(keys.hookPending, execution.id)) === null, 'the outbox entry to go');
     expect(hooked.filter((r) => r.id === execution.id)).toHaveLength(1);
+  });
+
+  it('drops the ids of hooks that ran with the next complete, or alone once no complete comes', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const keys = executionKeys(prefix);
+    const redis = new Redis(REDIS_URL);
+    const monitor = await startRedisMonitor(REDIS_URL);
+    closers.push(async () => {
+      redis.disconnect();
+      monitor.close();
+    });
+    // ZREMs sent by a client on the outbox (a script's own commands are seen as `lua`)
+    const zrems: string[][] = [];
+    monitor.on(({ source, args }) => {
+      if (source !== 'lua' && args[0]?.toLowerCase() === 'zrem' && args[1] === keys.hookPending) zrems.push(args.slice(2));
+    });
+    const store = createRecordStore(redis, keys, 3600);
+    const now = new Date();
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const r = await store.create(`hook-batch-${n}`, { action: 'core.echo', params: {} }, now);
+      if ('collision' in r) throw new Error('id collision');
+      ids.push(r.id);
+    }
+    const [a, b, c] = ids as [string, string, string];
+    const at = now.toISOString();
+    expect((await store.complete(a, 'succeeded', { result: {} }, at, at)).kind).toBe('done');
+    expect(await redis.zscore(keys.hookPending, a)).not.toBeNull();
+
+    const gone = store.hookDone(a);
+    expect((await store.complete(b, 'succeeded', { result: {} }, at, at)).kind).toBe('done');
+    await gone;
+    expect(await redis.zscore(keys.hookPending, a)).toBeNull();
+    expect(await redis.zscore(keys.hookPending, b)).not.toBeNull();
+
+    // no complete follows: b leaves in a ZREM of its own
+    await store.hookDone(b);
+    expect(await redis.zscore(keys.hookPending, b)).toBeNull();
+    // a flush sends at once what is held
+    expect((await store.complete(c, 'succeeded', { result: {} }, at, at)).kind).toBe('done');
+    const held = store.hookDone(c);
+    await store.flushHookDone();
+    await held;
+    expect(await redis.zcard(keys.hookPending)).toBe(0);
+    await waitFor(() => zrems.length >= 2, 'the monitor to see both ZREMs');
+    expect(zrems).toEqual([[b], [c]]);
   });
 
   it('leaves nothing owed after a normal run', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runJobOptions } from '../../../src/executions/job-options.ts';
 import { executionKeys, QUEUE_NAME } from '../../../src/executions/keys.ts';
 import { createRecordStore } from '../../../src/executions/records.ts';
+import { startRedisMonitor } from '../../fakes/redis-monitor.ts';
 import { harness, type Harness } from './setup.ts';
 import { waitForStatus } from './helpers.ts';
 
@@ -45,7 +46,32 @@ describe('ExecutionService.submit idempotency', () => {
     expect(new Set([a, b, c, d].map((r) => r.execution.id)).size).toBe(4);
   });
 
-  it('leaves no job behind for a repeat: the record and its job are written in one MULTI', async () => {
+  it('writes the record and its job in one script call: no MULTI, one EVAL/EVALSHA a submit', async () => {
+    h = harness([]);
+    const keys = executionKeys(h.prefix);
+    const monitor = await startRedisMonitor('redis://127.0.0.1:6379');
+    const seen = monitor.commands;
+    const queue = new Queue(QUEUE_NAME, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: keys.prefix });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await h.service.submit({ action: 'core.noop', params: { i } })).execution.id);
+      // every job is there, and every record
+      expect((await queue.getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => j.id).sort()).toEqual([...ids].sort());
+      for (const id of ids) expect(await h.service.get(id)).toMatchObject({ id, status: 'queued' });
+      await expect.poll(() => seen.filter((c) => c.args.some((a) => a.includes(keys.record(ids[2]!)))).length).toBeGreaterThan(0);
+      // the submits' connection: the one that wrote the first record
+      const submitter = seen.find((c) => c.source !== 'lua' && c.args.some((a) => a === keys.record(ids[0]!)))!.source;
+      const names = seen.filter((c) => c.source === submitter).map((c) => c.args[0]!.toLowerCase());
+      expect(names.filter((n) => n === 'multi' || n === 'exec')).toEqual([]);
+      // the first on its connection as EVAL (the script's text), then EVALSHA
+      expect(names.filter((n) => n === 'eval' || n === 'evalsha')).toEqual(['eval', 'evalsha', 'evalsha']);
+    } finally {
+      await queue.close();
+      monitor.close();
+    }
+  });
+
+  it('leaves no job behind for a repeat: the record and its job are written in one script call', async () => {
     h = harness([]);
     const keys = executionKeys(h.prefix);
     const queue = new Queue(QUEUE_NAME, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: keys.prefix });
@@ -60,7 +86,7 @@ describe('ExecutionService.submit idempotency', () => {
     }
   });
 
-  it("never runs a job against another execution's record (an id found taken inside the MULTI)", async () => {
+  it("never runs a job against another execution's record (an id found taken inside the submit's script)", async () => {
     h = harness([]);
     const keys = executionKeys(h.prefix);
     const redis = new Redis('redis://127.0.0.1:6379');
