@@ -23,7 +23,7 @@ import {
 } from './scripts.ts';
 import type { ExecutionRecord, ExecutionStatus, LiveOutput, NewExecution } from './types.ts';
 import { defineScript, defineScriptOverKeys } from '../redis/script.ts';
-import { runCreateAndAdd } from './submit-script.ts';
+import { runWithJobAdd } from '../redis/job-add.ts';
 
 type Args = (string | number | Buffer)[];
 /** the keys of every script that changes a status (scripts.ts: KEYS[1..11]) */
@@ -115,7 +115,7 @@ export interface RecordStore {
   queueCreate(tx: object, id: string, input: NewExecution, now: Date): (reply: unknown) => CreateResult;
   /**
    * the create and BullMQ's job add (`add`: the script `Job.addJob` chose, with its Lua and its
-   * flat list of keys and args) in one script call (submit-script.ts): both or neither
+   * flat list of keys and args) in one script call (src/redis/job-add.ts): both or neither
    */
   createWithJob(
     id: string,
@@ -295,8 +295,8 @@ export function createRecordStore(redis: Redis, keys: ExecutionKeys, ttlSeconds:
     },
     async createWithJob(id, input, now, add) {
       const call = createCall(id, input, now);
-      const create = { lua: createScript, keys: s.sbCreate.keys.map((k) => call.keys[k]), args: call.args };
-      const [created, added] = await runCreateAndAdd(redis, create, add);
+      const create = { name: s.sbCreate.name, lua: createScript, keys: s.sbCreate.keys.map((k) => call.keys[k]), args: call.args };
+      const [created, added] = await runWithJobAdd(redis, create, add);
       return { outcome: createOutcome(created as CreateReply, now), added };
     },
     async setProcess(id, tag) {

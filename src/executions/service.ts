@@ -1,7 +1,7 @@
 /**
  * The producer side: gateways (HTTP API, ingresses, CLI) create, read, list and cancel executions.
  * Records are written by a Lua script (atomic idempotency and id-collision check); a queued one's
- * job is added to the BullMQ queue under the record's id in the same script call (submit-script.ts).
+ * job is added to the BullMQ queue under the record's id in the same script call (src/redis/job-add.ts).
  */
 import { createIORedisClient, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,6 +14,7 @@ import { executionKeys, QUEUE_NAME } from './keys.ts';
 import { createRecordStore, type CreateResult } from './records.ts';
 import { coalesceWrites, guarded, producerConnection, whenReady } from './redis.ts';
 import { duplicateConnection, redisSettings } from '../redis/connection.ts';
+import { captureJobAdd, jobAddScripts } from '../redis/job-add.ts';
 import { redactText } from '../log.ts';
 import {
   LIST_SCAN_MAX,
@@ -77,11 +78,7 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
   const submitConnection = () =>
     (submitSide ??= (async () => {
       const shared = (await queue.getBackend().client) as unknown as Redis;
-      const adds = new Map<string, AddScript>();
-      for (const [name, script] of Object.entries(shared.scriptsSet as Record<string, { lua: string; numberOfKeys: number | null }>)) {
-        if (/^add(Standard|Delayed|Prioritized|Parent)Job:/.test(name) && script.numberOfKeys !== null)
-          adds.set(name, { lua: script.lua, numberOfKeys: script.numberOfKeys });
-      }
+      const adds = jobAddScripts(shared);
       if (!submitRedis) {
         const conn = coalesceWrites(duplicateConnection(redis, {}));
         conn.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
@@ -97,28 +94,7 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
     }));
 
   /**
-   * The job add `Job.addJob` would send, caught instead of sent: BullMQ builds its script's name and
-   * arguments (its keys, packed options, job data) and calls `runCommand`, before its first await;
-   * the promise returned there settles `addJob` with the reply given to `settle`.
-   */
-  function captureJobAdd(job: Job<ExecutionJobData>) {
-    let call: { name: string; args: (string | number | Buffer)[] } | undefined;
-    let settle: { resolve(v: unknown): void; reject(e: unknown): void } | undefined;
-    const catcher = {
-      __bullmq_iredis: true,
-      isCluster: false,
-      runCommand(name: string, args: (string | number | Buffer)[]) {
-        call = { name, args };
-        return new Promise((resolve, reject) => (settle = { resolve, reject }));
-      },
-    };
-    const added = job.addJob(catcher as unknown as Parameters<Job['addJob']>[0]);
-    added.catch(() => undefined);
-    return { call, added, settle: settle as typeof settle };
-  }
-
-  /**
-   * The record and its job in one script call (submit-script.ts: both are written or neither). When
+   * The record and its job in one script call (src/redis/job-add.ts: both are written or neither). When
    * the script finds the idempotency key already used, or the id taken, the job is added anyway:
    * one whose record does not exist, or whose record is another's (its `created_at` differs from the
    * job's), is never run (the worker's start and complete scripts); the first is removed below, the
@@ -131,7 +107,7 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
     await whenReady(conn);
     // the job id is the execution id, given to the constructor as Queue.add does from opts.jobId
     const job = new Job(queue, 'run', { execution }, jobOptionsOf(execution), id);
-    const capture = captureJobAdd(job);
+    const capture = captureJobAdd(job as Job);
     const script = capture.call && adds.get(capture.call.name);
     let res: CreateResult;
     if (capture.call && script && capture.settle) {
