@@ -106,16 +106,22 @@ export async function parseFile<S extends z.ZodType>(
  */
 const shortString = 10;
 
+/** The equal string kept in `strings` before `v`, if any (a long `v` seen first is kept itself: undefined). */
+function keptBefore(v: string, strings: Map<string, string>): string | undefined {
+  if (v.length <= shortString) return undefined;
+  const k = strings.get(v);
+  if (k === undefined) strings.set(v, v);
+  return k;
+}
+
 /** Replaces, in place, every string inside `value` (a validated file: plain objects and arrays) by the copy in `strings`, or makes it that copy. */
 function intern(value: unknown, strings: Map<string, string>): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
       if (typeof v === 'string') {
-        if (v.length <= shortString) continue;
-        const kept = strings.get(v);
-        if (kept === undefined) strings.set(v, v);
-        else value[i] = kept;
+        const k = keptBefore(v, strings);
+        if (k !== undefined) value[i] = k;
       } else if (typeof v === 'object' && v !== null) intern(v, strings);
     }
     return;
@@ -125,10 +131,8 @@ function intern(value: unknown, strings: Map<string, string>): void {
   for (const key in o) {
     const v = o[key];
     if (typeof v === 'string') {
-      if (v.length <= shortString) continue;
-      const kept = strings.get(v);
-      if (kept === undefined) strings.set(v, v);
-      else o[key] = kept;
+      const k = keptBefore(v, strings);
+      if (k !== undefined) o[key] = k;
     } else if (typeof v === 'object' && v !== null) intern(v, strings);
   }
 }

@@ -34,7 +34,7 @@ import { startSwitchboard } from '../../src/main.ts';
 import { startTestSwitchboard, writeConfigDir, type TestSwitchboard } from '../integration/harness.ts';
 import { DNS_RECORDS, listenerPort, sendMail } from '../integration/ingress/email-helpers.ts';
 import { startOwnRedis, type OwnRedis } from './redis-server.ts';
-import { API_KEY, eventually, listExecutions } from './world.ts';
+import { API_KEY, eventually, FAULT_ALIAS, listExecutions } from './world.ts';
 
 const SLACK_SECRET = 'spool-ingress-slack-secret-00001';
 const SLACK_TOKEN = 'xoxb-spool-ingress-0001';
@@ -99,14 +99,7 @@ limits: { per_sender_per_minute: 100000, per_key_per_minute: 100000 }
 executions: { concurrency: 4, stalled_interval: 1, shutdown_grace: 1 }
 logging: { level: info }
 `,
-    'aliases/fault.yaml': `
-name: fault
-pack: faults
-action_ref: core.echo
-formats: ["fault {{n}}"]
-ack: { enabled: false }
-result: { enabled: false }
-`,
+    'aliases/fault.yaml': FAULT_ALIAS,
     'channels/email.yaml': `
 name: email
 kind: email
@@ -423,7 +416,7 @@ describe('every ingress while Redis is away, with a spool', () => {
     const configDir = writeConfigDir({
       files: {
         'switchboard.yaml': files(redis.url, `{ dir: "${dir}", max_mb: 0.001 }`)['switchboard.yaml']!,
-        'aliases/fault.yaml': files('', '{}')['aliases/fault.yaml']!,
+        'aliases/fault.yaml': FAULT_ALIAS,
       },
     });
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SB_TEST_PREFIX: `sbt-${randomBytes(4).toString('hex')}` };

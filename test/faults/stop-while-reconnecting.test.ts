@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerConnection } from '../../src/redis/connection.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../integration/harness.ts';
 import { startOwnRedis, type OwnRedis } from './redis-server.ts';
-import { API_KEY, eventually } from './world.ts';
+import { API_KEY, eventually, FAULT_ALIAS } from './world.ts';
 
 let redis: OwnRedis;
 /** the private Redis runs (start() twice would start a second server that fails to bind) */
@@ -52,14 +52,7 @@ api_keys:
 executions: { concurrency: 2, stalled_interval: 1, shutdown_grace: 1 }
 logging: { level: info }
 `,
-    'aliases/fault.yaml': `
-name: fault
-pack: faults
-action_ref: core.echo
-formats: ["fault {{n}}"]
-ack: { enabled: false }
-result: { enabled: false }
-`,
+    'aliases/fault.yaml': FAULT_ALIAS,
   };
 }
 

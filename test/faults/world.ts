@@ -13,6 +13,15 @@ import { startHttpFake, type FakeServer } from '../fakes/http-fake.ts';
 import { startSlackFake, type SlackFake } from '../../src/providers/slack/fake.ts';
 import { startTestSwitchboard, type TestSwitchboard } from '../integration/harness.ts';
 
+/** The fault tests' alias: `fault {{n}}` runs `core.echo`, no ack, no result reply. */
+export const FAULT_ALIAS = `name: fault
+pack: faults
+action_ref: core.echo
+formats: ["fault {{n}}"]
+ack: { enabled: false }
+result: { enabled: false }
+`;
+
 export const PUBLIC_URL = 'https://sb.faults.test';
 export const SMS_URL = `${PUBLIC_URL}/ingress/twilio/sms`;
 export const TWILIO_TOKEN = 'faults-twilio-token-0001';
@@ -69,15 +78,7 @@ rules:
   - { name: a, channel: [a], to: [{ channel: hook-a }] }
   - { name: b, channel: [b], to: [{ channel: hook-b }] }
 `,
-    'aliases/fault.yaml': `
-name: fault
-pack: faults
-action_ref: core.echo
-formats: ["fault {{n}}"]
-ack: { enabled: false }
-result: { enabled: false }
-notify: { on_success: { message: "fault {{ params.n }} done", channels: [a, b] } }
-`,
+    'aliases/fault.yaml': `${FAULT_ALIAS}notify: { on_success: { message: "fault {{ params.n }} done", channels: [a, b] } }\n`,
   };
 }
 
