@@ -70,10 +70,9 @@ export function createExecutionService(opts: ExecutionServiceOptions): Execution
    * connection onto itself, and the shared one carries BullMQ's 50-odd and ours, 7 % of a gateway's
    * CPU in bench e2e). Made on the first submit; fails fast like the shared one.
    */
-  type AddScript = { lua: string; numberOfKeys: number };
   let submitRedis: Redis | undefined;
   let submitSide:
-    | Promise<{ store: typeof store; conn: Redis; client: ReturnType<typeof createIORedisClient<Redis>>; adds: Map<string, AddScript> }>
+    | Promise<{ store: typeof store; conn: Redis; client: ReturnType<typeof createIORedisClient<Redis>>; adds: ReturnType<typeof jobAddScripts> }>
     | undefined;
   const submitConnection = () =>
     (submitSide ??= (async () => {
