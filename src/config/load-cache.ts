@@ -161,6 +161,10 @@ export class LoadCache {
       return new LoadCache(file, root, undefined, new Map());
     }
     try {
+      // its values are trusted as validated: only a snapshot this user wrote, which no one else can
+      // write (a shared or world-writable cache folder must not let another user plant an action)
+      const st = fstatSync(fd);
+      if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) throw new Corrupt('not owned by this user, or writable by others');
       return new LoadCache(file, root, fd, readIndex(fd, root));
     } catch (e) {
       closeSync(fd);
@@ -240,7 +244,7 @@ export class LoadCache {
     const tmp = `${this.file}.${process.pid}.${++saves}.tmp`;
     let out: number | undefined;
     try {
-      await mkdir(join(this.file, '..'), { recursive: true });
+      await mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
       // the JSON of every entry first (an old entry found damaged now is left out)
       const entries: [string, Buffer | [number, number]][] = [];
       for (const [key, entry] of this.#now) {

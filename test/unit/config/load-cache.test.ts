@@ -3,7 +3,7 @@
  * load (snapshot present) gives exactly the config and diagnostics of a cold one, sees an edited
  * file, survives a corrupt or unwritable snapshot, and never writes an environment value or secret.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,22 @@ describe('load snapshot cache', () => {
     await writeFile(file, text.replace('"item 7"', '"ITEM 7"'));
     const warm = await inspectConfig(dir, { env, cacheDir: cache });
     expect(warm.config.aliases.find((a) => a.id === 'ops.a7')?.description).toBe('ITEM 7');
+  });
+
+  it('trusts no snapshot others can write: one writable by group or others is ignored and rewritten', async () => {
+    const { dir, cache } = await setup();
+    await inspectConfig(dir, { env, cacheDir: cache });
+    const file = snapshotPath(cache, dir);
+    const text = await readFile(file, 'utf8');
+    // a value planted by someone who could write the file
+    await writeFile(file, text.replace('"item 7"', '"ITEM 7"'));
+    await chmod(file, 0o666);
+    const warm = await inspectConfig(dir, { env, cacheDir: cache });
+    expect(warm.config.aliases.find((a) => a.id === 'ops.a7')?.description).toBe('item 7');
+    expect(warm).toStrictEqual(await inspectConfig(dir, { env, cacheDir: false }));
+    // rewritten as this user's own, readable by no one else
+    expect((await stat(file)).mode & 0o077).toBe(0);
+    expect(await readFile(file, 'utf8')).toContain('"item 7"');
   });
 
   it('sees an edited file, and drops the entries no file uses any more', async () => {
