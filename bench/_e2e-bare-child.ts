@@ -3,7 +3,8 @@
  *
  * - `gateway`: a Hono route on @hono/node-server, `POST /cmd` -> `queue.add` on `executions`, 202;
  * - `worker`: a BullMQ worker on `executions` that adds one job to `deliveries`, and in the same
- *   process a worker on `deliveries` that POSTs the delivery's JSON to the receiver.
+ *   process a worker on `deliveries` that POSTs the delivery's JSON to the receiver (with `fetch`;
+ *   with `node:http` and a keep-alive agent when BENCH_BARE_POST=http).
  *
  * The same Redis connection helpers as Switchboard's (src/redis/connection.ts: a producer connection
  * that coalesces one loop turn's writes, worker connections with BullMQ's settings), the same
@@ -11,6 +12,7 @@
  * BENCH_PREFIX, PORT, RECEIVER_URL, EXEC_CONCURRENCY, DELIVERY_CONCURRENCY. Prints `ready` once
  * serving (the gateway: listening; the worker: both workers connected); stops on SIGTERM.
  */
+import http from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Queue, Worker } from 'bullmq';
@@ -50,6 +52,9 @@ if (role === 'gateway') {
   const execConn = workerConnection(redisUrl);
   const delivConn = workerConnection(redisUrl);
   const receiver = env.RECEIVER_URL!;
+  // BENCH_BARE_POST=http: the POST through node:http with a keep-alive agent (as Switchboard's sinks
+  // send) instead of fetch
+  const agent = env.BENCH_BARE_POST === 'http' ? new http.Agent({ keepAlive: true }) : undefined;
   const execWorker = new Worker(
     'executions',
     async (job) => {
@@ -69,11 +74,22 @@ if (role === 'gateway') {
     'deliveries',
     async (job) => {
       const { message } = job.data as { message: Record<string, unknown> };
-      const res = await fetch(`${receiver}/a`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-delivery': String(message.id) },
-        body: JSON.stringify({ ...message, sent_at: new Date().toISOString() }),
-      });
+      const body = JSON.stringify({ ...message, sent_at: new Date().toISOString() });
+      const headers = { 'content-type': 'application/json', 'x-delivery': String(message.id) };
+      if (agent) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(`${receiver}/a`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+            res.on('error', reject);
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+        if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
+        return;
+      }
+      const res = await fetch(`${receiver}/a`, { method: 'POST', headers, body });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
     },

@@ -22,7 +22,9 @@
  * child process (from /proc, user + system), which load on the shared machine distorts less.
  *
  * `npm run bench -- e2e [N=3000] [LANES=32] [ROUNDS=5] [WARMUP=1000]`
- * Env: BENCH_ONLY=switchboard|bare (one side only, no ratio), BENCH_CPU_PROF=DIR (`--cpu-prof` of the
+ * Env: BENCH_ONLY=switchboard|bare (one side only, no ratio), BENCH_BARE_POST=http (the bare chain
+ * POSTs through node:http with a keep-alive agent, as Switchboard's sinks do, instead of fetch),
+ * BENCH_KEEP=1 (keep the children's config folders and logs), BENCH_CPU_PROF=DIR (`--cpu-prof` of the
  * children, both sides, into DIR, written when they stop), BENCH_COUNT_COMMANDS=K (after the rounds,
  * K more commands one at a time on each side under Redis MONITOR: Redis commands per command, by name).
  */
@@ -380,6 +382,7 @@ try {
   const r3 = (x: number) => Number(x.toFixed(3));
   const summary = (rs: Run[]) => ({
     commands_per_sec: Math.round(median(rs.map((r) => r.perSec))),
+    per_round_per_sec: rs.map((r) => Math.round(r.perSec)),
     p50_ms: r3(median(rs.map((r) => r.p50))),
     p99_ms: r3(median(rs.map((r) => r.p99))),
     cpu_ms_per_command: Object.fromEntries(Object.keys(rs[0]!.cpuMsPerCommand).map((k) => [k, r3(median(rs.map((r) => r.cpuMsPerCommand[k]!)))])),
@@ -401,6 +404,7 @@ try {
       execution_concurrency: EXEC_CONCURRENCY,
       delivery_concurrency: DELIVERY_CONCURRENCY,
       code: { switchboard: CODE === 'dist' ? 'dist (compiled)' : 'src through tsx', bare: 'src through tsx (node --import tsx)' },
+      bare_post: process.env.BENCH_BARE_POST === 'http' ? 'node:http, keep-alive agent' : 'fetch',
       cpus: cpus().length,
       load_average: { at_start: loadAtStart, per_round: loads, at_end: uptime() },
       ...(sb && { switchboard: summary(sb) }),
@@ -423,6 +427,7 @@ try {
 } finally {
   for (const side of sides) await side.stop().catch((e: Error) => console.error(`stopping ${side.name}: ${e.message}`));
   await receiver.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP === '1') console.error(`kept: ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);

@@ -4,7 +4,7 @@
  * comment in the description, found with the issue list's `search` in descriptions (consistent).
  */
 import { DEFAULT_TIMEOUT_MS, startDeadline, throwIfAborted, type Deadline } from '../../sinks/failure.ts';
-import { joinUrl, sinkFetchJson, type SinkFetchContext } from '../../sinks/http.ts';
+import { joinUrl, sinkFetchJson, type SinkFetchContext, type SinkRequest } from '../../sinks/http.ts';
 import { channelSecrets, channelSettings } from '../../sinks/settings.ts';
 import { defineSink } from '../../sinks/sink.ts';
 import { deliverToTracker, type TrackerApi } from '../../sinks/tracker.ts';
@@ -35,7 +35,7 @@ export const gitlabSink = defineSink({
     const headers = { 'PRIVATE-TOKEN': settings.token, 'Content-Type': 'application/json', Accept: 'application/json' };
 
     const apiFor = (deadline: Deadline): TrackerApi => {
-      const call = <T>(what: string, path: string, init: RequestInit = {}) => {
+      const call = <T>(what: string, path: string, init: SinkRequest = {}) => {
         const ctx: SinkFetchContext = { what: `gitlab ${what}`, deadline, secrets };
         return sinkFetchJson<T>(joinUrl(root, path), { ...init, headers }, ctx);
       };

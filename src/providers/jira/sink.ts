@@ -5,7 +5,7 @@
  * an issue label `sb-fp-<hash>` (found with /search/jql) plus a marker line in the description.
  */
 import { DEFAULT_TIMEOUT_MS, startDeadline, throwIfAborted, type Deadline } from '../../sinks/failure.ts';
-import { joinUrl, sinkFetchJson, type SinkFetchContext } from '../../sinks/http.ts';
+import { joinUrl, sinkFetchJson, type SinkFetchContext, type SinkRequest } from '../../sinks/http.ts';
 import { adfText, toAdf, type AdfDoc } from './adf.ts';
 import { channelSecrets, channelSettings } from '../../sinks/settings.ts';
 import { defineSink } from '../../sinks/sink.ts';
@@ -41,7 +41,7 @@ export const jiraSink = defineSink({
     const headers = { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' };
 
     const apiFor = (deadline: Deadline): TrackerApi => {
-      const call = <T>(what: string, path: string, init: RequestInit = {}) => {
+      const call = <T>(what: string, path: string, init: SinkRequest = {}) => {
         const ctx: SinkFetchContext = { what: `jira ${what}`, deadline, secrets };
         return sinkFetchJson<T>(joinUrl(site, `rest/api/3/${path}`), { ...init, headers }, ctx);
       };

@@ -218,7 +218,7 @@ async function respond(url: string, post: ReturnType<typeof formatSlackMessage>,
   if (post.upload)
     json = json.replaceAll(`the full text is in the file ${post.upload.filename}`, 'the full text could not be attached here (the bot is not in this channel)');
   try {
-    await sinkFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }, { what: 'slack response_url', ...ctx });
+    (await sinkFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }, { what: 'slack response_url', ...ctx })).discard();
   } catch (err) {
     // 404 used_url / expired_url: the only way left is a channel the bot is in
     if (err instanceof SinkError && !err.retryable) {

@@ -48,7 +48,7 @@ export const webhookSink = defineSink({
         const deadline = startDeadline(signal, timeoutMs);
         try {
           const res = await sinkFetch(settings.url, { method: 'POST', headers, body }, { what: 'webhook', deadline, secrets });
-          await res.body?.cancel();
+          res.discard();
           return { externalId: res.headers.get('x-request-id') ?? m.id };
         } finally {
           deadline.done();
