@@ -13,7 +13,8 @@ import type { CancelWatcher } from './cancel-watcher.ts';
 import type { ExecutionJobData } from './job-options.ts';
 import { LiveOutput } from './live-output.ts';
 import { ProgressReporter, type ProgressUpdate } from './progress.ts';
-import type { RecordStore } from './records.ts';
+import type { RecordStore, RunLease, StartResult } from './records.ts';
+import { isConnectionError } from './redis.ts';
 import { stopReasonOf, type Runner, type RunnerKind, type RunOutcome } from './runners/index.ts';
 import { processTag, reapLostRun } from './process-tag.ts';
 import type { ExecutionRecord } from './types.ts';
@@ -41,6 +42,35 @@ export function leaseOf(config: Config): { ms: number; everyMs: number } {
   return { ms: stalledMs * 2, everyMs: stalledMs };
 }
 
+/**
+ * The start (the record going `running` under this run's lease), sent again under the **same** run
+ * token while Redis answers with a connection or failover error, for up to half the lease. A start
+ * Redis applied but whose answer was lost (the old master of a failover ran it, the client got
+ * CLUSTERDOWN, READONLY or a closed connection) is then answered `run`, its own token, and the run
+ * goes on: given up, it would have left a lease no one renews, and the job's retry (a new token)
+ * would have waited it out, then ended the execution `worker lost` with nothing run
+ * (RELIABILITY.md, crash window 7). Any other error, or the time up, is thrown as before.
+ */
+async function startUnderOwnToken(
+  store: RecordStore,
+  id: string,
+  maxRuns: number,
+  createdAt: string | undefined,
+  lease: RunLease,
+  logger: Logger,
+): Promise<StartResult> {
+  const until = Date.now() + lease.ms / 2;
+  for (let waitMs = 50; ; waitMs = Math.min(waitMs * 2, 1_000)) {
+    try {
+      return await store.start(id, maxRuns, createdAt, lease);
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() + waitMs >= until) throw err;
+      logger.debug({ execution: id, err: (err as Error).message, retry_in_ms: waitMs }, 'start not answered; sending it again under the same run token');
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
 /** `lockToken`: the BullMQ lock token of the job (the processor's second argument), to hand a busy job back */
 export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps, lockToken?: string): Promise<void> {
   const { store, watcher, config } = deps;
@@ -59,7 +89,7 @@ export async function runExecutionJob(job: Job<ExecutionJobData>, deps: RunDeps,
   const runToken = randomUUID();
   watcher.watch(id, controller, runToken);
   try {
-    const start = await store.start(id, maxRuns, snapshot.created_at, { token: runToken, ms: leaseOf(config).ms });
+    const start = await startUnderOwnToken(store, id, maxRuns, snapshot.created_at, { token: runToken, ms: leaseOf(config).ms }, deps.logger);
     if (start.kind === 'missing') return;
     if (start.kind === 'busy') {
       // this job was handed out twice (a failover lost its first hand-out) and its first run goes on:

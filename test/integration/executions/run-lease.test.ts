@@ -4,6 +4,7 @@
  * never replicated it) must neither run the action again nor take the live run for lost. Reproduced
  * without a failover: a second BullMQ job with the same data, added while the first one runs.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -13,6 +14,8 @@ import type { ExecutionJobData } from '../../../src/executions/job-options.ts';
 import { runJobOptions } from '../../../src/executions/job-options.ts';
 import { executionKeys, QUEUE_NAME } from '../../../src/executions/keys.ts';
 import { createRecordStore } from '../../../src/executions/records.ts';
+import { startScript } from '../../../src/executions/scripts.ts';
+import { startRedisProxy, type RedisProxy } from '../../fakes/redis-proxy.ts';
 import { harness, type Harness } from './setup.ts';
 import { action, REDIS_URL, tempDir, waitFor, waitForStatus } from './helpers.ts';
 
@@ -163,4 +166,38 @@ describe('run lease in the start script', () => {
     expect((await store.start('nolease2', 2, created.toISOString())).kind).toBe('run');
     expect(await store.start('nolease2', 2, created.toISOString(), { token: 'b', ms: 60_000 })).toMatchObject({ kind: 'run', lost: true });
   });
+});
+
+describe('run lease: a start Redis applied whose answer was lost', () => {
+  let proxy: RedisProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  it('sends the start again under its own token and runs the action once (no orphaned lease, no `worker lost`)', async () => {
+    const file = join(tempDir(), 'runs.log');
+    proxy = await startRedisProxy(6379);
+    // the worker talks to Redis through the proxy; the service (the submit) directly
+    h = harness([action('t.once', { runner: 'shell', command: ['sh', '-c', 'echo ran >> "$1"', 'sh', file] })]);
+    const workerConfig = { ...h.config, main: { ...h.config.main, redis: { ...h.config.main.redis, url: `redis://127.0.0.1:${proxy.port}` } } };
+    const startSha = createHash('sha1').update(startScript).digest('hex');
+    const isStart = (args: string[]) => (args[0] === 'evalsha' && args[1] === startSha) || (args[0] === 'eval' && args[1] === startScript);
+    // Redis runs the start; the worker is told the cluster is down, as a failover's old master would leave it
+    const replaced = proxy.replaceReply(isStart, '-CLUSTERDOWN The cluster is down');
+    await h.startWorker({ config: workerConfig });
+    const { execution } = await h.service.submit({ action: 't.once', params: {} });
+    const sent = await replaced;
+    expect(sent[3]).toContain(execution.id);
+
+    const done = await waitForStatus(h.service, execution.id, ['succeeded', 'failed', 'timeout', 'canceled'], 20_000);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(lines(file)).toEqual(['ran']);
+    // the start went twice: the one whose answer was replaced, then the same run token again
+    const starts = proxy.commands.filter(isStart);
+    expect(starts).toHaveLength(2);
+    const tokenOf = (args: string[]) => args.at(-2);
+    expect(tokenOf(starts[1]!)).toBe(tokenOf(starts[0]!));
+    expect(h.terminal.filter((r) => r.id === execution.id).map((r) => r.status)).toEqual(['succeeded']);
+  }, 40_000);
 });
