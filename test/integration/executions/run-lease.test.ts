@@ -171,6 +171,9 @@ describe('run lease in the start script', () => {
 describe('run lease: a start Redis applied whose answer was lost', () => {
   let proxy: RedisProxy | undefined;
   afterEach(async () => {
+    // the worker first: it talks to Redis through the proxy
+    await h?.close();
+    h = undefined;
     await proxy?.close();
     proxy = undefined;
   });
@@ -198,6 +201,8 @@ describe('run lease: a start Redis applied whose answer was lost', () => {
     expect(starts).toHaveLength(2);
     const tokenOf = (args: string[]) => args.at(-2);
     expect(tokenOf(starts[1]!)).toBe(tokenOf(starts[0]!));
+    // the terminal hook runs once the record says succeeded
+    await waitFor(() => h!.terminal.some((r) => r.id === execution.id) || undefined, 'the terminal hook');
     expect(h.terminal.filter((r) => r.id === execution.id).map((r) => r.status)).toEqual(['succeeded']);
   }, 40_000);
 });
