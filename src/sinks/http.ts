@@ -172,11 +172,21 @@ function readBody(res: http.IncomingMessage, max: number, ctx: SinkFetchContext,
 
 /**
  * Drops a body nobody reads. Its connection goes back to the agent only once the body has been read
- * to its end (even one that already arrived whole): a short body is read and dropped, a long or
- * endless one closes the connection instead.
+ * to its end (even one that already arrived whole): a body is read and dropped up to
+ * {@link DRAIN_BYTES} (chunked ones too); a longer or endless one closes the connection instead.
+ * A connection broken meanwhile is no error of the send, which has its answer.
  */
 function discard(res: http.IncomingMessage): void {
+  res.on('error', () => undefined);
   const length = Number(res.headers['content-length']);
-  if (res.complete || (Number.isFinite(length) && length <= DRAIN_BYTES)) res.resume();
-  else res.destroy();
+  if (!res.complete && Number.isFinite(length) && length > DRAIN_BYTES) {
+    res.destroy();
+    return;
+  }
+  let seen = 0;
+  res.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_BYTES) res.destroy();
+  });
+  res.resume();
 }

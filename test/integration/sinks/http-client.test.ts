@@ -93,6 +93,42 @@ describe('sinkFetch', () => {
     expect(s.connections()).toBeLessThanOrEqual(11);
   });
 
+  it('keeps the connection after a chunked answer, and closes one whose discarded body never ends', async () => {
+    let endlessClosed = false;
+    const s = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }); // no length: chunked
+      // a short body still arriving when it is discarded
+      if (req.url !== '/endless') return void res.write('do', () => setTimeout(() => res.end('ne'), 20));
+      req.socket.on('close', () => (endlessClosed = true));
+      const more = () => {
+        if (!res.destroyed && !req.socket.destroyed) res.write('x'.repeat(16 * 1024), () => setTimeout(more, 1));
+      };
+      more();
+    });
+    for (let i = 0; i < 5; i++) {
+      (await sinkFetch(`${s.url}/chunked`, { method: 'POST', body: 'x' }, ctx())).discard();
+      // the rest of the body arrives 20 ms later; read and dropped, it frees the connection
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    expect(s.connections()).toBe(1);
+    (await sinkFetch(`${s.url}/endless`, {}, ctx())).discard();
+    // past 64 KB of a body nobody reads, its connection is closed rather than read for ever
+    await expect.poll(() => endlessClosed).toBe(true);
+  });
+
+  it('survives the server breaking a body being discarded', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('partial', () => res.socket?.destroy());
+    });
+    const res = await sinkFetch(s.url, { method: 'POST', body: 'x' }, ctx());
+    res.discard();
+    // no unhandled 'error' event (it would fail the run); the next send opens a new connection
+    await new Promise((r) => setTimeout(r, 50));
+    (await sinkFetch(s.url, { method: 'POST', body: 'y' }, ctx())).discard();
+    expect(s.seen).toHaveLength(2);
+  });
+
   it('sends the request again on a new connection when the reused one was dropped unanswered', async () => {
     const s = await serve((req, res, seen) => {
       // the second request on the first connection: dropped as a server closing an idle connection would
