@@ -142,32 +142,63 @@ function send(target: URL, init: SinkRequest, signal: AbortSignal): Promise<http
   });
 }
 
-function readBody(res: http.IncomingMessage, max: number, ctx: SinkFetchContext, cut = false): Promise<string> {
+/** A body longer than its reader takes. */
+class BodyTooLarge extends Error {
+  constructor(readonly max: number) {
+    super(`response body larger than ${max} bytes`);
+  }
+}
+
+/** The body as UTF-8, at most `max` bytes: past that, the first `max` bytes when `cut`, else a {@link BodyTooLarge}. */
+function collect(res: http.IncomingMessage, max: number, cut = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) {
-        if (cut) {
-          chunks.push(chunk.subarray(0, chunk.length - (size - max)));
-          res.destroy();
-          resolve(Buffer.concat(chunks).toString('utf8'));
-          return;
-        }
         res.destroy();
-        reject(new SinkError(redactText(`${ctx.what}: response body larger than ${max} bytes`, ctx.secrets), 'server_error', true));
-        return;
+        if (!cut) return reject(new BodyTooLarge(max));
+        chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+        return resolve(Buffer.concat(chunks).toString('utf8'));
       }
       chunks.push(chunk);
     });
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     // the deadline or the caller aborted, or the connection broke, while the body was arriving
-    res.on('error', (err) => reject(transportError(ctx.what, err, ctx.deadline, ctx.secrets)));
+    res.on('error', reject);
     res.on('close', () => {
-      if (!res.complete) reject(transportError(ctx.what, new Error('connection closed before the response ended'), ctx.deadline, ctx.secrets));
+      if (!res.complete) reject(new Error('connection closed before the response ended'));
     });
   });
+}
+
+function readBody(res: http.IncomingMessage, max: number, ctx: SinkFetchContext, cut = false): Promise<string> {
+  return collect(res, max, cut).catch((err: unknown) => {
+    if (err instanceof BodyTooLarge) throw new SinkError(redactText(`${ctx.what}: ${err.message}`, ctx.secrets), 'server_error', true);
+    throw transportError(ctx.what, err, ctx.deadline, ctx.secrets);
+  });
+}
+
+/** An answer of any status, read whole (at most {@link MAX_BODY_BYTES}). */
+export interface RawResponse {
+  status: number;
+  /** lower-case names; repeated headers joined with `, ` */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One request through the same agents, whatever the status it is answered with, for a client
+ * library that reads answers itself (twilio-node's `httpClient`). Redirects are not followed (a 3xx
+ * is returned as it is); network errors and aborts are thrown as they come.
+ */
+export async function httpRequest(url: URL, init: SinkRequest, signal: AbortSignal): Promise<RawResponse> {
+  const res = await request(url, init, signal);
+  const body = await collect(res, MAX_BODY_BYTES);
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(res.headers)) headers[name] = header(res, name)!;
+  return { status: res.statusCode ?? 0, headers, body };
 }
 
 /**

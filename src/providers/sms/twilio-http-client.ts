@@ -1,10 +1,11 @@
 /**
- * A fetch-based `httpClient` for twilio-node (the supported seam, CONTRIBUTING.md, "Provider fakes"): sends to
+ * An `httpClient` for twilio-node on the sinks' HTTP client (src/sinks/http.ts) (the supported seam, CONTRIBUTING.md, "Provider fakes"): sends to
  * `apiUrl` instead of api.twilio.com when one is configured, honours the caller's AbortSignal
  * and a timeout, and remembers the last response's status and Retry-After for classification.
  */
 import type twilio from 'twilio';
 import type { Deadline } from '../../sinks/failure.ts';
+import { httpRequest } from '../../sinks/http.ts';
 
 type RequestOptions = Parameters<twilio.RequestClient['request']>[0];
 
@@ -39,16 +40,13 @@ export function createTwilioHttpClient(opts: { apiUrl?: string; deadline: Deadli
         headers.Authorization = `Basic ${Buffer.from(`${req.username}:${req.password}`).toString('base64')}`;
       }
       const method = req.method.toUpperCase();
-      const res = await fetch(url, {
-        method,
-        headers,
-        body: method === 'GET' || method === 'DELETE' ? undefined : form(req.data),
-        redirect: 'error',
-        signal: opts.deadline.signal,
-      });
+      const body = method === 'GET' || method === 'DELETE' ? undefined : form(req.data);
+      if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      const res = await httpRequest(url, { method, headers, ...(body !== undefined && { body }) }, opts.deadline.signal);
       opts.probe.status = res.status;
-      opts.probe.retryAfter = res.headers.get('retry-after');
-      return { statusCode: res.status, body: await res.text(), headers: Object.fromEntries(res.headers) };
+      opts.probe.retryAfter = res.headers['retry-after'] ?? null;
+      return { statusCode: res.status, body: res.body, headers: res.headers };
     },
   };
   return client as unknown as twilio.RequestClient;
