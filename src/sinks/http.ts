@@ -115,22 +115,26 @@ function header(res: http.IncomingMessage, name: string): string | null {
 }
 
 /** Sends the request, once more on a fresh connection when a reused one turns out closed. */
-async function request(target: URL, init: SinkRequest, signal: AbortSignal): Promise<http.IncomingMessage> {
+async function request(target: URL, init: SinkRequest, signal?: AbortSignal): Promise<http.IncomingMessage> {
   try {
     return await send(target, init, signal);
   } catch (err) {
-    if (!(err as { reused?: boolean }).reused || signal.aborted) throw err;
+    if (!(err as { reused?: boolean }).reused || signal?.aborted) throw err;
     return send(target, init, signal);
   }
 }
 
-function send(target: URL, init: SinkRequest, signal: AbortSignal): Promise<http.IncomingMessage> {
+function send(target: URL, init: SinkRequest, signal?: AbortSignal): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const body = init.body === undefined ? undefined : Buffer.from(init.body);
     const headers: Record<string, string | number> = { 'User-Agent': 'switchboard', ...init.headers };
     if (body) headers['Content-Length'] = body.length;
     const mod = target.protocol === 'https:' ? https : http;
-    const req = mod.request(target, { method: init.method ?? 'GET', headers, agent: agents[target.protocol as 'http:' | 'https:'], signal }, resolve);
+    const req = mod.request(
+      target,
+      { method: init.method ?? 'GET', headers, agent: agents[target.protocol as 'http:' | 'https:'], ...(signal && { signal }) },
+      resolve,
+    );
     req.on('error', (err) => {
       // the server closed an idle keep-alive connection as it was handed to this request: nothing was
       // answered, and (no byte of a response having come) the server dropped the request unread
@@ -193,7 +197,7 @@ export interface RawResponse {
  * library that reads answers itself (twilio-node's `httpClient`). Redirects are not followed (a 3xx
  * is returned as it is); network errors and aborts are thrown as they come.
  */
-export async function httpRequest(url: URL, init: SinkRequest, signal: AbortSignal): Promise<RawResponse> {
+export async function httpRequest(url: URL, init: SinkRequest, signal?: AbortSignal): Promise<RawResponse> {
   const res = await request(url, init, signal);
   const body = await collect(res, MAX_BODY_BYTES);
   const headers: Record<string, string> = {};
@@ -220,4 +224,31 @@ function discard(res: http.IncomingMessage): void {
     if (seen > DRAIN_BYTES) res.destroy();
   });
   res.resume();
+}
+
+/** What the chat providers read of an answer: `fetch`'s Response in small, of any status, its body read whole. */
+export interface HttpAnswer {
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/**
+ * {@link httpRequest} shaped like `fetch` for the providers that classify answers themselves
+ * (Discord, Telegram, Mattermost). A 3xx is answered as it is, never followed.
+ *
+ * @example
+ * const res = await httpFetch(`${api}/posts`, { method: 'POST', headers, body, signal: deadline.signal });
+ * if (!res.ok) throw classify(res, await res.text());
+ */
+export async function httpFetch(url: string | URL, init: SinkRequest & { signal?: AbortSignal } = {}): Promise<HttpAnswer> {
+  const { signal, ...rest } = init;
+  const res = await httpRequest(typeof url === 'string' ? new URL(url) : url, rest, signal);
+  return {
+    status: res.status,
+    ok: res.status >= 200 && res.status < 300,
+    headers: { get: (name) => res.headers[name.toLowerCase()] ?? null },
+    text: async () => res.body,
+  };
 }

@@ -1,5 +1,6 @@
 /**
- * The Discord REST calls Switchboard makes (discord.com/developers/docs/reference), over fetch:
+ * The Discord REST calls Switchboard makes (discord.com/developers/docs/reference), over the sinks'
+ * HTTP client (src/sinks/http.ts `httpFetch`; a 3xx is a permanent failure, never followed):
  * `Authorization: Bot <token>` where the route needs it, JSON in and out, and every failure a
  * classified, redacted {@link SinkError}:
  *
@@ -13,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { redactText } from '../../log.ts';
 import { httpStatusError, parseRetryAfter, transportError, type Deadline } from '../../sinks/failure.ts';
+import { httpFetch, type HttpAnswer } from '../../sinks/http.ts';
 import { SinkError } from '../../sinks/sink.ts';
 
 export interface DiscordCall {
@@ -68,7 +70,7 @@ export async function discordCall<T>(call: DiscordCall): Promise<T> {
   const { deadline, what, secrets } = call;
   const key = routeKey(call);
   const url = `${call.apiUrl.replace(/\/+$/, '')}${call.path}`;
-  let res: Response;
+  let res: HttpAnswer;
   try {
     // 1. a bucket emptied by the previous call: wait for its reset when the deadline allows
     const resetAt = exhausted.get(key);
@@ -79,7 +81,7 @@ export async function discordCall<T>(call: DiscordCall): Promise<T> {
     }
     if (deadline.signal.aborted) throw deadline.signal.reason;
     // 2. the request
-    res = await fetch(url, {
+    res = await httpFetch(url, {
       method: call.method,
       headers: {
         ...(call.body !== undefined && { 'content-type': 'application/json' }),
@@ -87,7 +89,6 @@ export async function discordCall<T>(call: DiscordCall): Promise<T> {
         'user-agent': 'DiscordBot (https://github.com/switchboard, 1) Switchboard',
       },
       ...(call.body !== undefined && { body: JSON.stringify(call.body) }),
-      redirect: 'error',
       signal: deadline.signal,
     });
   } catch (err) {
@@ -115,7 +116,7 @@ export async function discordCall<T>(call: DiscordCall): Promise<T> {
 }
 
 /** Classifies a non-2xx answer (see the module comment). */
-function discordError(what: string, res: Response, text: string, secrets: readonly string[]): SinkError {
+function discordError(what: string, res: HttpAnswer, text: string, secrets: readonly string[]): SinkError {
   let body: { code?: unknown; message?: unknown; retry_after?: unknown; global?: unknown } = {};
   try {
     body = JSON.parse(text) as typeof body;

@@ -5,7 +5,7 @@
  * attachment (Mattermost takes Slack's attachment shape in `props.attachments`). A post longer than
  * Mattermost's 16,383 characters is cut at a line end with a note, so nothing is cut silently.
  *
- * Plain fetch rather than `@mattermost/client`: its Client4 keeps no response headers on errors
+ * The sinks' HTTP client (src/sinks/http.ts `httpFetch`) rather than `@mattermost/client`: its Client4 keeps no response headers on errors
  * (so no Retry-After / X-Ratelimit-Reset), retries nothing we could steer, and uses the global fetch
  * with no per-request signal; a post is one request.
  *
@@ -15,6 +15,7 @@
  */
 import { redactText } from '../../log.ts';
 import { DEFAULT_TIMEOUT_MS, httpStatusError, parseRetryAfter, startDeadline, transportError } from '../../sinks/failure.ts';
+import { httpFetch, type HttpAnswer, type SinkRequest } from '../../sinks/http.ts';
 import { splitAttachment, targetOf } from '../../sinks/render.ts';
 import { defineSink, SinkError } from '../../sinks/sink.ts';
 import { escapeMarked } from '../../templates/marks.ts';
@@ -76,7 +77,7 @@ export function formatMattermostPost(input: { text: string; subject?: string; ch
 }
 
 /** Milliseconds to wait after a 429: Retry-After, else X-Ratelimit-Reset (seconds until the limit resets; an epoch second when large). */
-export function rateLimitWait(headers: Headers, now = Date.now()): number | undefined {
+export function rateLimitWait(headers: Pick<Headers, 'get'>, now = Date.now()): number | undefined {
   const after = parseRetryAfter(headers.get('retry-after'), now);
   if (after !== undefined) return after;
   const reset = Number(headers.get('x-ratelimit-reset'));
@@ -118,11 +119,10 @@ export const mattermostSink = defineSink({
         });
         if (signal.aborted) throw new SinkError('mattermost: aborted', 'timeout', true);
         const deadline = startDeadline(signal, timeoutMs);
-        const call = async (path: string, init: RequestInit = {}): Promise<{ res: Response; body: string }> => {
+        const call = async (path: string, init: SinkRequest = {}): Promise<{ res: HttpAnswer; body: string }> => {
           try {
-            const res = await fetch(`${api}${path}`, {
+            const res = await httpFetch(`${api}${path}`, {
               ...init,
-              redirect: 'error',
               signal: deadline.signal,
               headers: { authorization: `Bearer ${settings.token}`, 'content-type': 'application/json', accept: 'application/json' },
             });
@@ -165,7 +165,7 @@ function parseJson(text: string): unknown {
 const errorId = (body: string): string | undefined => (parseJson(body) as { id?: string } | undefined)?.id;
 
 /** A non-2xx answer as a SinkError; Mattermost's error body is `{id, message, status_code}`. */
-function classify(res: Response, body: string, secrets: readonly string[]): SinkError {
+function classify(res: HttpAnswer, body: string, secrets: readonly string[]): SinkError {
   let detail = body;
   try {
     const e = JSON.parse(body) as { id?: string; message?: string };

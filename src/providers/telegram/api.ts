@@ -7,6 +7,7 @@
  * here ever contains the URL.
  */
 import { parseRetryAfter } from '../../sinks/failure.ts';
+import { httpFetch } from '../../sinks/http.ts';
 
 /** Bot API root when a channel names none. */
 export const DEFAULT_API_URL = 'https://api.telegram.org';
@@ -43,18 +44,18 @@ export function methodUrl(apiUrl: string, token: string, method: string): string
 }
 
 /**
- * One Bot API call. Network errors and aborts propagate as fetch throws them; an answer that is
+ * One Bot API call, over the sinks' HTTP client (src/sinks/http.ts `httpFetch`). Network errors and
+ * aborts propagate as they are thrown; an answer that is
  * not `{ok: true}` throws a {@link TelegramApiError}.
  *
  * @example
  * const me = await callBotApi<{ username: string }>({ apiUrl: DEFAULT_API_URL, token }, 'getMe', {});
  */
 export async function callBotApi<T>(bot: { apiUrl: string; token: string }, method: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(methodUrl(bot.apiUrl, bot.token, method), {
+  const res = await httpFetch(methodUrl(bot.apiUrl, bot.token, method), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),
-    redirect: 'error',
     ...(signal && { signal }),
   });
   const text = await res.text();
