@@ -41,6 +41,7 @@ import type { MattermostChannel } from './manifest.ts';
 import { outcomeReply } from './replies.ts';
 import { escapeMattermost } from './text.ts';
 import { presentedTokens, verifyMattermostToken, type TokenKind } from './verify.ts';
+import { httpFetch } from '../../sinks/http.ts';
 
 export const COMMANDS_PATH = '/mattermost/commands';
 export const OUTGOING_PATH = '/mattermost/outgoing';
@@ -107,11 +108,12 @@ function botUserIds(log: Logger): Ctx['botUserId'] {
   return (channel) => {
     let p = known.get(channel.name);
     if (!p) {
-      p = fetch(`${channel.api_url.replace(/\/+$/, '')}/api/v4/users/me`, {
+      // the sinks' HTTP client: the token never follows a redirect
+      p = httpFetch(`${channel.api_url.replace(/\/+$/, '')}/api/v4/users/me`, {
         headers: { authorization: `Bearer ${channel.token}` },
         signal: AbortSignal.timeout(5000),
       })
-        .then(async (res) => (res.ok ? ((await res.json()) as { id?: string }).id : undefined))
+        .then(async (res) => (res.ok ? (JSON.parse(await res.text()) as { id?: string }).id : undefined))
         .catch(() => undefined)
         .then((id) => {
           if (id === undefined) {

@@ -33,6 +33,7 @@ import { ALERT_ACK_ACTION, ALERT_SILENCE_ACTION, alertButtonTarget, closeAlertBl
 import { rememberEdit } from './threads.ts';
 import { escapeSlackText } from './text.ts';
 import { replyAddress } from '../reply.ts';
+import { httpFetch } from '../../sinks/http.ts';
 
 export const CONFIRM_ACTION = 'sb_confirm';
 export const CANCEL_ACTION = 'sb_cancel';
@@ -120,7 +121,8 @@ function trustedResponseUrl(url: string, apiUrl: string | undefined): boolean {
 async function respond(url: string | undefined, channel: SlackChannel, text: string, log: Logger, replaceOriginal = true): Promise<void> {
   if (!url || !trustedResponseUrl(url, channel.api_url)) return;
   try {
-    const res = await fetch(url, {
+    // the sinks' HTTP client: a redirect is not followed away from the trusted host
+    const res = await httpFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ replace_original: replaceOriginal, response_type: 'ephemeral', text: escapeSlackText(text) }),
