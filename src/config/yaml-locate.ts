@@ -165,17 +165,23 @@ function valueStart(lines: Lines, line: number, after: number, indent: number, i
   return unsure();
 }
 
+/** The content lines of the block starting at `at` that stand at its indentation, up to the first line indented less. */
+function* blockLines(lines: Lines, at: At): Generator<number> {
+  for (let line = at.line; line < lines.count; line = lines.nextContent(line + 1)) {
+    const n = line === at.line ? at.col : lines.indent(line);
+    if (n < at.col) return;
+    if (n === at.col) yield line;
+  }
+}
+
 /** Every entry of the block mapping whose first key is at `at`. */
 function mapEntries(lines: Lines, at: At): Entry[] {
   const out: Entry[] = [];
   const indent = at.col;
-  for (let line = at.line; line < lines.count; line = lines.nextContent(line + 1)) {
-    const n = line === at.line ? indent : lines.indent(line);
-    if (n < indent) break;
-    if (n > indent) continue;
-    const keyAt = { line, col: n };
+  for (const line of blockLines(lines, at)) {
+    const keyAt = { line, col: indent };
     // a sequence at the key's own indentation is the value of the key before it
-    if (line !== at.line && lines.char(keyAt) === '-' && spaceOrEnd(lines, line, n + 1)) continue;
+    if (line !== at.line && lines.char(keyAt) === '-' && spaceOrEnd(lines, line, indent + 1)) continue;
     const key = readKey(lines, keyAt) ?? unsure();
     out.push({ key: key.key, keyAt, value: valueStart(lines, line, key.after, indent, true) });
   }
@@ -186,12 +192,9 @@ function mapEntries(lines: Lines, at: At): Entry[] {
 function seqItems(lines: Lines, at: At): At[] {
   const out: At[] = [];
   const indent = at.col;
-  for (let line = at.line; line < lines.count; line = lines.nextContent(line + 1)) {
-    const n = line === at.line ? indent : lines.indent(line);
-    if (n < indent) break;
-    if (n > indent) continue;
-    if (lines.char({ line, col: n }) !== '-' || !spaceOrEnd(lines, line, n + 1)) break;
-    out.push(valueStart(lines, line, n + 1, indent, false));
+  for (const line of blockLines(lines, at)) {
+    if (lines.char({ line, col: indent }) !== '-' || !spaceOrEnd(lines, line, indent + 1)) break;
+    out.push(valueStart(lines, line, indent + 1, indent, false));
   }
   return out;
 }
