@@ -1,15 +1,18 @@
 /**
- * HTTP for sinks that speak plain HTTP (webhook, Teams, GitLab, Jira, Slack's response_url): the
- * caller's AbortSignal plus a timeout, network errors and non-2xx statuses turned into classified,
- * redacted SinkErrors.
+ * The outbound HTTP of sinks and providers: `sinkFetch` for the sinks that speak plain HTTP
+ * (webhook, Teams, GitLab, Jira, Slack's response_url: the caller's AbortSignal plus a timeout,
+ * network errors and non-2xx statuses turned into classified, redacted SinkErrors), `httpRequest`
+ * for twilio-node's `httpClient`, `httpFetch` for the providers that classify answers themselves
+ * (Discord, Telegram, Mattermost, Slack's button answers).
  *
  * Requests go through `node:http`/`node:https` with one keep-alive agent per scheme, not `fetch`:
  * a webhook POST costs 0.44 of fetch's CPU and runs at twice its rate (`npm run bench -- sink-http`:
  * 143 vs 321 µs per request; fetch's web streams, its WASM parser and the abort its body cancel
- * raises were a tenth of the worker's CPU in the e2e bench's profile). What fetch did that matters here is kept: redirects are not followed (a 3xx is
- * a permanent failure naming the Location), bodies are read up to a cap, an idle connection the
- * server closed as it was reused is retried once on a new one (Node's documented `reusedSocket`
- * case: the request never reached the server).
+ * raises were a tenth of the worker's CPU in the e2e bench's profile). What fetch did that matters
+ * here is kept: redirects are not followed (`sinkFetch` makes a 3xx a permanent failure naming the
+ * Location), bodies are read up to a cap, an idle connection the server closed as it was reused is
+ * retried once on a new one (Node's documented `reusedSocket` case: the request never reached the
+ * server).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -31,13 +34,17 @@ export interface SinkRequest {
   body?: string;
 }
 
-/** A 2xx answer, its body not read yet: read it with `text()`, or `discard()` it. */
-export interface SinkResponse {
+/** What a caller reads of an answer: `fetch`'s Response in small. */
+export interface HttpAnswer {
   status: number;
   ok: boolean;
   headers: { get(name: string): string | null };
-  /** the body as UTF-8, at most {@link MAX_BODY_BYTES} (a larger one is a SinkError) */
+  /** the body as UTF-8, at most {@link MAX_BODY_BYTES} */
   text(): Promise<string>;
+}
+
+/** A 2xx answer of {@link sinkFetch}, its body not read yet: read it with `text()` (a larger one is a SinkError), or `discard()` it. */
+export interface SinkResponse extends HttpAnswer {
   /** drops the body: a short one is drained so the connection is kept; a long one closes it */
   discard(): void;
 }
@@ -226,16 +233,8 @@ function discard(res: http.IncomingMessage): void {
   res.resume();
 }
 
-/** What the chat providers read of an answer: `fetch`'s Response in small, of any status, its body read whole. */
-export interface HttpAnswer {
-  status: number;
-  ok: boolean;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
-
 /**
- * {@link httpRequest} shaped like `fetch` for the providers that classify answers themselves
+ * {@link httpRequest} shaped like `fetch` (an answer of any status, its body read whole) for the providers that classify answers themselves
  * (Discord, Telegram, Mattermost). A 3xx is answered as it is, never followed.
  *
  * @example

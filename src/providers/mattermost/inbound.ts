@@ -37,11 +37,11 @@ import { redisAway, UNCOUNTED } from '../../ingress/redis-away.ts';
 import type { HttpIngress, IngressDeps } from '../../ingress/ingress.ts';
 import { verifiedOrRefused, type SignatureRefusal } from '../../ingress/signed.ts';
 import type { Logger } from '../../log.ts';
+import { httpFetch } from '../../sinks/http.ts';
 import type { MattermostChannel } from './manifest.ts';
 import { outcomeReply } from './replies.ts';
 import { escapeMattermost } from './text.ts';
 import { presentedTokens, verifyMattermostToken, type TokenKind } from './verify.ts';
-import { httpFetch } from '../../sinks/http.ts';
 
 export const COMMANDS_PATH = '/mattermost/commands';
 export const OUTGOING_PATH = '/mattermost/outgoing';

@@ -5,9 +5,9 @@
  * attachment (Mattermost takes Slack's attachment shape in `props.attachments`). A post longer than
  * Mattermost's 16,383 characters is cut at a line end with a note, so nothing is cut silently.
  *
- * The sinks' HTTP client (src/sinks/http.ts `httpFetch`) rather than `@mattermost/client`: its Client4 keeps no response headers on errors
- * (so no Retry-After / X-Ratelimit-Reset), retries nothing we could steer, and uses the global fetch
- * with no per-request signal; a post is one request.
+ * The sinks' HTTP client (src/sinks/http.ts `httpFetch`) rather than `@mattermost/client`: its
+ * Client4 keeps no response headers on errors (so no Retry-After / X-Ratelimit-Reset), retries
+ * nothing we could steer, and uses the global fetch with no per-request signal; a post is one request.
  *
  * Failures: 429 retryable (Retry-After, else X-Ratelimit-Reset), 5xx retryable, 401/403 auth (not
  * retried: a revoked token or a bot that is not in the channel), 404 unknown channel and other 4xx

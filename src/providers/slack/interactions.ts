@@ -29,11 +29,11 @@ import { readVerifiedSlackRequest } from './http.ts';
 import { signedSlackChannels, type SlackChannel } from './inbound.ts';
 import type { AlertAction } from '../../alerts/types.ts';
 import { channelState } from '../../redis/channel-state.ts';
+import { httpFetch } from '../../sinks/http.ts';
 import { ALERT_ACK_ACTION, ALERT_SILENCE_ACTION, alertButtonTarget, closeAlertBlocks } from './alert-blocks.ts';
 import { rememberEdit } from './threads.ts';
 import { escapeSlackText } from './text.ts';
 import { replyAddress } from '../reply.ts';
-import { httpFetch } from '../../sinks/http.ts';
 
 export const CONFIRM_ACTION = 'sb_confirm';
 export const CANCEL_ACTION = 'sb_cancel';

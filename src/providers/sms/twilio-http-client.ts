@@ -1,7 +1,8 @@
 /**
- * An `httpClient` for twilio-node on the sinks' HTTP client (src/sinks/http.ts) (the supported seam, CONTRIBUTING.md, "Provider fakes"): sends to
- * `apiUrl` instead of api.twilio.com when one is configured, honours the caller's AbortSignal
- * and a timeout, and remembers the last response's status and Retry-After for classification.
+ * An `httpClient` for twilio-node (the supported seam, CONTRIBUTING.md, "Provider fakes") on the
+ * sinks' HTTP client (src/sinks/http.ts `httpRequest`): sends to `apiUrl` instead of api.twilio.com
+ * when one is configured, honours the caller's AbortSignal and a timeout, and remembers the last
+ * response's status and Retry-After for classification.
  */
 import type twilio from 'twilio';
 import type { Deadline } from '../../sinks/failure.ts';

@@ -45,8 +45,8 @@ export function methodUrl(apiUrl: string, token: string, method: string): string
 
 /**
  * One Bot API call, over the sinks' HTTP client (src/sinks/http.ts `httpFetch`). Network errors and
- * aborts propagate as they are thrown; an answer that is
- * not `{ok: true}` throws a {@link TelegramApiError}.
+ * aborts propagate as they are thrown; an answer that is not `{ok: true}` throws a
+ * {@link TelegramApiError}.
  *
  * @example
  * const me = await callBotApi<{ username: string }>({ apiUrl: DEFAULT_API_URL, token }, 'getMe', {});
