@@ -1,6 +1,6 @@
 /** Loads actions/*.yaml and actions/PACK/*.yaml (Switchboard actions and StackStorm action metadata). */
 import { builtinActions } from './builtins.ts';
-import { readAhead, type ConfigFile } from './files.ts';
+import { readAhead, type ConfigFile, type TextReader } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
 import { actionSchema, runnerKinds, type ActionFile } from './schema.ts';
@@ -73,44 +73,49 @@ export interface LoadedActions {
 }
 
 /** Every action by ref, built-ins first; duplicates are errors at the second definition. */
-export async function loadActions(files: ConfigFile[], ctx: ParseContext): Promise<LoadedActions> {
+export async function loadActions(files: ConfigFile[], ctx: ParseContext, read?: TextReader): Promise<LoadedActions> {
   const out = new Map<string, LoadedAction>();
   const broken = new Set<string>();
   for (const [ref, action] of builtinActions()) out.set(ref, { action });
-  const text = readAhead(files);
-  for (const [i, file] of files.entries()) {
-    const { source, value } = await parseFile(file, actionSchema, ctx, {
-      text: text(i),
-      cacheKind: 'action',
-      // StackStorm metadata loads as written: its `${VAR}`s are the shell's, at run time
-      expand: (raw) => !isStackStormMetadata(raw),
-      prepare: (raw) => {
-        dropTopLevelNulls(raw);
-        renameNotifyKeys(raw.notify);
-      },
-    });
-    if (!value) {
-      const ref = intendedRef(source.partial, file.folder);
-      if (ref) broken.add(ref);
-      continue;
+  // a reader of the caller's (one for several lists, started early) is the caller's to close
+  const text = read ?? readAhead(files);
+  try {
+    for (const [i, file] of files.entries()) {
+      const { source, value } = await parseFile(file, actionSchema, ctx, {
+        text: text(i),
+        cacheKind: 'action',
+        // StackStorm metadata loads as written: its `${VAR}`s are the shell's, at run time
+        expand: (raw) => !isStackStormMetadata(raw),
+        prepare: (raw) => {
+          dropTopLevelNulls(raw);
+          renameNotifyKeys(raw.notify);
+        },
+      });
+      if (!value) {
+        const ref = intendedRef(source.partial, file.folder);
+        if (ref) broken.add(ref);
+        continue;
+      }
+      const ref = actionRef(value, file.folder);
+      const first = out.get(ref);
+      if (first && !first.source) {
+        // StackStorm's own core pack ships core.noop etc.; the built-in one wins
+        ctx.diagnostics.push({ ...source.at(['name']), message: `action "${ref}" is built in; this file is ignored`, severity: 'warning' });
+        continue;
+      }
+      if (first?.source) {
+        const at = first.source.at(['name']);
+        ctx.diagnostics.push({ ...source.at(['name']), message: `duplicate action ref "${ref}" (first defined in ${at.file}:${at.line})`, severity: 'error' });
+        continue;
+      }
+      checkRunner(value, source, ctx);
+      mergeRoutes(value.notify);
+      if (isEmpty(value.parameters)) value.parameters = NO_PARAMETERS;
+      // the validated value itself becomes the action (see load-aliases.ts: a spread copy each costs a hidden class)
+      out.set(ref, { action: Object.assign(value, { ref, file: file.rel }) as ActionConfig, source });
     }
-    const ref = actionRef(value, file.folder);
-    const first = out.get(ref);
-    if (first && !first.source) {
-      // StackStorm's own core pack ships core.noop etc.; the built-in one wins
-      ctx.diagnostics.push({ ...source.at(['name']), message: `action "${ref}" is built in; this file is ignored`, severity: 'warning' });
-      continue;
-    }
-    if (first?.source) {
-      const at = first.source.at(['name']);
-      ctx.diagnostics.push({ ...source.at(['name']), message: `duplicate action ref "${ref}" (first defined in ${at.file}:${at.line})`, severity: 'error' });
-      continue;
-    }
-    checkRunner(value, source, ctx);
-    mergeRoutes(value.notify);
-    if (isEmpty(value.parameters)) value.parameters = NO_PARAMETERS;
-    // the validated value itself becomes the action (see load-aliases.ts: a spread copy each costs a hidden class)
-    out.set(ref, { action: Object.assign(value, { ref, file: file.rel }) as ActionConfig, source });
+  } finally {
+    if (!read) text.close();
   }
   return { actions: out, broken };
 }

@@ -16,6 +16,7 @@ import { cacheDirFromEnv, LoadCache, MIN_CACHED_FILES } from './load-cache.ts';
 import { loadAliases } from './load-aliases.ts';
 import { loadChannels, loadMain, loadRules } from './load-outbound.ts';
 import type { ParseContext } from './parse-file.ts';
+import { offsetReader, readAhead } from './read-ahead.ts';
 import { mainSchema } from './schema.ts';
 import { checkTemplates } from './templates.ts';
 import type { Config, Diagnostic } from './types.ts';
@@ -77,10 +78,12 @@ export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promis
   }
   const cacheDir = opts.cacheDir ?? cacheDirFromEnv();
   if (isDir && cacheDir && files.aliases.length + files.actions.length >= MIN_CACHED_FILES) ctx.cache = await LoadCache.open(cacheDir, root);
+  // the action and alias files (thousands, in a large config) are read ahead from now on, one list
+  const read = readAhead([...files.actions, ...files.aliases]);
   try {
     const main = await loadMain(files, ctx);
-    const { actions, broken } = await loadActions(files.actions, ctx);
-    const aliases = await loadAliases(files.aliases, ctx);
+    const { actions, broken } = await loadActions(files.actions, ctx, read);
+    const aliases = await loadAliases(files.aliases, ctx, offsetReader(read, files.actions.length));
     const channels = await loadChannels(files, ctx);
     const rules = await loadRules(files, ctx);
     const config: Config = {
@@ -101,6 +104,7 @@ export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promis
     await ctx.cache?.save();
     return { config, diagnostics: redact(ctx.diagnostics, ctx.secrets).sort(order) };
   } finally {
+    read.close();
     // the snapshot is closed by save(), or here when the load ends early
     ctx.cache?.close();
   }
