@@ -36,18 +36,32 @@ export function compileAliases(specs: AliasSpec[], opts: { maxLength?: number } 
 export class IndexedAliasMatcher implements AliasMatcher {
   readonly aliases: readonly CompiledAlias[];
   private stamp = 0;
-  private readonly suggestIndex: SuggestIndex;
+  /**
+   * the index of the closest formats, built on the first command that matches nothing (for 10,000
+   * aliases about 0.1 s: not on the way to serving a freshly loaded config); until then the table's
+   * help entries it is built from
+   */
+  #suggestIndex: SuggestIndex | undefined;
+  #suggestions: readonly SuggestionEntry[] | undefined;
   /** lead word -> single formats with their cuts (built on the first incomplete command) */
   private cutIndex: Map<string, { slot: FormatSlot; cuts: FormatCut[] }[]> | undefined;
 
-  /** `suggestions`: the table's help entries, indexed here and not kept (buildFormatTable gives both) */
+  /** `suggestions`: the table's help entries, indexed on first need and then not kept (buildFormatTable gives both) */
   constructor(
     readonly table: FormatTable,
     readonly maxLength: number,
     suggestions: readonly SuggestionEntry[],
   ) {
     this.aliases = table.aliases;
-    this.suggestIndex = new SuggestIndex(suggestions);
+    this.#suggestions = suggestions;
+  }
+
+  private get suggestIndex(): SuggestIndex {
+    if (this.#suggestIndex === undefined) {
+      this.#suggestIndex = new SuggestIndex(this.#suggestions ?? []);
+      this.#suggestions = undefined;
+    }
+    return this.#suggestIndex;
   }
 
   match(text: string, opts: MatchOptions = {}): MatchResult {
