@@ -15,6 +15,9 @@
  * `full` is a cold load (the load snapshot cache of src/config/load-cache.ts off); `warm` the same
  * load with the cache present (written by a load just before, `cache_write`: a first load with the
  * cache on, which writes it), as a restart finds it.
+ * `cpu_ms` is the process's CPU time (every thread: the file-reading thread of src/config/read-ahead.ts,
+ * V8's GC helpers), `main_thread_cpu_ms` the main thread's alone (Linux: /proc), the steadier figure
+ * on a busy machine.
  * `ALIASES_LOAD_KEEP=1` keeps the generated folders (ROUNDS=0: build only);
  * `ALIASES_LOAD_NODE_FLAGS='--max-semi-space-size=2'` runs the children with the flags `npm start`
  * and the Docker image use (a 2 MB young generation: about 20 MB less RSS for the same load).
@@ -178,6 +181,7 @@ console.log(
         total_ms: totalMs,
         total_ms_each: f.map((x) => x.total_ms),
         cpu_ms: median(f.map((x) => x.cpu_ms as number)),
+        main_thread_cpu_ms: median(f.map((x) => (x.main_thread_cpu_ms as number | undefined) ?? Number.NaN)),
         rss_after_mb: median(f.map((x) => x.rss_after_mb)),
         rss_peak_mb: median(f.map((x) => x.rss_peak_mb)),
         heap_after_mb: median(f.map((x) => x.heap_after_mb)),
@@ -188,6 +192,7 @@ console.log(
         total_ms: median(runs.map((r) => r.warm.total_ms)),
         total_ms_each: runs.map((r) => r.warm.total_ms),
         cpu_ms: median(runs.map((r) => r.warm.cpu_ms as number)),
+        main_thread_cpu_ms: median(runs.map((r) => (r.warm.main_thread_cpu_ms as number | undefined) ?? Number.NaN)),
         rss_more_mb: r1(median(runs.map((r) => r.warm.rss_after_mb - r.empty.rss_after_mb))),
         rss_peak_more_mb: r1(median(runs.map((r) => r.warm.rss_peak_mb - r.empty.rss_peak_mb))),
       },
