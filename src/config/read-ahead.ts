@@ -59,7 +59,8 @@ function rebuild(e: ReadError): Error {
 /**
  * The reading thread (plain JavaScript, evaluated: it needs no loader and no module of ours). It
  * reads the paths in order and sends them `batch` at a time; `control[0]` is the index of the last
- * file asked for, `control[1]` set means stop.
+ * file asked for, `control[1]` set means stop, `control[2]` is the file the thread waits to be
+ * allowed to read (-1: it is not waiting).
  */
 const threadCode = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -69,7 +70,13 @@ const { paths, batch, ahead, control } = workerData;
   for (let from = 0; from < paths.length; from += batch) {
     while (from > Atomics.load(control, 0) + ahead) {
       if (Atomics.load(control, 1) === 1) return;
-      Atomics.wait(control, 0, Atomics.load(control, 0), 1000);
+      // say what it waits for (room for half the window: woken for several batches, not one), then
+      // look again: the loader wakes it only when that is reached
+      const resume = from + (ahead >> 1);
+      Atomics.store(control, 2, resume);
+      const asked = Atomics.load(control, 0);
+      if (resume > asked + ahead) Atomics.wait(control, 0, asked, 1000);
+      Atomics.store(control, 2, -1);
     }
     if (Atomics.load(control, 1) === 1) return;
     const parts = [];
@@ -146,7 +153,8 @@ function mainReader(files: ConfigFile[], batch: number): TextReader {
 
 /** Reading on a thread: texts arrive in batches; a file the thread could not give is read here. */
 function threadReader(files: ConfigFile[], batch: number): TextReader {
-  const control = new Int32Array(new SharedArrayBuffer(8));
+  const control = new Int32Array(new SharedArrayBuffer(12));
+  control[2] = -1;
   /** batch k's bytes and where each of its files ends, until all its files are handed out */
   const batches: ({ bytes: Buffer; ends: number[]; left: number } | undefined)[] = [];
   const errors = new Map<number, ReadError>();
@@ -184,11 +192,13 @@ function threadReader(files: ConfigFile[], batch: number): TextReader {
     ended = true;
   }
   const text = async (i: number) => {
-    // the thread is told once a batch (a wake-up is a system call: one per file cost more than the reading saved)
-    if (i > asked && (i >= asked + batch || i >= received)) {
+    if (i > asked) {
       asked = i;
       Atomics.store(control, 0, i);
-      Atomics.notify(control, 0);
+      // woken only when it waits for a file it may now read: a wake-up is a system call, and one
+      // per file cost more than the reading saved
+      const waiting = Atomics.load(control, 2);
+      if (waiting >= 0 && waiting <= i + AHEAD) Atomics.notify(control, 0);
     }
     // a turn of the event loop per batch, as the main-thread reader gives
     if (i % batch === 0) await new Promise((resolve) => setImmediate(resolve));
