@@ -67,9 +67,10 @@ export function createSessionSigner(key: Buffer) {
       const m = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(token);
       if (!m) return undefined;
       const [, id = '', signature = ''] = m;
-      // 2. signature, compared in constant time (both are 32 bytes)
-      const given = Buffer.from(signature, 'base64url');
-      const expected = mac(key, `id:${id}`);
+      // 2. signature, compared as written, in constant time (both 43 characters): decoded, the
+      //    last character's two unused bits would be ignored, and four spellings of one signature pass
+      const given = Buffer.from(signature, 'latin1');
+      const expected = Buffer.from(mac(key, `id:${id}`).toString('base64url'), 'latin1');
       return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
     },
   };

@@ -21,7 +21,13 @@ describe('createSessionSigner', () => {
     const sig = token.split('.')[1]!;
     const other = Buffer.alloc(32, 9).toString('base64url');
     expect(signer.verify(`${other}.${sig}`)).toBeUndefined();
-    expect(signer.verify(`${id}.${sig.slice(0, -2)}AA`)).toBeUndefined();
+    expect(signer.verify(`${id}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`)).toBeUndefined();
+    // the same 32 bytes spelled otherwise: the last character's two unused bits set (a decoder ignores them)
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const respelled = `${sig.slice(0, -1)}${alphabet[last + 1]}`;
+    expect(Buffer.from(respelled, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+    expect(signer.verify(`${id}.${respelled}`)).toBeUndefined();
     for (const bad of [undefined, '', 'x', `${id}.`, `.${sig}`, `${id}.${sig}.x`, 'a'.repeat(5000)]) expect(signer.verify(bad)).toBeUndefined();
   });
 
