@@ -20,7 +20,13 @@
   //    1000) and replaced when it changed. A response with `X-Live: done` stops the polling.
   function live(el) {
     var every = Number(el.getAttribute('data-every')) || 1000;
+    // the fragment as the server last sent it (compared with the next one as sent: the browser's
+    // own serialisation, `required=""` for `required`, would differ every time and replace it every tick)
     var last = el.innerHTML;
+    function typing() {
+      var a = document.activeElement;
+      return !!a && el.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName);
+    }
     function tick() {
       if (document.hidden) return setTimeout(tick, every);
       get(el.getAttribute('data-fragment'))
@@ -28,11 +34,14 @@
           if (!res.ok) return null;
           var done = res.headers.get('x-live') === 'done';
           return res.text().then(function (text) {
-            if (text !== last) {
+            // never replaced under someone typing in it (a confirmation code half entered): the
+            // change shows at the first tick after they leave the field
+            if (text !== last && !typing()) {
               el.innerHTML = text;
-              last = el.innerHTML;
+              last = text;
             }
-            return done;
+            // the last fragment is final only once it is shown
+            return done && text === last;
           });
         })
         .catch(function () {

@@ -1,7 +1,8 @@
 /**
  * The dashboard's Confirm, in headless Chromium: a pending execution shows a code field and a
  * Confirm button to the person who sent it (and to nobody else, even one who may read and cancel
- * everyone's); a wrong code is answered, the right one queues it.
+ * everyone's); a wrong code is answered, the right one queues it; the page's refresh never takes a
+ * half-typed code away.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +73,18 @@ describe('confirming a pending execution on the dashboard', () => {
     for (let i = 0; i < 200 && (await statusOf(mine.execution.id)) !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await statusOf(mine.execution.id)).toBe('succeeded');
     expect(await statusOf(bobs.execution.id)).toBe('pending');
+  });
+
+  it('keeps a code half typed while the live part of the page refreshes', async () => {
+    const mine = await run('careful slowly', API_KEY);
+    const page = await signIn('alice', ALICE_PASSWORD);
+    await page.goto(`${t.url}/executions/${mine.execution.id}`);
+    const form = page.locator(`form[data-confirm="${mine.execution.id}"]`);
+    await form.waitFor();
+    // half a code typed, the field focused, through three refreshes (1 s each)
+    await form.locator('input[name=code]').fill(mine.confirmation.code.slice(0, 3));
+    await page.waitForTimeout(3500);
+    expect(await form.locator('input[name=code]').inputValue()).toBe(mine.confirmation.code.slice(0, 3));
+    expect(await statusOf(mine.execution.id)).toBe('pending');
   });
 });
