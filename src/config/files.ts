@@ -63,5 +63,3 @@ export async function listConfigFiles(dir: string): Promise<ConfigFiles> {
   ]);
   return { main: mainEntry ? { rel: mainEntry.name, abs: join(dir, mainEntry.name) } : undefined, aliases, actions, channels, rules };
 }
-
-export { readAhead, type TextReader } from './read-ahead.ts';

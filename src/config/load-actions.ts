@@ -1,8 +1,9 @@
 /** Loads actions/*.yaml and actions/PACK/*.yaml (Switchboard actions and StackStorm action metadata). */
 import { builtinActions } from './builtins.ts';
-import { readAhead, type ConfigFile, type TextReader } from './files.ts';
+import type { ConfigFile } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
+import { readAhead, type TextReader } from './read-ahead.ts';
 import { actionSchema, runnerKinds, type ActionFile } from './schema.ts';
 import type { ActionConfig } from './types.ts';
 import type { YamlSource } from './yaml-source.ts';

@@ -2,9 +2,10 @@
  * Loads aliases/*.yaml and aliases/PACK/*.yaml: StackStorm alias files, unchanged, plus `allow`/`notify`.
  * An unknown key is an error (the schema is strict), StackStorm's own fields being known keys.
  */
-import { readAhead, type ConfigFile, type TextReader } from './files.ts';
+import type { ConfigFile } from './files.ts';
 import { mergeRoutes, renameNotifyKeys } from './notify.ts';
 import { dropTopLevelNulls, parseFile, type ParseContext } from './parse-file.ts';
+import { readAhead, type TextReader } from './read-ahead.ts';
 import { aliasSchema, type AliasFile } from './schema.ts';
 import type { AliasConfig } from './types.ts';
 import type { YamlSource } from './yaml-source.ts';

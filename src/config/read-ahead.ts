@@ -122,8 +122,8 @@ const { paths, batch, ahead, control } = workerData;
  *   text.close();
  * }
  */
-export function readAhead(files: ConfigFile[], opts: ReadAheadOptions | number = {}): TextReader {
-  const { batch = 64, thread = files.length >= THREAD_MIN } = typeof opts === 'number' ? { batch: opts } : opts;
+export function readAhead(files: ConfigFile[], opts: ReadAheadOptions = {}): TextReader {
+  const { batch = 64, thread = files.length >= THREAD_MIN } = opts;
   return thread && files.length > 0 ? threadReader(files, batch) : mainReader(files, batch);
 }
 
