@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Env } from './env.ts';
 import type { ConfigFile } from './files.ts';
 import type { LoadCache } from './load-cache.ts';
+import { fastParse, NO } from './schema-fast.ts';
 import { collectEnvSecrets, collectSecrets, typeExpandedScalars } from './schema-walk.ts';
 import type { Diagnostic } from './types.ts';
 import { cachedSource, isFastSource, parseYamlSource, type YamlReadOptions, type YamlSource } from './yaml-source.ts';
@@ -84,7 +85,9 @@ export async function parseFile<S extends z.ZodType>(
   collectSecrets(schema, raw, secrets);
   collectEnvSecrets(schema, raw, source.substituted, secrets);
   for (const s of secrets) ctx.secrets.add(s);
-  const result = schema.safeParse(raw);
+  // the fast path answers for a valid file of the usual kinds; zod for the rest, with its issues
+  const fast = fastParse(schema, raw);
+  const result = fast !== NO ? { success: true as const, data: fast as z.output<S> } : schema.safeParse(raw);
   if (!result.success) {
     ctx.diagnostics.push(...issuesToDiagnostics(result.error.issues, source, schema, raw));
     return { source };
