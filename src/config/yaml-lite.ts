@@ -303,7 +303,7 @@ function readNode(owner: number, q: number, compact: boolean): unknown {
       }
       const value = c === DQUOTE ? readDoubleQuoted(owner, q) : readSingleQuoted(owner, q);
       endOfNode(scanEnd);
-      return flat(value);
+      return shared(value);
     }
     case LBRACKET:
     case LBRACE: {
@@ -418,8 +418,9 @@ function plainScalar(from: number, to: number): unknown {
   if (cached !== undefined && cached.length === length && s.startsWith(cached, from)) return cached;
   const value = plainValue(s.slice(from, to));
   if (typeof value !== 'string') return value;
+  if (length > 64) return shared(value);
   const copy = flat(value);
-  if (length <= 64) plainCache[slot] = copy;
+  plainCache[slot] = copy;
   return copy;
 }
 
@@ -485,7 +486,7 @@ function readPlain(owner: number, q: number): unknown {
     if (commentSeen) break;
   }
   nextContent(p);
-  if (more) return flat(text); // spaces or line breaks inside: never null, a boolean or a number
+  if (more) return shared(text); // spaces or line breaks inside: never null, a boolean or a number
   return plainScalar(q, firstEnd);
 }
 
@@ -811,9 +812,9 @@ function readBlockScalar(owner: number, q: number): string {
     if (blanks > 0) return '\n'.repeat(blanks);
     return tailSpaces > owner ? '\n' : '';
   }
-  if (chomp === -1) return flat(out);
-  if (chomp === 0) return flat(out + '\n');
-  return flat(out + '\n'.repeat(blanks + 1));
+  if (chomp === -1) return shared(out);
+  if (chomp === 0) return shared(out + '\n');
+  return shared(out + '\n'.repeat(blanks + 1));
 }
 
 /** Skips spaces from `i` (never past the current line). */
@@ -901,7 +902,7 @@ function readFlowScalar(i: number): unknown {
   if (c === DQUOTE || c === SQUOTE) {
     if (quoteEnd(i) < 0) throw BAIL;
     const value = c === DQUOTE ? readDoubleQuoted(-1, i) : readSingleQuoted(-1, i);
-    return flat(value);
+    return shared(value);
   }
   switch (c) {
     case DASH:
@@ -963,4 +964,28 @@ function flat(s: string): string {
   // the read that flattens is used (it never differs), so that the compiler cannot drop it
   if (rope.charCodeAt(1) !== s.charCodeAt(1)) throw BAIL;
   return rope;
+}
+
+/**
+ * Strings of 13 to 1,024 characters made lately by {@link shared}, by a hash of their length and
+ * first, middle and last characters. At most 2,048 strings stay here between files (about 2 MB
+ * at worst): longer ones, rarely repeated, are not kept.
+ */
+const textCache: (string | undefined)[] = new Array(2048).fill(undefined);
+
+/**
+ * {@link flat}, and the same string as an equal one made lately: config files repeat longer
+ * values too (descriptions, templates in block scalars, quoted messages), which {@link plainCache}
+ * does not hold. A loaded config keeps one copy instead of one per file, and the garbage collector
+ * has that much less to copy while the files are read.
+ */
+function shared(s: string): string {
+  const copy = flat(s);
+  const length = copy.length;
+  if (length < 13 || length > 1024) return copy;
+  const slot = (length * 31 + copy.charCodeAt(0) * 7 + copy.charCodeAt(length >> 1) * 3 + copy.charCodeAt(length - 1)) & 2047;
+  const cached = textCache[slot];
+  if (cached === copy) return cached;
+  textCache[slot] = copy;
+  return copy;
 }

@@ -209,6 +209,43 @@ const answers: [string, string, unknown][] = [
     Object.fromEntries(Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? [String(i), `n${i}`] : i % 5 === 0 ? [`k ${i}`, [i]] : [`k${i}`, { a: i }]))),
   ],
   [
+    'mappings of 20 keys (laid out again: see compact): two alike, one in another order, keys holding line breaks',
+    [
+      Array.from({ length: 20 }, (_, i) => `k${i}`),
+      Array.from({ length: 20 }, (_, i) => `k${i}`),
+      Array.from({ length: 20 }, (_, i) => `k${19 - i}`),
+      ['a\nb', 'c', ...Array.from({ length: 18 }, (_, i) => `k${i}`)],
+      ['a', 'b\nc', ...Array.from({ length: 18 }, (_, i) => `k${i}`)],
+    ]
+      .map((keys, m) => `m${m}:\n${keys.map((k, i) => `  ${JSON.stringify(k)}: ${m * 100 + i}\n`).join('')}`)
+      .join(''),
+    Object.fromEntries(
+      [
+        Array.from({ length: 20 }, (_, i) => `k${i}`),
+        Array.from({ length: 20 }, (_, i) => `k${i}`),
+        Array.from({ length: 20 }, (_, i) => `k${19 - i}`),
+        ['a\nb', 'c', ...Array.from({ length: 18 }, (_, i) => `k${i}`)],
+        ['a', 'b\nc', ...Array.from({ length: 18 }, (_, i) => `k${i}`)],
+      ].map((keys, m) => [`m${m}`, Object.fromEntries(keys.map((k, i) => [k, m * 100 + i]))]),
+    ),
+  ],
+  [
+    'long values met again, quoted, plain, over lines and in block scalars, and number-like texts met quoted then plain (see shared)',
+    `a: "${'long value '.repeat(8)}end"\nb: ${'long value '.repeat(8)}end\nc: |-\n  ${'long value '.repeat(8)}end\nd: ${'long value '.repeat(4)}\n  ${'long value '.repeat(4)}end\n` +
+      `e: "${'1'.repeat(70)}"\nf: ${'1'.repeat(70)}\ng: ['12345678901234', 12345678901234]\nh: "${'x'.repeat(1100)}"\ni: ${'x'.repeat(1100)}\n`,
+    {
+      a: `${'long value '.repeat(8)}end`,
+      b: `${'long value '.repeat(8)}end`,
+      c: `${'long value '.repeat(8)}end`,
+      d: `${'long value '.repeat(8)}end`,
+      e: '1'.repeat(70),
+      f: Number('1'.repeat(70)),
+      g: ['12345678901234', 12345678901234],
+      h: 'x'.repeat(1100),
+      i: 'x'.repeat(1100),
+    },
+  ],
+  [
     'StackStorm-style alias',
     '---\nname: "restart"\naction_ref: "ops.restart"\nformats:\n  - "restart {{service}}"\n  - display: "restart <service>"\n    representation:\n      - "restart {{ service }}"\nack:\n  enabled: false\n',
     {
