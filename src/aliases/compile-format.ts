@@ -5,8 +5,9 @@
  */
 import { RE2JS } from 're2js';
 import { FormatSyntaxError, paramNames, parseFormat, type FormatNode } from './parse-format.ts';
-import { literalWords, type WordCopies } from './literal-words.ts';
+import { literalWords, sharedWords, type WordCopies } from './literal-words.ts';
 import { compilePlain, type PlainProgram } from './plain-match.ts';
+import { scanSimple, type Placeholder, type SimpleFormat } from './simple-format.ts';
 
 /** One parameter of a compiled format. */
 export interface FormatParam {
@@ -43,24 +44,23 @@ const META = /[\\.+*?()|[\]{}^$]/;
 
 /**
  * Compiles a format; a format that cannot compile is reported, never thrown. `alwaysRe2` checks it
- * with RE2 even when its syntax is sure to be taken (tests compare both ways).
+ * with RE2 even when its syntax is sure to be taken, `viaTree` reads it through the parse tree even
+ * when simple-format.ts could (tests compare both ways).
  *
  * @example
  * const c = compileFormat('restart {{service}} on {{host}}');
  * c.ok && c.format.indexWords // ['restart', 'on']
  */
-export function compileFormat(source: string, opts: { alwaysRe2?: boolean; shared?: SharedParts } = {}): CompileOutcome {
+export function compileFormat(source: string, opts: { alwaysRe2?: boolean; viaTree?: boolean; shared?: SharedParts } = {}): CompileOutcome {
   try {
-    // 1. parse, and refuse duplicate names (RE2 and Python `re` both refuse them)
+    // 1. most formats are words, blanks and placeholders only: read in one pass, no parse tree
+    const quick = opts.alwaysRe2 || opts.viaTree ? undefined : scanSimple(source);
+    if (quick) return compileSimple(source, quick, opts.shared);
+    // 2. parse, and refuse duplicate names (RE2 and Python `re` both refuse them)
     const parsed = parseFormat(source);
-    const names = paramNames(parsed.alts);
-    const seen = new Set<string>();
-    for (const n of names) {
-      if (seen.has(n)) return { ok: false, message: `parameter "${n}" appears more than once in the format` };
-      if (RESERVED.test(n)) return { ok: false, message: `group name "${n}" is reserved` };
-      seen.add(n);
-    }
-    // 2. a format made only of words, blanks, placeholders and the regex syntax `valid` knows RE2
+    const refused = refusedName(paramNames(parsed.alts));
+    if (refused) return { ok: false, message: refused };
+    // 3. a format made only of words, blanks, placeholders and the regex syntax `valid` knows RE2
     //    takes is valid by construction, and its groups are numbered as RE2 numbers them (in the
     //    order they open): no regex generated nor compiled. Any other is generated (placeholders
     //    become one group per alternative of value syntax) and compiled with RE2 now, to report its
@@ -91,6 +91,56 @@ export function compileFormat(source: string, opts: { alwaysRe2?: boolean; share
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, message: `invalid regular expression: ${message}` };
   }
+}
+
+/**
+ * A format of words, blanks and placeholders, as the parse tree would give it (`simple`: a
+ * regex-free program, no anchors of its own, placeholder groups numbered four by four).
+ */
+function compileSimple(source: string, quick: SimpleFormat, shared: SharedParts | undefined): CompileOutcome {
+  const names: string[] = [];
+  for (const p of quick.params) names.push(p.name);
+  const refused = refusedName(names);
+  if (refused) return { ok: false, message: refused };
+  const params = shared ? simpleList(quick.params, shared) : simpleParams(quick.params);
+  const lw = sharedWords(quick.index, quick.all, quick.lead, shared?.words);
+  return { ok: true, format: new LazyFormat(source, true, params, true, lw.index, lw.all, lw.lead) };
+}
+
+/** The parameters of a simple format: its placeholders in order, four groups each. */
+function simpleParams(placeholders: readonly Placeholder[]): FormatParam[] {
+  const params: FormatParam[] = [];
+  for (let k = 0; k < placeholders.length; k++) params.push(placeholderParam(placeholders[k]!, 4 * k));
+  return params;
+}
+
+/**
+ * The table's list for a simple format's placeholders, found through them (`shared.simple`): most
+ * formats take one of a few lists, and a lookup per placeholder costs less than making the list
+ * and its JSON key to find it.
+ */
+function simpleList(placeholders: readonly Placeholder[], shared: SharedParts): FormatParam[] {
+  let node = shared.simple;
+  for (const p of placeholders) {
+    // a name has no `=`: `name=default` is unambiguous
+    const key = p.def === undefined ? p.name : `${p.name}=${p.def}`;
+    node.next ??= new Map();
+    let child = node.next.get(key);
+    if (!child) node.next.set(key, (child = {}));
+    node = child;
+  }
+  return (node.list ??= oneList(simpleParams(placeholders), shared));
+}
+
+/** Why the parameter names are refused (one twice, or one of ours), if they are. */
+function refusedName(names: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) return `parameter "${n}" appears more than once in the format`;
+    if (RESERVED.test(n)) return `group name "${n}" is reserved`;
+    seen.add(n);
+  }
+  return undefined;
 }
 
 /**
@@ -149,13 +199,19 @@ function numberedParams(alts: FormatNode[][], out: FormatParam[] = [], at = { gr
         if (n.name !== undefined) out.push({ name: n.name, raw: true, groups: sharedGroups([at.group]) });
         numberedParams(n.alts, out, at);
       } else if (n.t === 'param') {
-        const g = at.group;
+        out.push(placeholderParam(n, at.group));
         at.group += 4;
-        out.push({ name: n.name, ...(n.def !== undefined ? { def: n.def } : {}), raw: false, groups: sharedGroups([g + 1, g + 2, g + 3, g + 4]) });
       }
     }
   }
   return out;
+}
+
+/** A placeholder's parameter, its four groups following group `g`. */
+function placeholderParam(n: { name: string; def?: string }, g: number): FormatParam {
+  const groups = sharedGroups([g + 1, g + 2, g + 3, g + 4]);
+  // one shape either way, the same keys in the same order as a parameter compiled with RE2 (`oneList` keys)
+  return n.def !== undefined ? { name: n.name, def: n.def, raw: false, groups } : { name: n.name, raw: false, groups };
 }
 
 /**
@@ -166,6 +222,14 @@ export interface SharedParts {
   words: WordCopies;
   /** the JSON of a parameter list -> that list, frozen */
   params: Map<string, readonly FormatParam[]>;
+  /** simple formats' lists (each one of `params`), by their placeholders: one level per placeholder */
+  simple: PlaceholderTrie;
+}
+
+export interface PlaceholderTrie {
+  list?: FormatParam[];
+  /** `name`, or `name=default` -> the lists of formats whose placeholders go on so */
+  next?: Map<string, PlaceholderTrie>;
 }
 
 function oneList(params: FormatParam[], shared: SharedParts): FormatParam[] {

@@ -58,62 +58,57 @@ let lastCompiled = new Map<string, CompileOutcome>();
 export function buildFormatTable(specs: readonly AliasSpec[], opts: { problemsOnly?: boolean } = {}): { table: FormatTable; suggestions: SuggestionEntry[] } {
   const table: FormatTable = { aliases: [], slots: [], problems: [], index: new Map(), always: [] };
   const suggestions: SuggestionEntry[] = [];
-  const compiled = new Map<string, CompileOutcome>();
   // one copy of each word and parameter list across the formats (and help texts) of this table
-  const shared: SharedParts = { words: new Map(), params: new Map() };
+  const shared: SharedParts = { words: new Map(), params: new Map(), simple: {} };
+  const formats: Formats = { compiled: new Map(), opts: { shared } };
+  // plain loops, no closures nor objects per format: a config of 10,000 aliases loads through here twice
   // problems only (a config check): every format compiled, nothing else built
   if (opts.problemsOnly) {
     for (const spec of specs) {
-      spec.formats.forEach((entry, formatIndex) => {
-        const isObject = typeof entry === 'object';
-        formatInfo(entry).representations.forEach((rep, representationIndex) => {
-          let c = compiled.get(rep);
-          if (!c) compiled.set(rep, (c = lastCompiled.get(rep) ?? compileFormat(rep, { shared })));
-          if (!c.ok) table.problems.push(problem(spec, formatIndex, isObject, representationIndex, rep, c.message));
-        });
-      });
+      for (let f = 0; f < spec.formats.length; f++) {
+        const entry = spec.formats[f]!;
+        if (typeof entry === 'string') checkFormat(formats, table, spec, f, false, 0, entry);
+        else {
+          const reps = entry.representation ?? [];
+          for (let r = 0; r < reps.length; r++) checkFormat(formats, table, spec, f, true, r, reps[r]!);
+        }
+      }
     }
-    lastCompiled = compiled;
+    lastCompiled = formats.compiled;
     return { table, suggestions };
   }
   // 1. compile every representation; a broken one is a problem for that format only
   for (const spec of specs) {
     const infos = spec.formats.map(formatInfo);
-    table.aliases.push({
-      id: spec.id,
-      action: spec.action,
-      enabled: spec.enabled,
-      ...(spec.description !== undefined ? { description: spec.description } : {}),
-      formats: spec.formats,
-      // formats all written as strings are their own help texts: the same list (not a copy per alias)
-      display: spec.formats.every((f) => typeof f === 'string') ? (spec.formats as string[]) : infos.map((f) => f.display),
-      entries: infos,
-    });
-    infos.forEach((info, formatIndex) => {
-      const isObject = typeof spec.formats[formatIndex] === 'object';
-      info.representations.forEach((rep, representationIndex) => {
-        let c = compiled.get(rep);
-        if (!c) compiled.set(rep, (c = lastCompiled.get(rep) ?? compileFormat(rep, { shared })));
-        if (!c.ok) {
-          table.problems.push(problem(spec, formatIndex, isObject, representationIndex, rep, c.message));
-          return;
-        }
-        if (!spec.enabled) return;
-        table.slots.push({ spec, order: table.slots.length, format: c.format, multiple: info.matchMultiple, stamp: 0 });
-      });
+    table.aliases.push(compiledAlias(spec, infos));
+    for (let f = 0; f < infos.length; f++) {
+      const info = infos[f]!;
+      const isObject = typeof spec.formats[f] === 'object';
+      for (let r = 0; r < info.representations.length; r++) {
+        const format = checkFormat(formats, table, spec, f, isObject, r, info.representations[r]!);
+        if (format && spec.enabled) table.slots.push({ spec, order: table.slots.length, format, multiple: info.matchMultiple, stamp: 0 });
+      }
       if (spec.enabled && info.display) {
         suggestions.push({ alias: spec.id, display: info.display, words: displayWords(info.display, shared.words) });
       }
-    });
+    }
   }
-  lastCompiled = compiled;
+  lastCompiled = formats.compiled;
   // 2. index each slot by its two rarest required words (one when it has only one)
   const df = new Map<string, number>();
   for (const s of table.slots) for (const w of s.format.indexWords) df.set(w, (df.get(w) ?? 0) + 1);
   const byFirst = new Map<string, FormatSlot[]>();
   const second: (string | undefined)[] = [];
   for (const s of table.slots) {
-    const [w1, w2] = [...s.format.indexWords].sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1));
+    // the first two of the words sorted rarest first, then alphabetically (each word is once in the list)
+    let w1: string | undefined;
+    let w2: string | undefined;
+    for (const w of s.format.indexWords) {
+      if (w1 === undefined || rarer(w, w1, df)) {
+        w2 = w1;
+        w1 = w;
+      } else if (w2 === undefined || rarer(w, w2, df)) w2 = w;
+    }
     if (w1 === undefined) {
       table.always.push(s);
       continue;
@@ -125,6 +120,62 @@ export function buildFormatTable(specs: readonly AliasSpec[], opts: { problemsOn
   }
   for (const [w1, list] of byFirst) table.index.set(w1, list.length === 1 ? list[0]! : list.length <= SMALL_BUCKET ? list : bucketOf(list, second));
   return { table, suggestions };
+}
+
+/** The formats compiled for one table, by source (each compiled once), and how to compile them. */
+interface Formats {
+  compiled: Map<string, CompileOutcome>;
+  opts: { shared: SharedParts };
+}
+
+/**
+ * One representation of a format entry compiled (or reused: this table's, or the last table's),
+ * its problem filed when it does not compile; the compiled format, else undefined.
+ */
+function checkFormat(
+  formats: Formats,
+  table: FormatTable,
+  spec: AliasSpec,
+  formatIndex: number,
+  isObject: boolean,
+  representationIndex: number,
+  rep: string,
+): CompiledFormat | undefined {
+  // the last table's outcome first: a matcher built right after a config check finds every format
+  // there (one lookup, and the same outcome this table's map would give: it is taken from there)
+  let c = lastCompiled.get(rep);
+  if (c) formats.compiled.set(rep, c);
+  else {
+    c = formats.compiled.get(rep);
+    if (!c) formats.compiled.set(rep, (c = compileFormat(rep, formats.opts)));
+  }
+  if (c.ok) return c.format;
+  table.problems.push(problem(spec, formatIndex, isObject, representationIndex, rep, c.message));
+  return undefined;
+}
+
+/** Whether `a` sorts before `b` in the index: in fewer formats, then alphabetically. */
+function rarer(a: string, b: string, df: Map<string, number>): boolean {
+  const d = df.get(a)! - df.get(b)!;
+  return d < 0 || (d === 0 && a < b);
+}
+
+function compiledAlias(spec: AliasSpec, infos: AliasFormatInfo[]): CompiledAlias {
+  // formats all written as strings are their own help texts: the same list (not a copy per alias)
+  const display = spec.formats.every(isString) ? (spec.formats as string[]) : infos.map(displayOf);
+  const { id, action, enabled, description, formats } = spec;
+  // the same keys in the same order either way
+  return description !== undefined
+    ? { id, action, enabled, description, formats, display, entries: infos }
+    : { id, action, enabled, formats, display, entries: infos };
+}
+
+function isString(f: FormatEntry): f is string {
+  return typeof f === 'string';
+}
+
+function displayOf(info: AliasFormatInfo): string {
+  return info.display;
 }
 
 /** The formats of one rarest word, split by their second-rarest word (`second`, by slot order). */

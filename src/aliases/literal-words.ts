@@ -5,7 +5,15 @@
  */
 import type { FormatNode, ParsedFormat } from './parse-format.ts';
 
-const ALNUM = /^[A-Za-z0-9]$/;
+/** An ASCII letter or digit (a word character of the index). */
+export function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** A literal's character (one code point) is an ASCII letter or digit. */
+function alnum(ch: string): boolean {
+  return ch.length === 1 && isAlnum(ch.charCodeAt(0));
+}
 
 /**
  * Splits a text into the lower-case ASCII words the index is keyed by.
@@ -62,11 +70,26 @@ export function literalWords(p: ParsedFormat, copies?: WordCopies): { index: str
   if (p.alts.length !== 1) return { index: [], all: NO_WORDS };
   const top = { start: !p.hasStart, end: !p.hasEnd };
   walk(p.alts[0]!, true, top, index, all);
-  const lead = leadWord(p.alts[0]!, top);
-  const indexed = [...index].map((w) => oneCopy(w, copies));
-  // `index` is a subset of `all`: equal sizes, the same words (their order matters to neither use)
-  const words = all.size === index.size ? indexed : [...all].map((w) => oneCopy(w, copies));
-  return lead === undefined ? { index: indexed, all: words } : { index: indexed, all: words, lead: oneCopy(lead, copies) };
+  return sharedWords([...index], [...all], leadWord(p.alts[0]!, top), copies);
+}
+
+/**
+ * A format's words (`index` a subset of `all`, each word once) with their strings shared through
+ * `copies`: `all` is `index` itself when they hold the same words (one array kept instead of two;
+ * their order matters to neither use). `index` is changed in place.
+ */
+export function sharedWords(
+  index: string[],
+  all: string[],
+  lead: string | undefined,
+  copies: WordCopies | undefined,
+): { index: string[]; all: readonly string[]; lead?: string } {
+  // the lead word is most often the first indexed one: one lookup for both
+  const leadFirst = lead !== undefined && lead === index[0];
+  for (let i = 0; i < index.length; i++) index[i] = oneCopy(index[i]!, copies);
+  const words = all.length === index.length ? index : all.map((w) => oneCopy(w, copies));
+  if (lead === undefined) return { index, all: words };
+  return { index, all: words, lead: leadFirst ? index[0]! : oneCopy(lead, copies) };
 }
 
 /** The word every match starts with (auto-anchored formats that open with a literal word). */
@@ -77,7 +100,7 @@ function leadWord(seq: FormatNode[], top: Edges): string | undefined {
   let run = '';
   for (; i < seq.length; i++) {
     const n = seq[i]!;
-    if (n.t !== 'lit' || n.q || !ALNUM.test(n.ch)) break;
+    if (n.t !== 'lit' || n.q || !alnum(n.ch)) break;
     run += n.ch.toLowerCase();
   }
   return run && edgeAfter(seq, i, top) ? run : undefined;
@@ -88,26 +111,25 @@ type Edges = { start: boolean; end: boolean } | undefined;
 function walk(seq: FormatNode[], required: boolean, top: Edges, index: Set<string>, all: Set<string>): void {
   let run = '';
   let runStart = -1;
-  const end = (i: number) => {
-    if (!run) return;
-    all.add(run);
-    if (edgeBefore(seq, runStart, top) && edgeAfter(seq, i, top)) index.add(run);
-    run = '';
-  };
-  seq.forEach((n, i) => {
+  // plain loop, no closures (a config's formats all come through here); `i === seq.length` ends the last run
+  for (let i = 0; i <= seq.length; i++) {
+    const n = i < seq.length ? seq[i]! : undefined;
     // 1. literal ASCII letters and digits form words
-    if (n.t === 'lit' && !n.q && ALNUM.test(n.ch)) {
+    if (n?.t === 'lit' && !n.q && alnum(n.ch)) {
       if (!run) runStart = i;
       run += n.ch.toLowerCase();
-      return;
+      continue;
     }
-    end(i);
+    if (run) {
+      all.add(run);
+      if (edgeBefore(seq, runStart, top) && edgeAfter(seq, i, top)) index.add(run);
+      run = '';
+    }
     // 2. a required group's words are required too (its edges are unknown: not indexed at its ends)
-    if (n.t === 'group' && required && n.alts.length === 1 && mandatory(n.q)) {
+    if (n?.t === 'group' && required && n.alts.length === 1 && mandatory(n.q)) {
       walk(n.alts[0]!, true, undefined, index, all);
     }
-  });
-  end(seq.length);
+  }
 }
 
 function mandatory(q: string | undefined): boolean {
@@ -118,7 +140,7 @@ function mandatory(q: string | undefined): boolean {
 function separator(seq: FormatNode[], i: number, top: Edges): boolean {
   const n = seq[i];
   if (!n || !mandatory(n.q)) return false;
-  if (n.t === 'lit') return !ALNUM.test(n.ch);
+  if (n.t === 'lit') return !alnum(n.ch);
   if (n.t !== 'blank') return false;
   // a blank taken into an optional placeholder `(?:\s+V)?` only separates when the other side does
   const next = seq[i + 1];

@@ -25,7 +25,6 @@ export class FormatSyntaxError extends Error {}
 
 const ASSERT_ESCAPES = new Set(['b', 'B', 'A', 'z']);
 const CLASS_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'n', 't', 'r', 'f', 'v', '0', 'a', 'e']);
-const BLANK = /[ \t\n\r\f\v]/;
 const PLACEHOLDER = /^\s*([^\s=]+)\s*(?:=\s*([\s\S]*?))?\s*$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -41,7 +40,8 @@ export function parseFormat(format: string): ParsedFormat {
   return { alts, hasStart: state.hasStart, hasEnd: state.hasEnd };
 }
 
-interface State {
+/** Where a parse is: the format, the position, and the anchors met so far. */
+export interface State {
   s: string;
   i: number;
   hasStart: boolean;
@@ -87,8 +87,8 @@ function parseAlternatives(st: State, inGroup: boolean): FormatNode[][] {
       continue;
     }
     // 4. atoms
-    if (BLANK.test(c)) {
-      while (st.i < s.length && BLANK.test(s[st.i]!)) st.i++;
+    if (isBlank(s.charCodeAt(st.i))) {
+      while (st.i < s.length && isBlank(s.charCodeAt(st.i))) st.i++;
       seq.push({ t: 'blank' });
     } else if (c === '[') {
       seq.push({ t: 'raw', kind: 'class', src: readClass(st) });
@@ -103,13 +103,20 @@ function parseAlternatives(st: State, inGroup: boolean): FormatNode[][] {
       else st.hasEnd = true;
       seq.push({ t: 'raw', kind: 'assert', src: c });
     } else {
-      const ch = String.fromCodePoint(s.codePointAt(st.i)!);
+      // one code point (a surrogate pair whole)
+      const code = s.charCodeAt(st.i);
+      const ch = code >= 0xd800 && code <= 0xdbff ? String.fromCodePoint(s.codePointAt(st.i)!) : c;
       st.i += ch.length;
       seq.push({ t: 'lit', ch });
     }
   }
   if (inGroup) throw new FormatSyntaxError('missing ")" at the end of the format');
   return alts;
+}
+
+/** A blank of a format: space, \t, \n, \v, \f, \r. */
+export function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 /** `?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`, each optionally followed by a lazy `?`. */
@@ -122,7 +129,11 @@ function readQuantifier(s: string, i: number): string | undefined {
   return q;
 }
 
-function parsePlaceholder(st: State): FormatNode {
+/**
+ * The placeholder opening at `st.i` (`{{`), up to its `}}`; `st.i` moves past it. Also read by
+ * simple-format.ts, so a format read either way has the same placeholders and the same errors.
+ */
+export function parsePlaceholder(st: State): FormatNode {
   const s = st.s;
   const start = st.i;
   let depth = 0;
@@ -143,6 +154,8 @@ function parsePlaceholder(st: State): FormatNode {
 }
 
 function placeholderNode(inner: string): FormatNode {
+  // 1. `{{name}}`, most placeholders, needs no regex
+  if (isName(inner)) return { t: 'param', name: inner };
   // 2. split `name = default`; quotes around a default are dropped, anything else is kept as written
   const m = PLACEHOLDER.exec(inner);
   const name = m?.[1];
@@ -151,6 +164,17 @@ function placeholderNode(inner: string): FormatNode {
   if (m[2] === undefined) return { t: 'param', name };
   const quoted = /^"([\s\S]*)"$|^'([\s\S]*)'$/.exec(m[2]);
   return { t: 'param', name, def: quoted ? (quoted[1] ?? quoted[2] ?? '') : m[2] };
+}
+
+/** `NAME`'s test, without a regex */
+function isName(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (!letter && (i === 0 || c < 48 || c > 57)) return false;
+  }
+  return true;
 }
 
 function parseGroup(st: State): FormatNode {
