@@ -181,7 +181,10 @@ function threadReader(files: ConfigFile[], batch: number): TextReader {
     // never what keeps the process alive (a load that throws halfway leaves it to close())
     worker.unref();
     worker.on('message', (m: { from: number; bytes: ArrayBuffer; ends: number[]; errors: ReadError[] }) => {
-      batches[m.from / batch] = { bytes: Buffer.from(m.bytes), ends: m.ends, left: m.ends.length };
+      // files read here while the thread started are not handed out again (nor waited for)
+      let left = 0;
+      for (let j = m.from; j < m.from + m.ends.length; j++) if (handed[j] === 0) left++;
+      if (left > 0) batches[m.from / batch] = { bytes: Buffer.from(m.bytes), ends: m.ends, left };
       for (const e of m.errors) errors.set(e.i, e);
       received = m.from + m.ends.length;
       wake?.();
@@ -202,6 +205,12 @@ function threadReader(files: ConfigFile[], batch: number): TextReader {
     }
     // a turn of the event loop per batch, as the main-thread reader gives
     if (i % batch === 0) await new Promise((resolve) => setImmediate(resolve));
+    // a file the thread is far from (it takes some tens of milliseconds to start, and could be
+    // slower than the loader) is read here rather than waited for: the thread soon gets ahead
+    if (!ended && (received === 0 || i >= received + batch)) {
+      handed[i] = 1;
+      return readFileSync(files[i]!.abs, 'utf8');
+    }
     while (i >= received && !ended) await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
     const k = Math.floor(i / batch);
