@@ -10,7 +10,9 @@
  * error surfaces at its file, as `readFile` would throw it, and the event loop runs between
  * batches, so a reload of a large folder holds it for a few milliseconds at a time. The thread
  * reads at most {@link AHEAD} files past the last one asked for (the texts wait in memory until
- * then), and stops when the loader is done with the list ({@link TextReader.close}).
+ * then), and stops when the loader is done with the list ({@link TextReader.close}). The loader
+ * never waits long for it: while the thread starts, or if it falls more than a batch behind, the
+ * file asked for is read on the main thread.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';

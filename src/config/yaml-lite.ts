@@ -980,12 +980,13 @@ const textCache: (string | undefined)[] = new Array(2048).fill(undefined);
  * has that much less to copy while the files are read.
  */
 function shared(s: string): string {
-  const copy = flat(s);
-  const length = copy.length;
-  if (length < 13 || length > 1024) return copy;
-  const slot = (length * 31 + copy.charCodeAt(0) * 7 + copy.charCodeAt(length >> 1) * 3 + copy.charCodeAt(length - 1)) & 2047;
+  const length = s.length;
+  if (length < 13 || length > 1024) return flat(s);
+  const slot = (length * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(length >> 1) * 3 + s.charCodeAt(length - 1)) & 2047;
   const cached = textCache[slot];
-  if (cached === copy) return cached;
+  // looked up before copying: a value met again costs no copy at all
+  if (cached === s) return cached;
+  const copy = flat(s);
   textCache[slot] = copy;
   return copy;
 }
