@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.ts';
 import { toAliasSpecs } from './alias-specs.ts';
 import { checkCrossReferences } from './cross-refs.ts';
 import type { Env } from './env.ts';
+import { keepStringMethodsFast } from '../fast-strings.ts';
 import { listConfigFiles } from './files.ts';
 import { checkFormats } from './format-checks.ts';
 import { loadActions } from './load-actions.ts';
@@ -58,6 +59,8 @@ const order = (a: Diagnostic, b: Diagnostic) => (a.file < b.file ? -1 : a.file >
  * with errors are left out). For tools (validate, the corpus test) that look at a broken config.
  */
 export async function inspectConfig(dir: string, opts: LoadOptions = {}): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
+  // string methods at full speed for the reading (a library loaded may have slowed them: see fast-strings.ts)
+  keepStringMethodsFast();
   const root = resolve(dir);
   const ctx: ParseContext = { env: opts.env ?? process.env, diagnostics: [], secrets: new Set(), strings: new Map() };
   const isDir = await stat(root).then(
