@@ -4,9 +4,10 @@
  * vendored files come from (`../shared/corpus` beside the repository, or `SB_SHARED_CORPUS`) is an
  * optional extra: `sharedCorpus` names it when it is there, and is undefined otherwise.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,3 +23,27 @@ const sharedCandidate = process.env.SB_SHARED_CORPUS ?? join(repoRoot, '..', 'sh
 export const sharedCorpus: string | undefined = existsSync(sharedCandidate) ? sharedCandidate : undefined;
 /** where it was looked for (for the skip reason) */
 export const sharedCorpusCandidate = sharedCandidate;
+
+/** Every format string (representations included) of the corpus's alias files that parse. */
+export function corpusFormats(): string[] {
+  const out: string[] = [];
+  for (const pack of readdirSync(aliasCorpusDir, { withFileTypes: true })) {
+    if (!pack.isDirectory()) continue;
+    for (const file of readdirSync(join(aliasCorpusDir, pack.name)).filter((f) => /\.ya?ml$/.test(f))) {
+      let doc: { formats?: unknown };
+      try {
+        doc = parse(readFileSync(join(aliasCorpusDir, pack.name, file), 'utf8')) as { formats?: unknown };
+      } catch {
+        continue;
+      }
+      if (!Array.isArray(doc?.formats)) continue;
+      for (const f of doc.formats) {
+        if (typeof f === 'string') out.push(f);
+        else if (f && typeof f === 'object' && Array.isArray((f as { representation?: unknown }).representation)) {
+          for (const r of (f as { representation: unknown[] }).representation) if (typeof r === 'string') out.push(r);
+        }
+      }
+    }
+  }
+  return out;
+}

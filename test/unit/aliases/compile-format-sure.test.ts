@@ -3,36 +3,9 @@
  * answer, and the group number of every parameter, must be RE2's own. Every corpus format and a
  * set of texts RE2 refuses or numbers in a way of its own are compiled both ways and compared.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compileFormat, sureOfRe2 } from '../../../src/aliases/compile-format.ts';
-import { aliasCorpusDir } from '../../corpus.ts';
-
-/** Every format string (representations included) of the corpus's alias files. */
-function corpusFormats(): string[] {
-  const out: string[] = [];
-  for (const pack of readdirSync(aliasCorpusDir, { withFileTypes: true })) {
-    if (!pack.isDirectory()) continue;
-    for (const file of readdirSync(join(aliasCorpusDir, pack.name)).filter((f) => /\.ya?ml$/.test(f))) {
-      let doc: { formats?: unknown };
-      try {
-        doc = parse(readFileSync(join(aliasCorpusDir, pack.name, file), 'utf8')) as { formats?: unknown };
-      } catch {
-        continue;
-      }
-      if (!Array.isArray(doc?.formats)) continue;
-      for (const f of doc.formats) {
-        if (typeof f === 'string') out.push(f);
-        else if (f && typeof f === 'object' && Array.isArray((f as { representation?: unknown }).representation)) {
-          for (const r of (f as { representation: unknown[] }).representation) if (typeof r === 'string') out.push(r);
-        }
-      }
-    }
-  }
-  return out;
-}
+import { corpusFormats } from '../../corpus.ts';
 
 /** Regex syntax inside formats: what RE2 takes, what it refuses, and groups numbered around ours. */
 const tricky = [

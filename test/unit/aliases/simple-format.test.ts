@@ -4,14 +4,11 @@
  * index words, words, lead word, regex-free program) or the same problem, and share parameter
  * lists alike. Corpus formats, hand-picked edges and random formats are compiled both ways.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compileFormat, type SharedParts } from '../../../src/aliases/compile-format.ts';
 import { scanSimple } from '../../../src/aliases/simple-format.ts';
-import { aliasCorpusDir } from '../../corpus.ts';
+import { corpusFormats } from '../../corpus.ts';
 
 const newShared = (): SharedParts => ({ words: new Map(), params: new Map(), simple: {} });
 
@@ -31,29 +28,6 @@ function reading(source: string, viaTree: boolean, shared?: SharedParts): unknow
     lead: f.lead,
     plain: f.plain === undefined ? undefined : { ...f.plain, ci: f.plain.ci.map((l) => [...l]) },
   };
-}
-
-function corpusFormats(): string[] {
-  const out: string[] = [];
-  for (const pack of readdirSync(aliasCorpusDir, { withFileTypes: true })) {
-    if (!pack.isDirectory()) continue;
-    for (const file of readdirSync(join(aliasCorpusDir, pack.name)).filter((f) => /\.ya?ml$/.test(f))) {
-      let doc: { formats?: unknown };
-      try {
-        doc = parse(readFileSync(join(aliasCorpusDir, pack.name, file), 'utf8')) as { formats?: unknown };
-      } catch {
-        continue;
-      }
-      if (!Array.isArray(doc?.formats)) continue;
-      for (const f of doc.formats) {
-        if (typeof f === 'string') out.push(f);
-        else if (Array.isArray((f as { representation?: unknown })?.representation)) {
-          for (const r of (f as { representation: unknown[] }).representation) if (typeof r === 'string') out.push(r);
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /** Edges of the one-pass reading: blanks of every kind, optional placeholders beside blanks, odd characters, problems. */
