@@ -16,43 +16,12 @@
  * values.
  */
 import type { z } from 'zod';
+import { internalsOf, type ZodCheckDef, type ZodDef } from './zod-def.ts';
 
 /** The fast path's "no": the value is invalid, or outside what it knows; zod decides. */
 export const NO: unique symbol = Symbol('no');
 
 type Validate = (value: unknown) => unknown;
-
-interface ZodInternals {
-  def: Def;
-  optin?: 'optional' | 'defaulted';
-  optout?: 'optional';
-  values?: ReadonlySet<unknown>;
-}
-
-interface Def {
-  type: string;
-  checks?: { _zod: { def: CheckDef } }[];
-  coerce?: boolean;
-  innerType?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  element?: z.ZodType;
-  keyType?: z.ZodType;
-  valueType?: z.ZodType;
-  options?: z.ZodType[];
-  readonly defaultValue?: unknown;
-}
-
-interface CheckDef {
-  check: string;
-  minimum?: number;
-  maximum?: number;
-  value?: unknown;
-  inclusive?: boolean;
-  format?: string;
-}
-
-const internals = (s: z.ZodType): ZodInternals => (s as unknown as { _zod: ZodInternals })._zod;
 
 const never: Validate = () => NO;
 
@@ -91,7 +60,7 @@ function codePoints(s: string): number {
 }
 
 /** The checks of a string or array as one predicate on its length, or undefined if one is unknown. */
-function lengthChecks(checks: CheckDef[], strings: boolean): ((v: string | unknown[]) => boolean) | undefined {
+function lengthChecks(checks: ZodCheckDef[], strings: boolean): ((v: string | unknown[]) => boolean) | undefined {
   let min = 0;
   let max = Infinity;
   for (const c of checks) {
@@ -109,7 +78,7 @@ function lengthChecks(checks: CheckDef[], strings: boolean): ((v: string | unkno
 }
 
 /** The checks of a number as one predicate, or undefined if one is unknown. */
-function numberChecks(checks: CheckDef[]): ((v: number) => boolean) | undefined {
+function numberChecks(checks: ZodCheckDef[]): ((v: number) => boolean) | undefined {
   const tests: ((v: number) => boolean)[] = [];
   for (const c of checks) {
     if (c.check === 'number_format' && c.format === 'safeint') tests.push(Number.isSafeInteger);
@@ -131,10 +100,10 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => {
 };
 
 function compile(schema: z.ZodType): Validate {
-  const zod = internals(schema);
+  const zod = internalsOf(schema);
   const def = zod.def;
   // a schema that is a check itself (`z.int()`, `z.email()`) carries it in its own def
-  const own = (def as Partial<CheckDef>).check !== undefined ? [def as unknown as CheckDef] : [];
+  const own = (def as Partial<ZodCheckDef>).check !== undefined ? [def as unknown as ZodCheckDef] : [];
   const checks = [...own, ...(def.checks ?? []).map((c) => c._zod.def)];
   if (def.coerce) return never;
   switch (def.type) {
@@ -165,7 +134,7 @@ function compile(schema: z.ZodType): Validate {
     // outside an object (where absence is handled), these only pass a present value on
     case 'optional':
     case 'default': {
-      if (checks.length > 0 || (def.type === 'optional' && internals(def.innerType!).optin === 'defaulted')) return never;
+      if (checks.length > 0 || (def.type === 'optional' && internalsOf(def.innerType!).optin === 'defaulted')) return never;
       const inner = validator(def.innerType!);
       return (v) => (v === undefined ? NO : inner(v));
     }
@@ -205,8 +174,8 @@ function compile(schema: z.ZodType): Validate {
 }
 
 /** A record whose keys are any string: a new object, every value validated, in the input's key order. */
-function compileRecord(def: Def): Validate {
-  const key = internals(def.keyType!);
+function compileRecord(def: ZodDef): Validate {
+  const key = internalsOf(def.keyType!);
   if (key.def.type !== 'string' || key.def.coerce || (key.def.checks?.length ?? 0) > 0) return never;
   const value = validator(def.valueType!);
   return (v) => {
@@ -234,11 +203,11 @@ interface Field {
   presence: Presence;
   validate: Validate;
   /** the `.default()` schema's def, for its `defaultValue` */
-  def?: Def;
+  def?: ZodDef;
 }
 
 function field(key: string, schema: z.ZodType): Field | undefined {
-  const zod = internals(schema);
+  const zod = internalsOf(schema);
   const { optin, optout } = zod;
   if (optin === undefined && optout === undefined) return { key, presence: 'required', validate: validator(schema) };
   if (zod.def.type === 'optional' && optin === 'optional' && optout === 'optional') return { key, presence: 'optional', validate: validator(schema) };
@@ -253,8 +222,8 @@ function field(key: string, schema: z.ZodType): Field | undefined {
  * An object: strict (an unknown key is an error) or stripping (unknown keys are left out). The
  * output has the shape's keys in the shape's order, as zod builds it.
  */
-function compileObject(def: Def): Validate {
-  const catchall = def.catchall ? internals(def.catchall).def.type : undefined;
+function compileObject(def: ZodDef): Validate {
+  const catchall = def.catchall ? internalsOf(def.catchall).def.type : undefined;
   if (catchall !== undefined && catchall !== 'never') return never;
   const shape = def.shape!;
   if (Object.getOwnPropertySymbols(shape).length > 0) return never;

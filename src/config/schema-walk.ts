@@ -4,19 +4,8 @@
  */
 import type { z } from 'zod';
 import type { PathSegment } from './yaml-source.ts';
+import { defOf } from './zod-def.ts';
 
-interface Def {
-  type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  element?: z.ZodType;
-  valueType?: z.ZodType;
-  options?: z.ZodType[];
-  catchall?: z.ZodType;
-}
-
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 const wrappers = new Set(['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional']);
 
 function isSecret(s: z.ZodType): boolean {

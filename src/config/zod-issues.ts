@@ -4,19 +4,9 @@ import { didYouMean } from './did-you-mean.ts';
 import type { Diagnostic } from './types.ts';
 import { unknownKeyParams } from './unknown-key.ts';
 import type { PathSegment, YamlSource } from './yaml-source.ts';
+import { defOf } from './zod-def.ts';
 
 type Issue = z.core.$ZodIssue;
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  element?: z.ZodType;
-  valueType?: z.ZodType;
-  options?: z.ZodType[];
-  values?: unknown[];
-}
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
